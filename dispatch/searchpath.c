@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,17 +20,40 @@ enum hwcaps_dir_verdict hwcaps_dir_check(const char *root, const char *dir, cons
                 *reason = "path too long";
                 return HWCAPS_DIR_UNSAFE;
         }
+        bool symlink;
+
         if (lstat(p, &st) < 0) {
                 if (errno == ENOENT || errno == ENOTDIR)
                         return HWCAPS_DIR_MISSING;
                 *reason = "cannot be examined";
                 return HWCAPS_DIR_UNSAFE;
         }
+        symlink = S_ISLNK(st.st_mode);
         /* A symlink is fine when its target passes the same checks: only root
          * can create one inside a root-owned, non-writable directory. */
         if (stat(p, &st) < 0) {
                 *reason = errno == ELOOP ? "is a symlink loop" : "is a dangling symlink";
                 return HWCAPS_DIR_UNSAFE;
+        }
+        /* ... and so does the directory the target sits in: whoever can
+         * write there can swap the target for a directory of their own after
+         * we looked (found by fuzzing: a safe-looking symlink into a
+         * world-writable glibc-hwcaps). */
+        if (symlink) {
+                char real[PATH_MAX], *slash;
+                struct stat pst;
+
+                if (!realpath(p, real)) {
+                        *reason = "is a symlink that cannot be resolved";
+                        return HWCAPS_DIR_UNSAFE;
+                }
+                slash = strrchr(real, '/');
+                if (slash)
+                        slash[slash == real] = '\0';
+                if (stat(real, &pst) < 0 || pst.st_uid != 0 || (pst.st_mode & (S_IWGRP | S_IWOTH))) {
+                        *reason = "is a symlink into a directory not owned by root or writable by group or others";
+                        return HWCAPS_DIR_UNSAFE;
+                }
         }
         if (!S_ISDIR(st.st_mode)) {
                 *reason = "is not a directory";
