@@ -88,14 +88,14 @@ static void print_human(const struct hwcaps_probe *p, const struct verdict *v) {
         for (int l = HWCAPS_LEVEL_V1; l <= HWCAPS_LEVEL_MAX; l++) {
                 printf("%s%s: %s\n", hwcaps_level_name(l), l == 1 ? " (baseline)" : "",
                        l <= (int) p->level ? "supported" : "not supported");
-                printf("  %-14s %-20s %-4s %-4s %-6s\n", "FEATURE", "WHERE", "CPU", "OS", "USABLE");
+                printf("  %-14s %-22s %-4s %-4s %-6s\n", "FEATURE", "WHERE", "CPU", "OS", "USABLE");
                 for (int f = 0; f < HWCAPS_F_COUNT; f++) {
                         const char *why;
                         if (hwcaps_feature_table[f].level != l)
                                 continue;
                         where(f, w, sizeof w);
                         why = blocker(p, f, buf, sizeof buf);
-                        printf("  %-14s %-20s %-4s %-4s %-6s%s%s\n", hwcaps_feature_table[f].name, w,
+                        printf("  %-14s %-22s %-4s %-4s %-6s%s%s\n", hwcaps_feature_table[f].name, w,
                                yesno(p->view.cpu, f), yesno(p->view.os, f), yesno(p->view.usable, f),
                                why ? "  <- " : "", why ? why : "");
                 }
