@@ -158,6 +158,23 @@ static bool sorted_contains(const struct entry *sorted, size_t count, const char
         return false;
 }
 
+/* Is the entry a level directory of a directory in PATH, directly or through
+ * level directories of level directories ("P/glibc-hwcaps/x86-64-v3/
+ * glibc-hwcaps/x86-64-v2" with P in PATH)? Such entries are regenerated from
+ * P; looking only one level up, composing twice differed from composing
+ * once, because the second pass sees the regenerated middle entry (found by
+ * fuzz-searchpath). */
+static bool level_of_path_dir(const struct entry *sorted, size_t count, const char *s, size_t n) {
+        size_t parent;
+
+        while (hwcaps_path_entry_level(s, n, &parent)) {
+                if (sorted_contains(sorted, count, s, parent))
+                        return true;
+                n = parent;
+        }
+        return false;
+}
+
 static bool allowed(const struct hwcaps_path_opts *o, const char *s, size_t n) {
         if (!o->directories)
                 return true;
@@ -261,13 +278,11 @@ int hwcaps_path_compose(const char *path, const struct hwcaps_path_opts *o, char
         for (size_t i = 0; i < count; i++) {
                 const char *s = e[i].s;
                 size_t raw = (i + 1 < count) ? (size_t) (e[i + 1].s - s - 1) : strlen(s);
-                size_t parent;
 
                 /* An entry we would generate ourselves is regenerated from
                  * its parent, which keeps composition idempotent and drops
                  * level directories that are no longer supported. */
-                if (hwcaps_path_entry_level(s, raw, &parent) &&
-                    sorted_contains(sorted, count, s, parent))
+                if (level_of_path_dir(sorted, count, s, raw))
                         continue;
 
                 if (s[0] == '/' && e[i].first && allowed(o, s, e[i].n)) {
