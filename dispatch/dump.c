@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <libcpuid/libcpuid.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -41,13 +44,88 @@ static int read_file(const char *path, char **ret, size_t *size) {
         return 0;
 }
 
+static bool hex_reg(const char **s, const char *end, uint32_t *v) {
+        const char *p = *s;
+
+        *v = 0;
+        for (; p < end && isxdigit((unsigned char) *p); p++)
+                *v = *v * 16 + (uint32_t) (*p <= '9' ? *p - '0' : (*p | 0x20) - 'a' + 10);
+        if (p == *s)
+                return false;
+        *s = p;
+        return true;
+}
+
+/* The registers of the first logical CPU in a dump that
+ * hwcaps_dump_validate() accepted, into libcpuid's struct, as its
+ * cpuid_deserialize_all_raw_data() would put them into raw[0]. We do not let
+ * libcpuid read the file a second time: a read error there went unnoticed
+ * and gave a wrong level with exit status 0, and a failed allocation there
+ * crashed (libcpuid 0.6.2; both found by tests/faults). */
+static void parse_first_cpu(const char *buf, size_t n, struct cpu_raw_data_t *raw) {
+        const struct {
+                const char *name;
+                uint32_t (*regs)[NUM_REGS];
+                unsigned count;
+        } arrays[] = {
+                { "basic_cpuid", raw->basic_cpuid, MAX_CPUID_LEVEL },
+                { "ext_cpuid", raw->ext_cpuid, MAX_EXT_CPUID_LEVEL },
+                { "intel_fn4", raw->intel_fn4, MAX_INTELFN4_LEVEL },
+                { "intel_fn11", raw->intel_fn11, MAX_INTELFN11_LEVEL },
+                { "intel_fn12h", raw->intel_fn12h, MAX_INTELFN12H_LEVEL },
+                { "intel_fn14h", raw->intel_fn14h, MAX_INTELFN14H_LEVEL },
+                { "amd_fn8000001dh", raw->amd_fn8000001dh, MAX_AMDFN8000001DH_LEVEL },
+        };
+        static const char header[] = "_________________ Logical CPU #";
+        const char *p = buf, *end = buf + n;
+        unsigned long cpu = 0;
+
+        memset(raw, 0, sizeof *raw);
+        for (; p < end; p++) {
+                const char *nl = memchr(p, '\n', (size_t) (end - p)), *le = nl ? nl : end;
+                const char *br = memchr(p, '[', (size_t) (le - p));
+
+                /* libcpuid's header, exactly: its number says which CPU the
+                 * lines below belong to; lines before any header are CPU 0. */
+                if ((size_t) (le - p) > sizeof header - 1 && memcmp(p, header, sizeof header - 1) == 0 &&
+                    p[sizeof header - 1] >= '0' && p[sizeof header - 1] <= '9') {
+                        cpu = strtoul(p + sizeof header - 1, NULL, 10);
+                        br = NULL;
+                }
+                for (size_t a = 0; br && cpu == 0 && a < ELEMENTSOF(arrays); a++) {
+                        const char *q = br + 1;
+                        unsigned idx = 0;
+                        uint32_t v[NUM_REGS];
+
+                        if ((size_t) (br - p) != strlen(arrays[a].name) ||
+                            memcmp(p, arrays[a].name, (size_t) (br - p)) != 0)
+                                continue;
+                        while (q < le && *q >= '0' && *q <= '9' && idx < 100000)
+                                idx = idx * 10 + (unsigned) (*q++ - '0');
+                        if (q + 1 >= le || q[0] != ']' || q[1] != '=')
+                                break;
+                        q += 2;
+                        /* The validator checked the syntax: four registers. */
+                        for (int r = 0; r < NUM_REGS; r++) {
+                                if (!hex_reg(&q, le, &v[r]))
+                                        break;
+                                if (q < le && *q == ' ')
+                                        q++;
+                        }
+                        if (idx < arrays[a].count)
+                                memcpy(arrays[a].regs[idx], v, sizeof v);
+                        break;
+                }
+                p = le;
+        }
+}
+
 static void copy_brand(struct hwcaps_probe *p, const struct cpu_id_t *id) {
         snprintf(p->brand, sizeof p->brand, "%s", id->brand_str[0] ? id->brand_str : id->cpu_codename);
 }
 
 int hwcaps_probe_dump(const char *path, struct hwcaps_probe *p, char *err, size_t errsize) {
         _cleanup_free_ char *buf = NULL;
-        struct cpu_raw_data_array_t all = { 0 };
         struct cpu_raw_data_t raw;
         struct cpu_id_t id;
         const char *msg;
@@ -71,13 +149,7 @@ int hwcaps_probe_dump(const char *path, struct hwcaps_probe *p, char *err, size_
         }
         /* cpuid_tool 0.6.2 --save writes every logical CPU; the first one
          * speaks for the machine (levels do not differ between cores). */
-        if (cpuid_deserialize_all_raw_data(&all, path) < 0 || all.num_raw == 0) {
-                snprintf(err, errsize, "%s: libcpuid cannot read it: %s", path, cpuid_error());
-                cpuid_free_raw_data_array(&all);
-                return -EINVAL;
-        }
-        raw = all.raw[0];
-        cpuid_free_raw_data_array(&all);
+        parse_first_cpu(buf, n, &raw);
 
         *p = (struct hwcaps_probe) { .source = HWCAPS_SOURCE_DUMP };
         struct hwcaps_cpuid *c = &p->cpuid;

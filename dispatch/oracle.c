@@ -54,11 +54,17 @@ int hwcaps_oracle_run(const char *ldso, unsigned *levels) {
 
         if (pipe2(pipefd, O_CLOEXEC) < 0)
                 return negative_errno();
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
-        posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-        r = posix_spawn(&pid, ldso, &fa, NULL, argv, environ);
-        posix_spawn_file_actions_destroy(&fa);
+        /* The file actions allocate: unchecked, a failed allocation let
+         * ld.so print its help onto our stdout (found by tests/faults). */
+        r = posix_spawn_file_actions_init(&fa);
+        if (r == 0) {
+                r = posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
+                if (r == 0)
+                        r = posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+                if (r == 0)
+                        r = posix_spawn(&pid, ldso, &fa, NULL, argv, environ);
+                posix_spawn_file_actions_destroy(&fa);
+        }
         close(pipefd[1]);
         if (r != 0) {
                 close(pipefd[0]);
@@ -76,6 +82,10 @@ int hwcaps_oracle_run(const char *ldso, unsigned *levels) {
                 ssize_t k = read(pipefd[0], buf + n, cap - n);
                 if (k < 0 && errno == EINTR)
                         continue;
+                /* A read error is no verdict, not a shorter one (a cut-off
+                 * section would name fewer levels: found by tests/faults). */
+                if (k < 0)
+                        r = negative_errno();
                 if (k <= 0)
                         break;
                 n += (size_t) k;

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Fault injection: run a scenario once per failing call.
+
+run-faults.py SHIM SCENARIO ARGS...
+
+For each class of calls (open, read, stat, exec, malloc; see fault-shim.c),
+the scenario runs once with nothing failing to count the calls of that class
+and take the reference result, then once for every N in 1..count with call
+N failing. Each run must end the way the scenario promises (never a signal,
+never a sanitizer or valgrind message). Prints one line per class and
+"N passed, N failed" over all runs; exit 1 on any failure.
+
+Scenarios:
+  cli-path HWCAPS         hwcaps path --root FIXTURE --path P
+  cli-dump HWCAPS DUMP    hwcaps explain --cpuid DUMP, hwcaps levels --cpuid DUMP
+  cli-level HWCAPS        hwcaps level, hwcaps levels (glibc source)
+  generator GENERATOR     hwcaps-env-generator with HWCAPS_ROOT=FIXTURE
+"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+
+CLASSES = ["open", "read", "stat", "exec", "malloc"]
+MAX_RUNS = 4000  # per class and command: far above what any command makes
+
+
+def make_fixture(root):
+    """usr/bin with safe v2 and v3 level dirs, opt/bad with a writable one."""
+    for d in ["usr/bin/glibc-hwcaps/x86-64-v2", "usr/bin/glibc-hwcaps/x86-64-v3",
+              "usr/bin/glibc-hwcaps/x86-64-v4", "opt/bad/glibc-hwcaps/x86-64-v2",
+              "etc", "proc"]:
+        os.makedirs(os.path.join(root, d), exist_ok=True)
+    os.chmod(os.path.join(root, "opt/bad/glibc-hwcaps/x86-64-v2"), 0o777)
+    with open(os.path.join(root, "proc/cmdline"), "w") as f:
+        f.write("BOOT_IMAGE=/vmlinuz ro quiet\n")
+    with open(os.path.join(root, "etc/hwcaps.conf"), "w") as f:
+        f.write("[hwcaps]\n# defaults\n")
+
+
+def is_level_entry(e):
+    return "/glibc-hwcaps/x86-64-v" in e
+
+
+def path_is_partial(out, ref):
+    """PATH out is ref minus some level directories: a failed stat made a
+    level directory look unusable, which only ever leaves it out."""
+    o, r = out.split(":"), ref.split(":")
+    if [e for e in o if not is_level_entry(e)] != [e for e in r if not is_level_entry(e)]:
+        return False
+    it = iter(r)
+    return all(any(e == x for x in it) for e in o)  # o is a subsequence of r
+
+
+def lines_differ_only(out, ref, pattern):
+    o, r = out.splitlines(), ref.splitlines()
+    return len(o) == len(r) and all(a == b or re.search(pattern, a) for a, b in zip(o, r))
+
+
+def cli_check(partial_path=False, degraded=None):
+    """hwcaps: exit 0 with the reference output (or, for path, a PATH that
+    only lacks level directories; or lines matching degraded where a part
+    reports that it failed), or exit 1 with a message and no output."""
+    def check(rc, out, err, ref):
+        if rc == 0:
+            if out == ref[1]:
+                return None
+            if degraded and lines_differ_only(out, ref[1], degraded):
+                return None
+            if partial_path and path_is_partial(out.strip(), ref[1].strip()):
+                return None
+            return "exit 0 with different output:\n%s\nreference:\n%s" % (out, ref[1])
+        if rc == 1:
+            if out.strip():
+                return "exit 1 but printed output: %r" % out[:200]
+            if not err.startswith("hwcaps: "):
+                return "exit 1 without a 'hwcaps: ' message: %r" % err[:200]
+            return None
+        return "exit status %d (expected 0 or 1)" % rc
+    return check
+
+
+def generator_check(rc, out, err, ref):
+    """The generator never breaks boot: exit 0, and either the reference
+    output, no output (PATH unchanged), or a PATH only lacking level dirs."""
+    if rc != 0:
+        return "exit status %d (a generator must exit 0)" % rc
+    if out == ref[1] or out == "":
+        return None
+    lines, ref_lines = out.splitlines(), ref[1].splitlines()
+    if len(lines) == 1 and len(ref_lines) == 1 and lines[0].startswith("PATH="):
+        if path_is_partial(lines[0][5:].strip("'\""), ref_lines[0][5:].strip("'\"")):
+            return None
+    return "unexpected output:\n%s\nreference:\n%s" % (out, ref[1])
+
+
+def run(cmd, env, shim, cls, nth, report):
+    e = dict(env)
+    e.update(LD_PRELOAD=shim, HWCAPS_FAULT_CALLS=cls, HWCAPS_FAULT_NTH=str(nth),
+             HWCAPS_FAULT_REPORT=report)
+    try:
+        os.unlink(report)
+    except FileNotFoundError:
+        pass
+    p = subprocess.run(cmd, env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       stdin=subprocess.DEVNULL, timeout=60)
+    calls, name = 0, "?"
+    try:
+        with open(report) as f:
+            c, name = f.read().split()
+            calls = int(c)
+    except (OSError, ValueError):
+        pass
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"), calls, name
+
+
+def main():
+    shim, scenario, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+    tmp = tempfile.mkdtemp(prefix="hwcaps-faults-")
+    root = os.path.join(tmp, "root")
+    make_fixture(root)
+    report = os.path.join(tmp, "report")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HWCAPS")}
+    env["NO_COLOR"] = "1"
+
+    if scenario == "cli-path":
+        cmds = [([args[0], "path", "--root", root, "--path",
+                  "/usr/local/bin:/usr/bin:/opt/bad:/bin::."], env, cli_check(partial_path=True))]
+    elif scenario == "cli-dump":
+        cmds = [([args[0], "explain", "--cpuid", args[1]], env, cli_check()),
+                ([args[0], "levels", "--cpuid", args[1]], env, cli_check())]
+    elif scenario == "cli-level":
+        cmds = [([args[0], "level"], env, cli_check()), ([args[0], "levels"], env, cli_check()),
+                # ld.so --help that cannot run or be read: explain says so.
+                ([args[0], "explain"], env,
+                 cli_check(degraded=r"^Dynamic linker: .* gave no glibc-hwcaps verdict \("))]
+    elif scenario == "generator":
+        genv = dict(env, HWCAPS_ROOT=root, PATH="/usr/local/bin:/usr/bin:/opt/bad:/bin")
+        cmds = [([args[0]], genv, generator_check)]
+    else:
+        sys.exit("unknown scenario " + scenario)
+
+    passed = failed = 0
+    for cmd, cenv, check in cmds:
+        for cls in CLASSES:
+            rc, out, err, total, _ = run(cmd, cenv, shim, cls, 0, report)
+            ref = (rc, out, err)
+            if rc < 0 or (check(rc, out, err, ref) is not None and rc != 0 and rc != 1):
+                print("FAIL %s [%s]: reference run ended with %d: %s" % (" ".join(cmd[1:2]), cls, rc, err[:300]))
+                failed += 1
+                continue
+            bad = 0
+            for n in range(1, min(total, MAX_RUNS) + 1):
+                rc, out, err, _, name = run(cmd, cenv, shim, cls, n, report)
+                why = None
+                if rc < 0:
+                    why = "killed by %s" % signal.Signals(-rc).name
+                elif "Sanitizer" in err or "==ERROR" in err:
+                    why = "sanitizer report"
+                else:
+                    why = check(rc, out, err, ref)
+                if why:
+                    bad += 1
+                    print("FAIL %s: %s call %d (%s) failing: %s\n  stderr: %s" %
+                          (os.path.basename(cmd[0]) + " " + " ".join(cmd[1:2]), cls, n, name, why,
+                           err.strip()[:400]))
+            passed += min(total, MAX_RUNS) - bad
+            failed += bad
+            print("%s %s [%s]: %d calls, each made to fail, %d bad" %
+                  ("ok  " if not bad else "FAIL", " ".join(os.path.basename(c) for c in cmd[:2]), cls, total, bad))
+    shutil.rmtree(tmp, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
