@@ -16,6 +16,8 @@ Scenarios:
   cli-dump HWCAPS DUMP    hwcaps explain --cpuid DUMP, hwcaps levels --cpuid DUMP
   cli-level HWCAPS        hwcaps level, hwcaps levels (glibc source)
   generator GENERATOR     hwcaps-env-generator with HWCAPS_ROOT=FIXTURE
+  stub STUB               hwcaps-dispatch-faults (built with its fault hook)
+                          installed as usr/bin/foo of a fixture; SHIM unused
 """
 import os
 import re
@@ -98,9 +100,48 @@ def generator_check(rc, out, err, ref):
     return "unexpected output:\n%s\nreference:\n%s" % (out, ref[1])
 
 
+def make_stub_fixture(root, stub, cmdline):
+    """usr/bin/foo is the stub; variants v1 (baseline) to v4 print their
+    level. /proc/cmdline (under HWCAPS_ROOT) caps the level."""
+    bindir = os.path.join(root, "usr/bin")
+    for lvl in range(1, 5):
+        d = os.path.join(bindir, "glibc-hwcaps/x86-64-v%d" % lvl)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "foo"), "w") as f:
+            f.write("#!/bin/sh\necho v%d\n" % lvl)
+        os.chmod(os.path.join(d, "foo"), 0o755)
+    shutil.copy(stub, os.path.join(bindir, "foo"))
+    with open(os.path.join(root, "proc/cmdline"), "w") as f:
+        f.write(cmdline)
+    return os.path.join(bindir, "foo")
+
+
+def stub_check(cap):
+    """The stub runs a variant no higher than the reference run's (falling
+    back level by level) and never above the kernel command line's cap; or
+    exits 126/127 with its one-line message."""
+    def check(rc, out, err, ref):
+        if rc == 0:
+            if not re.fullmatch(r"v[1-4]\n", out):
+                return "exit 0 with output %r" % out
+            if int(out[1]) > int(ref[1][1]):
+                return "ran %s, above the reference %s" % (out.strip(), ref[1].strip())
+            if int(out[1]) > cap:
+                return "ran %s despite hwcaps.max=x86-64-v%d on the kernel command line" % (out.strip(), cap)
+            return None
+        if rc in (126, 127):
+            if not err.startswith("hwcaps-dispatch: ") or err.count("\n") != 1:
+                return "exit %d without its one-line message: %r" % (rc, err[:300])
+            return None
+        return "exit status %d" % rc
+    return check
+
+
 def run(cmd, env, shim, cls, nth, report):
     e = dict(env)
-    e.update(LD_PRELOAD=shim, HWCAPS_FAULT_CALLS=cls, HWCAPS_FAULT_NTH=str(nth),
+    if shim:
+        e["LD_PRELOAD"] = shim
+    e.update(HWCAPS_FAULT_CALLS=cls, HWCAPS_FAULT_NTH=str(nth),
              HWCAPS_FAULT_REPORT=report)
     try:
         os.unlink(report)
@@ -126,6 +167,7 @@ def main():
     report = os.path.join(tmp, "report")
     env = {k: v for k, v in os.environ.items() if not k.startswith("HWCAPS")}
     env["NO_COLOR"] = "1"
+    classes = CLASSES
 
     if scenario == "cli-path":
         cmds = [([args[0], "path", "--root", root, "--path",
@@ -138,6 +180,13 @@ def main():
                 # ld.so --help that cannot run or be read: explain says so.
                 ([args[0], "explain"], env,
                  cli_check(degraded=r"^Dynamic linker: .* gave no glibc-hwcaps verdict \("))]
+    elif scenario == "stub":
+        # The stub is static: no shim, its fault hook reads the same variables.
+        shim = ""
+        classes = ["open", "read", "stat", "exec"]
+        foo = make_stub_fixture(root, args[0], "quiet hwcaps.max=x86-64-v3\n")
+        senv = dict(env, HWCAPS_ROOT=root)
+        cmds = [([foo], senv, stub_check(3))]
     elif scenario == "generator":
         genv = dict(env, HWCAPS_ROOT=root, PATH="/usr/local/bin:/usr/bin:/opt/bad:/bin")
         cmds = [([args[0]], genv, generator_check)]
@@ -146,7 +195,7 @@ def main():
 
     passed = failed = 0
     for cmd, cenv, check in cmds:
-        for cls in CLASSES:
+        for cls in classes:
             rc, out, err, total, _ = run(cmd, cenv, shim, cls, 0, report)
             ref = (rc, out, err)
             if rc < 0 or (check(rc, out, err, ref) is not None and rc != 0 and rc != 1):
