@@ -19,6 +19,8 @@ static const struct {
         { "levels",  cmd_levels,  "print the supported levels, highest first" },
         { "explain", cmd_explain, "show every feature each level needs and why a level is (not) supported" },
         { "path",    cmd_path,    "print the PATH the environment generator would produce" },
+        { "which",   cmd_which,   "show which variant of a program runs, and why the others do not" },
+        { "exec",    cmd_exec,    "run the best variant of a program" },
 };
 
 static void vlog(const char *prefix, const char *fmt, va_list ap) {
