@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* exec-overhead: what the dispatch stub costs per exec (issue 4).
  *
- * Usage: exec-overhead STUB HWCAPS [RUNS]
+ * Usage: exec-overhead STUB HWCAPS [RUNS [PROGRAM...]]
  *
  * Times fork+exec+wait of /bin/true (a) directly, (b) through the stub
  * (a fixture tree DIR/true -> STUB, DIR/glibc-hwcaps/x86-64-v1/true ->
  * /bin/true), (c) through "HWCAPS exec DIR/true", (d) through a "#!/bin/sh"
  * wrapper that execs /bin/true. Rounds are interleaved (a b c d a b c d ...)
  * so drift and noise from other load hit every case alike; prints medians
- * and ratios to (a). Then the single system calls the stub makes, in a loop,
+ * and ratios to (a); extra PROGRAMs (run without arguments, must exit 0)
+ * are timed in the same rounds, to compare builds of the stub. Then the single system calls the stub makes, in a loop,
  * to show where its time goes. A benchmark, never a test: it asserts nothing. */
 #include <cpuid.h>
 #include <errno.h>
@@ -106,7 +107,8 @@ static double loop_us(int which, int n) {
 int main(int argc, char **argv) {
         char dir[] = "/tmp/hwcaps-bench-XXXXXX", p[4096], stubpath[4096], wrapper[4096], hw[4096];
         int runs = argc > 3 ? atoi(argv[3]) : 2000;
-        double *t[4];
+        int nextra = argc > 4 ? argc - 4 : 0, nk = 4 + nextra;
+        double *t[4 + nextra];
         static const char *const names[4] = {
                 "(a) /bin/true directly",
                 "(b) through hwcaps-dispatch",
@@ -146,31 +148,37 @@ int main(int argc, char **argv) {
         snprintf(wrapper, sizeof wrapper, "%s/wrapper", dir);
         write_file(wrapper, "#!/bin/sh\nexec /bin/true \"$@\"\n", 0755);
 
-        char *av[4][4] = {
+        char *av[4 + nextra][4];
+        char *base[4][4] = {
                 { (char *) "/bin/true", NULL },
                 { truepath, NULL },
                 { hw, (char *) "exec", truepath, NULL },
                 { wrapper, NULL },
         };
-        for (int k = 0; k < 4; k++)
+        memcpy(av, base, sizeof base);
+        for (int k = 0; k < nextra; k++) {
+                av[4 + k][0] = argv[4 + k];
+                av[4 + k][1] = NULL;
+        }
+        for (int k = 0; k < nk; k++)
                 t[k] = calloc(runs, sizeof(double));
         /* warm up caches */
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < nk; k++)
                 for (int i = 0; i < 20; i++)
                         if (k != 2 || !skip_c)
                                 run_once(av[k]);
         for (int i = 0; i < runs; i++)
-                for (int k = 0; k < 4; k++)
+                for (int k = 0; k < nk; k++)
                         if (k != 2 || !skip_c)
                                 t[k][i] = run_once(av[k]);
 
-        double med[4];
+        double med[4 + nextra];
         printf("fork+exec+wait, %d interleaved runs each, median:\n", runs);
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < nk; k++) {
                 if (k == 2 && skip_c)
                         continue;
                 med[k] = median(t[k], runs);
-                printf("  %-34s %8.1f us   %5.2fx (a)\n", names[k], med[k], med[k] / med[0]);
+                printf("  %-34s %8.1f us   %5.2fx (a)\n", k < 4 ? names[k] : av[k][0], med[k], med[k] / med[0]);
         }
         printf("stub overhead (b)-(a): %.1f us; target (b) <= 1.25x (a): %s\n",
                med[1] - med[0], med[1] <= 1.25 * med[0] ? "met" : "NOT met");

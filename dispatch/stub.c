@@ -140,29 +140,34 @@ static bool try_next(long e) {
 }
 
 /* The registers that decide levels, and nothing else: in a virtual machine
- * every CPUID instruction traps to the hypervisor (measured 3.9 us each on
- * the development VM, bench/exec-overhead.c), so this reads four leaves where
- * hwcaps_cpuid_read_raw() reads six. Leaf 0x80000001 exists on every x86-64
- * CPU (its EDX holds the long-mode bit), so its maximum is not asked. */
+ * every CPUID instruction traps to the hypervisor (measured 4 to 11 us each
+ * on the development VM, bench/exec-overhead.c), so this executes three
+ * where hwcaps_cpuid_read_raw() executes six.
+ * - Leaf 0 (the highest basic leaf) is not asked: leaf 7 is read only when
+ *   leaf 1 reports XSAVE and OSXSAVE, and a CPU with XSAVE enumerates its
+ *   state components in leaf 0xD (Intel SDM vol. 1, 13.2), so it has leaf 7.
+ *   Without OSXSAVE no AVX state is usable, so nothing in leaf 7 could lift
+ *   the level above v2 (AVX2 and AVX-512 need that state, and v3 needs AVX).
+ * - Leaf 0x80000001 exists on every x86-64 CPU (its EDX holds the long-mode
+ *   bit), so its maximum (leaf 0x80000000) is not asked either. */
 static void read_cpuid(struct hwcaps_cpuid *c) {
         unsigned a, b, cx, d;
 
         *c = (struct hwcaps_cpuid) { 0 };
-        __cpuid(0, a, b, cx, d);
-        c->max_basic = a;
         __cpuid(1, a, b, cx, d);
+        c->max_basic = 1;
         c->reg[HWCAPS_REG_1_ECX] = cx;
         c->reg[HWCAPS_REG_1_EDX] = d;
         c->osxsave = (cx >> 27) & 1u;
-        if (c->max_basic >= 7) {
+        if (c->osxsave && (cx >> 26) & 1u) {
+                c->max_basic = 7;
                 __cpuid_count(7, 0, a, b, cx, d);
                 c->reg[HWCAPS_REG_7_EBX] = b;
+                c->xcr0 = hwcaps_xgetbv0();
         }
         c->max_extended = 0x80000001u;
         __cpuid(0x80000001u, a, b, cx, d);
         c->reg[HWCAPS_REG_80000001_ECX] = cx;
-        if (c->osxsave)
-                c->xcr0 = hwcaps_xgetbv0();
 }
 
 static enum hwcaps_level cpu_level(char *const *envp, bool secure) {
