@@ -92,8 +92,8 @@ Test(stub_plan, caps) {
 
         for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
                 struct hwcaps_plan p = decide(t[i].cpu, t[i].cmdline, t[i].max, t[i].hw);
-                cr_assert_eq(p.top, t[i].top, "case %zu: top %d", i, p.top);
-                cr_assert_eq(p.reason, t[i].reason, "case %zu: reason %d", i, p.reason);
+                cr_assert_eq((int) p.top, t[i].top, "case %zu: top %d", i, (int) p.top);
+                cr_assert_eq((int) p.reason, t[i].reason, "case %zu: reason %d", i, (int) p.reason);
         }
 }
 
