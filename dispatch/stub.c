@@ -23,6 +23,11 @@
 #define CMDLINE_BYTES 4096 /* COMMAND_LINE_SIZE is 2048 on x86; bootconfig may add more */
 #define MSG_BYTES 8192
 
+/* Reasons to skip a candidate, beside the errno values of execve(). */
+#define ENOTSUP_CPU 10001 /* level above this CPU's */
+#define ENOTSUP_CAP 10002 /* level above an opt-out cap */
+#define ESELF       10003 /* the stub's own file */
+
 #define AT_SECURE_ 23      /* <elf.h> AT_SECURE, without pulling in libc headers */
 #define AT_EXECFN_ 31
 
@@ -135,7 +140,7 @@ static const char *errno_text(long e) {
  * Anything else (E2BIG, ENOMEM, EAGAIN, ...) would fail for every candidate
  * alike and is reported at once. */
 static bool try_next(long e) {
-        return e == ENOENT || e == ENOTDIR || e == ELOOP || e == ENAMETOOLONG ||
+        return e == ENOTSUP_CPU || e == ENOTSUP_CAP || e == ESELF || e == ENOENT || e == ENOTDIR || e == ELOOP || e == ENAMETOOLONG ||
                e == EACCES || e == ENOEXEC || e == ETXTBSY;
 }
 
@@ -221,7 +226,7 @@ noreturn void stub_main(long *sp) {
         struct hwcaps_plan plan;
         char cand[PATH_BYTES];
         struct msg m;
-        int levels[HWCAPS_LEVEL_MAX], nlevels = 0;
+        bool planned = false;
 
         char **e = envp;
         while (*e)
@@ -271,52 +276,62 @@ noreturn void stub_main(long *sp) {
                 msg_exit(&m, 127);
         }
 
-        hwcaps_env_scan(envp, secure, &env);
-        /* HWCAPS_ROOT is a test and sysroot prefix; under AT_SECURE env
-         * is empty, so a setuid stub reads the real /proc/cmdline. */
-        read_cmdline(env.root, &cmdline);
-        /* With everything off no CPUID is needed. */
-        hwcaps_plan_decide(HWCAPS_LEVEL_MAX, &cmdline, &env, &plan);
-        if (plan.cap > HWCAPS_LEVEL_V1)
-                hwcaps_plan_decide(cpu_level(envp, secure), &cmdline, &env, &plan);
-
-        for (int l = plan.top; l >= HWCAPS_LEVEL_V2; l--)
-                levels[nlevels++] = l;
-        levels[nlevels++] = HWCAPS_LEVEL_V1;
-
         msg_add(&m, path);
         msg_add(&m, ": no variant could be run:");
-        for (int i = 0; i < nlevels; i++) {
-                enum hwcaps_level level = (enum hwcaps_level) levels[i];
-                const char *shown = cand, *why;
+        /* Highest level first. What exists is asked first (a stat costs
+         * under 1 us); the level and the opt-outs only when a candidate
+         * above the baseline exists, because each CPUID instruction traps
+         * in a VM and /proc/cmdline costs about 4 us: a program installed
+         * with only its baseline pays for neither. */
+        for (int l = HWCAPS_LEVEL_MAX; l >= HWCAPS_LEVEL_V1; l--) {
+                const char *shown = cand, *why, *pre = "";
                 long r;
 
-                if (hwcaps_candidate_path(path, level, cand, sizeof cand) == 0) {
+                if (hwcaps_candidate_path(path, (enum hwcaps_level) l, cand, sizeof cand) == 0) {
                         r = -ENAMETOOLONG;
-                        shown = hwcaps_level_name(level);
-                        why = errno_text(ENAMETOOLONG);
-                } else if ((r = path_id(cand, &id)) == 0 && same_file(&id, &self)) {
-                        r = -ENOENT; /* skip it, like a missing one */
+                        shown = hwcaps_level_name((enum hwcaps_level) l);
+                } else if ((r = path_id(cand, &id)) == 0 && l > HWCAPS_LEVEL_V1) {
+                        if (!planned) {
+                                hwcaps_env_scan(envp, secure, &env);
+                                /* HWCAPS_ROOT is a test and sysroot prefix;
+                                 * under AT_SECURE env is empty, so a setuid
+                                 * stub reads the real /proc/cmdline. */
+                                read_cmdline(env.root, &cmdline);
+                                /* With everything off no CPUID is needed. */
+                                hwcaps_plan_decide(HWCAPS_LEVEL_MAX, &cmdline, &env, &plan);
+                                if (plan.cap > HWCAPS_LEVEL_V1)
+                                        hwcaps_plan_decide(cpu_level(envp, secure), &cmdline, &env, &plan);
+                                planned = true;
+                        }
+                        if (l > (int) plan.top)
+                                r = l > (int) plan.cpu ? -ENOTSUP_CPU : -ENOTSUP_CAP;
+                }
+                if (r == 0 && same_file(&id, &self))
+                        r = -ESELF;
+                if (r == 0)
+                        r = sys3(__NR_execve, (long) cand, (long) argv, (long) envp);
+                switch (-r) {
+                case ENOTSUP_CPU:
+                        why = "level not supported by this CPU";
+                        break;
+                case ENOTSUP_CAP:
+                        pre = "capped by ";
+                        why = hwcaps_cap_reason_name(plan.reason);
+                        break;
+                case ESELF:
                         why = "is the dispatch stub itself";
-                } else {
-                        if (r == 0)
-                                r = sys3(__NR_execve, (long) cand, (long) argv, (long) envp);
+                        break;
+                default:
                         why = errno_text(-r);
                 }
-                msg_add(&m, i ? ", " : " ");
+                msg_add(&m, l < HWCAPS_LEVEL_MAX ? ", " : " ");
                 msg_add(&m, shown);
                 msg_add(&m, " (");
+                msg_add(&m, pre);
                 msg_add(&m, why);
                 msg_add(&m, ")");
                 if (!try_next(-r))
                         msg_exit(&m, 126);
-        }
-        if (plan.top < HWCAPS_LEVEL_MAX) {
-                msg_add(&m, "; levels above ");
-                msg_add(&m, hwcaps_level_name(plan.top));
-                msg_add(&m, plan.top < plan.cpu ? " not tried: " : " not supported by this CPU");
-                if (plan.top < plan.cpu)
-                        msg_add(&m, hwcaps_cap_reason_name(plan.reason));
         }
         msg_exit(&m, 127);
 }
