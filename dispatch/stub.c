@@ -268,6 +268,19 @@ noreturn void stub_main(long *sp) {
                 }
                 path = argv[0];
         }
+        /* Run under its own name it has nothing to dispatch to. */
+        {
+                const char *base = path;
+
+                for (const char *q = path; *q; q++)
+                        if (*q == '/')
+                                base = q + 1;
+                if (str_eq(base, "hwcaps-dispatch")) {
+                        msg_add(&m, "install me as a program's name (a link to me as /usr/bin/foo runs "
+                                    "/usr/bin/glibc-hwcaps/x86-64-vN/foo); see hwcaps-dispatch(8)");
+                        msg_exit(&m, 127);
+                }
+        }
         /* Belt and braces: when the identity is unknown, a stub found at a
          * candidate path stops rather than looking deeper. */
         if (!self.ok && hwcaps_path_candidate_level(path) > 0) {

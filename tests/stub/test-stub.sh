@@ -56,6 +56,12 @@ case_hardlink() {
         expect "via copy" "$TOP" "$("$T/bin/foo")"
 }
 
+case_own_name() {
+        local out
+        out=$("$STUB" 2>&1); expect "run as hwcaps-dispatch: status" 127 "$?"
+        case $out in *"see hwcaps-dispatch(8)"*) ;; *) fail "message: $out" ;; esac
+}
+
 case_relative() {
         fixture "$T/bin"
         expect "./foo" "$TOP" "$(cd "$T/bin" && ./foo)"
