@@ -140,8 +140,9 @@ static const char *errno_text(long e) {
  * Anything else (E2BIG, ENOMEM, EAGAIN, ...) would fail for every candidate
  * alike and is reported at once. */
 static bool try_next(long e) {
-        return e == ENOTSUP_CPU || e == ENOTSUP_CAP || e == ESELF || e == ENOENT || e == ENOTDIR || e == ELOOP || e == ENAMETOOLONG ||
-               e == EACCES || e == ENOEXEC || e == ETXTBSY;
+        return e == ENOENT || e == ENOTDIR || e == ELOOP || e == ENAMETOOLONG ||
+               e == EACCES || e == ENOEXEC || e == ETXTBSY ||
+               e == ENOTSUP_CPU || e == ENOTSUP_CAP || e == ESELF;
 }
 
 /* The registers that decide levels, and nothing else: in a virtual machine
@@ -245,8 +246,8 @@ noreturn void stub_main(long *sp) {
          * interpreter of a "#!/usr/bin/foo" script, AT_EXECFN names the
          * script and the kernel puts the #! path into argv[0] (and the
          * script's path, the same string as AT_EXECFN, into a later argv;
-         * fs/binfmt_script.c). Only then is /proc/self/exe asked (2.4 us)
-         * whether AT_EXECFN is this binary; otherwise AT_EXECFN leads to
+         * fs/binfmt_script.c). Only then is /proc/self/exe asked (2 to 5
+         * us) whether AT_EXECFN is this binary; otherwise AT_EXECFN leads to
          * this binary, and its identity is what a candidate must not be. */
         path = execfn;
         if (execfn) {
