@@ -5,27 +5,70 @@
 #include <string.h>
 
 #include "commands.h"
+#include "json.h"
 #include "resolve.h"
 
 static const char which_help[] =
-        "Usage: hwcaps which [--quiet] [--root DIR] NAME\n"
+        "Usage: hwcaps which [--quiet|--json] [--root DIR] NAME\n"
         "Show how NAME resolves to a level variant: for a bare name every PATH entry\n"
         "and the level directories the environment generator puts before it; for a\n"
         "path to the dispatch stub what the stub would run. Each candidate is marked\n"
         "\"runs\", or says why it is skipped.\n"
         "  -q --quiet    print only the path that would run\n"
+        "  --json        print the same as JSON\n"
         "  --root DIR    read DIR/proc/cmdline (also $HWCAPS_ROOT)\n"
         "Exit status: 0 something runs, 1 nothing does, 2 usage error.\n";
+
+static void print_json(const char *name, const struct resolve *r) {
+        bool won = false;
+
+        printf("{\"name\":");
+        json_string(stdout, name);
+        printf(",\"mode\":\"%s\",\"cpu_level\":", r->stub_mode ? "stub" : r->not_stub ? "file" : "path");
+        if (hwcaps_level_name(r->plan.cpu))
+                json_string(stdout, hwcaps_level_name(r->plan.cpu));
+        else
+                printf("null");
+        printf(",\"cap\":");
+        if (r->plan.reason != HWCAPS_CAP_NONE) {
+                json_string(stdout, hwcaps_level_name(r->plan.cap));
+                printf(",\"cap_reason\":");
+                json_string(stdout, hwcaps_cap_reason_name(r->plan.reason));
+        } else
+                printf("null,\"cap_reason\":null");
+        printf(",\"candidates\":[");
+        for (size_t i = 0; i < r->n; i++) {
+                const struct resolve_candidate *c = &r->c[i];
+                bool runs = c->runnable && !won;
+
+                won = won || runs;
+                printf("%s{\"path\":", i ? "," : "");
+                json_string(stdout, c->path);
+                printf(",\"level\":");
+                if (c->level)
+                        json_string(stdout, hwcaps_level_name(c->level));
+                else
+                        printf("null");
+                printf(",\"runs\":%s,\"skipped\":", json_bool(runs));
+                if (c->runnable)
+                        printf(runs ? "null" : "\"not reached\"");
+                else
+                        json_string(stdout, c->why ?: "");
+                printf("}");
+        }
+        printf("]}\n");
+}
 
 int cmd_which(int argc, char **argv) {
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "quiet", no_argument, NULL, 'q' },
+                { "json", no_argument, NULL, 'j' },
                 { "root", required_argument, NULL, 'r' },
                 {}
         };
         const char *root = NULL, *winner = NULL;
-        bool quiet = false;
+        bool quiet = false, json = false;
         struct resolve r;
         int c, k;
 
@@ -41,6 +84,9 @@ int cmd_which(int argc, char **argv) {
                         break;
                 case 'r':
                         root = optarg;
+                        break;
+                case 'j':
+                        json = true;
                         break;
                 default:
                         usage_error("which: unknown option '%s'", argv[optind - 1]);
@@ -60,6 +106,14 @@ int cmd_which(int argc, char **argv) {
         if (k < 0) {
                 log_error("which: %s", strerror(-k));
                 return EXIT_FAIL;
+        }
+        if (json) {
+                print_json(argv[optind], &r);
+                for (size_t i = 0; i < r.n && !winner; i++)
+                        if (r.c[i].runnable)
+                                winner = r.c[i].path;
+                resolve_done(&r);
+                return winner ? EXIT_OK : EXIT_FAIL;
         }
         if (!quiet) {
                 if (r.stub_mode)

@@ -330,6 +330,17 @@ case_which_exec() {
                 expect "exec, HWCAPS_MAX_LEVEL=x86-64-v$l" "$want" \
                         "$(HWCAPS_MAX_LEVEL=x86-64-v$l "$HWCAPS" exec "$T/bin/foo")"
         done
+        # --json: the same verdict, machine-readable
+        HWCAPS_MAX_LEVEL=x86-64-v2 "$HWCAPS" which --json "$T/bin/foo" > "$T/json" || fail "which --json"
+        python3 - "$T/json" "$T/bin/glibc-hwcaps/x86-64-v$(min 2 "$(lv "$TOP")")/foo" "$TOP" <<'PY' || fail "which --json: $(cat "$T/json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+runs = [c["path"] for c in d["candidates"] if c["runs"]]
+assert runs == [sys.argv[2]], runs
+assert d["mode"] == "stub" and d["cpu_level"] == sys.argv[3], d
+assert d["cap"] == "x86-64-v2" and "HWCAPS_MAX_LEVEL" in d["cap_reason"], d
+assert [c["level"] for c in d["candidates"]] == ["x86-64-v4", "x86-64-v3", "x86-64-v2", "x86-64-v1"], d
+PY
         # exec passes argv (argv[0] = NAME) and the exit status
         VARIANT_ARGV=$T/argv "$HWCAPS" exec "$T/bin/foo" "" "a b" >/dev/null
         printf '%s\0' "$T/bin/foo" "" "a b" > "$T/want"
