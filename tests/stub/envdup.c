@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* envdup VAR=VALUE... -- PROGRAM [ARGS...]: run PROGRAM with the current
  * environment plus the given entries appended, duplicates kept (env(1)
- * would replace them): glibc reads every GLIBC_TUNABLES entry. */
+ * would replace them): glibc reads every GLIBC_TUNABLES entry.
+ * envdup --no-argv PROGRAM: run PROGRAM with an empty argv (argc 0). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,12 @@ int main(int argc, char **argv) {
         int i;
         char **env;
 
+        if (argc == 3 && strcmp(argv[1], "--no-argv") == 0) {
+                char *none[] = { NULL };
+                execve(argv[2], none, environ);
+                perror(argv[2]);
+                return 127;
+        }
         while (environ[n])
                 n++;
         env = calloc(n + argc + 1, sizeof *env);

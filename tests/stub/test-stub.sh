@@ -62,6 +62,26 @@ case_own_name() {
         case $out in *"see hwcaps-dispatch(8)"*) ;; *) fail "message: $out" ;; esac
 }
 
+case_bad_input() {
+        local out deep
+        fixture "$T/bin"
+        # argc 0: AT_EXECFN still names the program
+        expect "empty argv" "$TOP" "$("$ENVDUP" --no-argv "$T/bin/foo")"
+        # a path so long that no candidate fits in PATH_MAX
+        deep=$T/$(printf 'd%.0s' $(seq 200))
+        for _ in $(seq 19); do deep=$deep/$(printf 'd%.0s' $(seq 200)); done
+        # pad DIR/foo to 4080 bytes: it fits PATH_MAX, DIR/glibc-hwcaps/x86-64-vN/foo does not
+        deep=$deep/$(printf 'e%.0s' $(seq $((4080 - ${#deep} - 5))))
+        [ ${#deep} -eq 4076 ] || fail "fixture: ${#deep}"
+        mkdir -p "$deep"
+        ln -s "$STUB" "$deep/foo"
+        out=$("$deep/foo" 2>&1); expect "path too long: status" 127 "$?"
+        case $out in *"no variant could be run: x86-64-v4 (name too long)"*"x86-64-v1 (name too long)") ;; *) fail "path too long: $out" ;; esac
+        # the same program reached by a short relative path works
+        (cd "$deep" && mkdir -p glibc-hwcaps/x86-64-v1 && cp "$VARIANT" glibc-hwcaps/x86-64-v1/foo) || fail "fixture"
+        expect "deep, relative" x86-64-v1 "$(cd "$deep" && ./foo)"
+}
+
 case_relative() {
         fixture "$T/bin"
         expect "./foo" "$TOP" "$(cd "$T/bin" && ./foo)"

@@ -42,14 +42,17 @@ int main(int argc, char **argv) {
                 dump(s, environ);
         if ((s = getenv("VARIANT_ARGV")))
                 dump(s, argv);
+        /* The file it runs from; for a path too long for /proc/self/exe,
+         * the path it was executed as. */
         n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        if (n > 0) {
+        if (n > 0)
                 exe[n] = '\0';
-                char *p = strstr(exe, "/glibc-hwcaps/");
-                if (p) {
-                        level = p + strlen("/glibc-hwcaps/");
-                        *strchrnul(level, '/') = '\0';
-                }
+        else
+                snprintf(exe, sizeof exe, "%s", (const char *) getauxval(AT_EXECFN));
+        char *p = strstr(exe, "glibc-hwcaps/");
+        if (p) {
+                level = p + strlen("glibc-hwcaps/");
+                *strchrnul(level, '/') = '\0';
         }
         printf("%s\n", level);
         if ((s = getenv("VARIANT_SECURE")))
