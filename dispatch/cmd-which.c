@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "json.h"
@@ -118,6 +119,8 @@ int cmd_which(int argc, char **argv) {
         if (!quiet) {
                 if (r.stub_mode)
                         printf("%s is the hwcaps dispatch stub; it runs the first of these.\n", argv[optind]);
+                else if (r.not_stub && access(argv[optind], F_OK) < 0)
+                        printf("%s does not exist.\n", argv[optind]);
                 else if (r.not_stub)
                         printf("%s is not the hwcaps dispatch stub: it runs itself.\n", argv[optind]);
                 else
