@@ -91,8 +91,9 @@ static int add(struct resolve *r, int level, bool runnable, char *path, const ch
  * kernel decides in the end; these are the causes execve() would report. */
 static const char *file_problem(const char *path, const struct stat *self, bool variant) {
         struct stat st;
-        char head[4] = { 0 };
+        unsigned char head[64];
         _cleanup_close_ int fd = -1;
+        ssize_t n;
 
         if (stat(path, &st) < 0)
                 return errno == ENOENT || errno == ENOTDIR ? "missing" :
@@ -103,10 +104,13 @@ static const char *file_problem(const char *path, const struct stat *self, bool 
                 return "not a regular file";
         if (access(path, X_OK) < 0)
                 return "not executable (no exec permission, or a noexec mount)";
+        /* What binfmt_elf and binfmt_script accept: an ELF header (64 bytes
+         * for ELFCLASS64) or "#!". binfmt_misc handlers are not asked. */
         fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd >= 0 && read(fd, head, sizeof head) >= 2 &&
-            memcmp(head, "\177ELF", 4) != 0 && memcmp(head, "#!", 2) != 0)
-                return "not an executable format (neither ELF nor #!)";
+        n = fd >= 0 ? read(fd, head, sizeof head) : -1;
+        if (n >= 0 && !(n >= 2 && memcmp(head, "#!", 2) == 0) &&
+            !(n == (ssize_t) sizeof head && memcmp(head, "\177ELF", 4) == 0))
+                return "not an executable format (neither an ELF header nor #!)";
         if (variant && resolve_is_stub(path))
                 return "a copy of the dispatch stub, not a variant";
         return NULL;

@@ -176,6 +176,16 @@ case_not_elf() {
         # a truncated ELF header is no better
         head -c 30 "$VARIANT" > "$T/bin/glibc-hwcaps/$TOP/foo"
         expect "truncated ELF" "x86-64-v$want" "$("$T/bin/foo")"
+        : > "$T/bin/glibc-hwcaps/$TOP/foo"
+        expect "empty file" "x86-64-v$want" "$("$T/bin/foo")"
+        # a directory where the variant should be
+        rm "$T/bin/glibc-hwcaps/$TOP/foo"; mkdir "$T/bin/glibc-hwcaps/$TOP/foo"
+        expect "a directory" "x86-64-v$want" "$("$T/bin/foo")"
+        # a script whose interpreter is missing (ENOENT from execve)
+        rmdir "$T/bin/glibc-hwcaps/$TOP/foo"
+        printf '#!/nonexistent/interpreter\n' > "$T/bin/glibc-hwcaps/$TOP/foo"
+        chmod 755 "$T/bin/glibc-hwcaps/$TOP/foo"
+        expect "missing #! interpreter" "x86-64-v$want" "$("$T/bin/foo")"
 }
 
 case_self() {
@@ -400,6 +410,12 @@ PY
                 printf 'junk\n' > "$T/bin/glibc-hwcaps/$TOP/foo"; chmod 755 "$T/bin/glibc-hwcaps/$TOP/foo"
                 out=$("$HWCAPS" which "$T/bin/foo")
                 case $out in *"$TOP/foo: not an executable format"*) ;; *) fail "which, not ELF: $out" ;; esac
+                head -c 30 "$VARIANT" > "$T/bin/glibc-hwcaps/$TOP/foo"
+                out=$("$HWCAPS" which "$T/bin/foo")
+                case $out in *"$TOP/foo: not an executable format"*) ;; *) fail "which, truncated ELF: $out" ;; esac
+                : > "$T/bin/glibc-hwcaps/$TOP/foo"
+                out=$("$HWCAPS" which "$T/bin/foo")
+                case $out in *"$TOP/foo: not an executable format"*) ;; *) fail "which, empty file: $out" ;; esac
                 rm "$T/bin/glibc-hwcaps/$TOP/foo"
                 out=$("$HWCAPS" which "$T/bin/foo")
                 case $out in *"$TOP/foo: missing"*) ;; *) fail "which, missing: $out" ;; esac
