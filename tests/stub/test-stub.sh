@@ -431,6 +431,9 @@ PY
         rm -rf "$T/bin"; fixture "$T/bin"; rm "$T/bin/foo"; cp "$VARIANT" "$T/bin/foo"
         expect "which PATH" "$T/bin/glibc-hwcaps/$(min2 "$TOP")/foo" "$(PATH=$T/bin:/usr/bin:/bin "$HWCAPS" which -q foo)"
         expect "exec PATH" "$(min2 "$TOP")" "$(PATH=$T/bin:/usr/bin:/bin "$HWCAPS" exec foo)"
+        # a PATH the generator already composed: level entries listed once, under their directory
+        out=$(PATH=$T/bin/glibc-hwcaps/x86-64-v3:$T/bin:/bin "$HWCAPS" which foo)
+        expect "composed PATH, x86-64-v3 listed once" 1 "$(printf '%s\n' "$out" | grep -c "x86-64-v3/foo")"
         chmod g+w "$T/bin/glibc-hwcaps"
         out=$(PATH=$T/bin:/usr/bin:/bin "$HWCAPS" which foo)
         case $out in *"unsafe directory"*"writable by group or others"*) ;; *) fail "which, unsafe: $out" ;; esac
