@@ -94,13 +94,14 @@ case_static() {
 case_no_proc() {
         # /proc is not needed for a direct start: hide it in a mount namespace
         [ "$(id -u)" = 0 ] && command -v unshare >/dev/null || exit 77
+        unshare --mount sh -c 'mount -t tmpfs none /proc' 2>/dev/null || exit 77
         [ "$TOP" = x86-64-v1 ] && exit 77
         local want=$(( $(lv "$TOP") - 1 )); [ "$want" -lt 2 ] && want=1
         cp "$STUB" "$T/stub"
         fixture "$T/bin"
         rm "$T/bin/foo"; ln "$T/stub" "$T/bin/foo"
         unshare --mount sh -c 'mount -t tmpfs none /proc && "$1"' sh "$T/bin/foo" > "$T/out" 2>&1 \
-                || { grep -q "mount" "$T/out" && exit 77; fail "without /proc: $(cat "$T/out")"; }
+                || fail "without /proc: $(cat "$T/out")"
         expect "without /proc" "$TOP" "$(cat "$T/out")"
         ln -f "$T/stub" "$T/bin/glibc-hwcaps/$TOP/foo"
         expect "without /proc, stub as candidate" "x86-64-v$want" \
