@@ -112,6 +112,17 @@ static noreturn void msg_exit(struct msg *m, int status) {
         __builtin_unreachable();
 }
 
+/* "hwcaps-dispatch: A B C\n" to stderr, then exit. */
+static noreturn void die(const char *a, const char *b, const char *c, int status) {
+        struct msg m = { .len = 0 };
+
+        msg_add(&m, "hwcaps-dispatch: ");
+        msg_add(&m, a);
+        msg_add(&m, b);
+        msg_add(&m, c);
+        msg_exit(&m, status);
+}
+
 static const char *errno_text(long e) {
         switch (e) {
         case ENOENT:       return "not found";
@@ -193,25 +204,66 @@ static enum hwcaps_level cpu_level(char *const *envp, bool secure) {
 /* Reads <root>/proc/cmdline; a missing file (no /proc in a chroot) means no
  * options. */
 static void read_cmdline(const char *root, struct hwcaps_cmdline *ret) {
+        static const char proc_cmdline[] = "/proc/cmdline";
         char path[PATH_BYTES], buf[CMDLINE_BYTES];
+        const char *p = proc_cmdline;
         unsigned long n = 0, len = 0;
         long fd, r;
 
         *ret = (struct hwcaps_cmdline) { .enabled = -1, .env_enabled = -1 };
-        if (root)
-                for (; root[len] && len < sizeof path - 32; len++)
+        if (root && root[0]) {
+                for (; root[len] && len < sizeof path - sizeof proc_cmdline; len++)
                         path[len] = root[len];
-        for (const char *s = "/proc/cmdline"; *s; s++)
-                path[len++] = *s;
-        path[len] = '\0';
-
-        fd = sys3(__NR_open, (long) path, O_RDONLY | O_CLOEXEC, 0);
+                for (unsigned long i = 0; i < sizeof proc_cmdline; i++)
+                        path[len + i] = proc_cmdline[i];
+                p = path;
+        }
+        fd = sys3(__NR_open, (long) p, O_RDONLY | O_CLOEXEC, 0);
         if (fd < 0)
                 return;
         while (n < sizeof buf && (r = sys3(__NR_read, fd, (long) (buf + n), (long) (sizeof buf - n))) > 0)
                 n += (unsigned long) r;
         (void) sys3(__NR_close, fd, 0, 0);
         hwcaps_cmdline_parse(buf, n, ret, NULL, NULL);
+}
+
+/* The one line naming every candidate tried and why it did not run;
+ * built only on failure, so that a successful start touches no stack
+ * pages for it (each first touch is a page fault). */
+static noreturn void report(const char *path, const long *result, int last,
+                            const struct hwcaps_plan *plan, int status) {
+        char cand[PATH_BYTES];
+        struct msg m = { .len = 0 };
+
+        msg_add(&m, "hwcaps-dispatch: ");
+        msg_add(&m, path);
+        msg_add(&m, ": no variant could be run:");
+        for (int l = HWCAPS_LEVEL_MAX; l >= last; l--) {
+                long e = -result[l];
+
+                msg_add(&m, l < HWCAPS_LEVEL_MAX ? ", " : " ");
+                if (hwcaps_candidate_path(path, (enum hwcaps_level) l, cand, sizeof cand) == 0)
+                        msg_add(&m, hwcaps_level_name((enum hwcaps_level) l));
+                else
+                        msg_add(&m, cand);
+                msg_add(&m, " (");
+                switch (e) {
+                case ENOTSUP_CPU:
+                        msg_add(&m, "level not supported by this CPU");
+                        break;
+                case ENOTSUP_CAP:
+                        msg_add(&m, "capped by ");
+                        msg_add(&m, hwcaps_cap_reason_name(plan->reason));
+                        break;
+                case ESELF:
+                        msg_add(&m, "is the dispatch stub itself");
+                        break;
+                default:
+                        msg_add(&m, errno_text(e));
+                }
+                msg_add(&m, ")");
+        }
+        msg_exit(&m, status);
 }
 
 noreturn void stub_main(long *sp);
@@ -226,7 +278,7 @@ noreturn void stub_main(long *sp) {
         struct hwcaps_cmdline cmdline;
         struct hwcaps_plan plan;
         char cand[PATH_BYTES];
-        struct msg m;
+        long result[HWCAPS_LEVEL_MAX + 1];
         bool planned = false;
 
         char **e = envp;
@@ -237,9 +289,6 @@ noreturn void stub_main(long *sp) {
                         execfn = (const char *) a[1];
                 else if (a[0] == AT_SECURE_)
                         secure = a[1] != 0;
-
-        m.len = 0;
-        msg_add(&m, "hwcaps-dispatch: ");
 
         /* AT_EXECFN is the path execve() was given, whatever argv[0] says
          * (exec -a, a login shell's "-bash"). One exception: run as the
@@ -263,10 +312,8 @@ noreturn void stub_main(long *sp) {
         } else
                 self = (struct id) { 0 };
         if (!path) {
-                if (argc < 1 || !argv[0][0]) {
-                        msg_add(&m, "cannot tell which program to run (no AT_EXECFN and no argv[0])");
-                        msg_exit(&m, 127);
-                }
+                if (argc < 1 || !argv[0][0])
+                        die("cannot tell which program to run (no AT_EXECFN and no argv[0])", "", "", 127);
                 path = argv[0];
         }
         /* Run under its own name it has nothing to dispatch to. */
@@ -276,35 +323,26 @@ noreturn void stub_main(long *sp) {
                 for (const char *q = path; *q; q++)
                         if (*q == '/')
                                 base = q + 1;
-                if (str_eq(base, "hwcaps-dispatch")) {
-                        msg_add(&m, "install me as a program's name (a link to me as /usr/bin/foo runs "
-                                    "/usr/bin/glibc-hwcaps/x86-64-vN/foo); see hwcaps-dispatch(8)");
-                        msg_exit(&m, 127);
-                }
+                if (str_eq(base, "hwcaps-dispatch"))
+                        die("install me as a program's name (a link to me as /usr/bin/foo runs "
+                            "/usr/bin/glibc-hwcaps/x86-64-vN/foo); see hwcaps-dispatch(8)", "", "", 127);
         }
         /* Belt and braces: when the identity is unknown, a stub found at a
          * candidate path stops rather than looking deeper. */
-        if (!self.ok && hwcaps_path_candidate_level(path) > 0) {
-                msg_add(&m, path);
-                msg_add(&m, ": is the dispatch stub itself, not a variant");
-                msg_exit(&m, 127);
-        }
+        if (!self.ok && hwcaps_path_candidate_level(path) > 0)
+                die(path, ": is the dispatch stub itself, not a variant", "", 127);
 
-        msg_add(&m, path);
-        msg_add(&m, ": no variant could be run:");
         /* Highest level first. What exists is asked first (a stat costs
          * under 1 us); the level and the opt-outs only when a candidate
          * above the baseline exists, because each CPUID instruction traps
          * in a VM and /proc/cmdline costs about 4 us: a program installed
          * with only its baseline pays for neither. */
         for (int l = HWCAPS_LEVEL_MAX; l >= HWCAPS_LEVEL_V1; l--) {
-                const char *shown = cand, *why, *pre = "";
                 long r;
 
-                if (hwcaps_candidate_path(path, (enum hwcaps_level) l, cand, sizeof cand) == 0) {
+                if (hwcaps_candidate_path(path, (enum hwcaps_level) l, cand, sizeof cand) == 0)
                         r = -ENAMETOOLONG;
-                        shown = hwcaps_level_name((enum hwcaps_level) l);
-                } else if ((r = path_id(cand, &id)) == 0 && l > HWCAPS_LEVEL_V1) {
+                else if ((r = path_id(cand, &id)) == 0 && l > HWCAPS_LEVEL_V1) {
                         if (!planned) {
                                 hwcaps_env_scan(envp, secure, &env);
                                 /* HWCAPS_ROOT is a test and sysroot prefix;
@@ -324,28 +362,9 @@ noreturn void stub_main(long *sp) {
                         r = -ESELF;
                 if (r == 0)
                         r = sys3(__NR_execve, (long) cand, (long) argv, (long) envp);
-                switch (-r) {
-                case ENOTSUP_CPU:
-                        why = "level not supported by this CPU";
-                        break;
-                case ENOTSUP_CAP:
-                        pre = "capped by ";
-                        why = hwcaps_cap_reason_name(plan.reason);
-                        break;
-                case ESELF:
-                        why = "is the dispatch stub itself";
-                        break;
-                default:
-                        why = errno_text(-r);
-                }
-                msg_add(&m, l < HWCAPS_LEVEL_MAX ? ", " : " ");
-                msg_add(&m, shown);
-                msg_add(&m, " (");
-                msg_add(&m, pre);
-                msg_add(&m, why);
-                msg_add(&m, ")");
+                result[l] = r;
                 if (!try_next(-r))
-                        msg_exit(&m, 126);
+                        report(path, result, l, &plan, 126);
         }
-        msg_exit(&m, 127);
+        report(path, result, HWCAPS_LEVEL_V1, &plan, 127);
 }
