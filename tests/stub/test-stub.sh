@@ -368,6 +368,16 @@ secure=1" "$(run HWCAPS=off)"
 secure=1" "$(run HWCAPS_ROOT=$T/root)"
         expect "AT_SECURE ignores GLIBC_TUNABLES (SXID_ERASE)" "$TOP
 secure=1" "$(run GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2,-SSE4_2,-AVX512F)"
+        # the premise, asked of glibc itself: a setuid program's glibc ignores
+        # glibc.cpu.hwcaps (SXID_ERASE), a normal one's does not
+        cp "$VARIANT" "$T/v"; chown 0:0 "$T/v"; chmod 4755 "$T/v"
+        if [ "$(VARIANT_AVX2=1 "$VARIANT")" = "plain
+avx2=1" ]; then
+                expect "glibc under AT_SECURE ignores -AVX2" "plain
+avx2=1" "$(setpriv --reuid=$nobody --regid=$nobody --clear-groups env GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2 VARIANT_AVX2=1 "$T/v")"
+                expect "glibc honours -AVX2 otherwise" "plain
+avx2=0" "$(GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2 VARIANT_AVX2=1 "$VARIANT")"
+        fi
         # the same process without setuid does honour them
         chmod 0755 "$T/bin/foo"
         expect "not secure" "x86-64-v1

@@ -6,7 +6,9 @@
  *   VARIANT_FD=N       "fd N open" or "fd N closed" on stdout
  *   VARIANT_EXIT=N     exit status N
  *   VARIANT_SIGNAL=N   kill itself with signal N
- *   VARIANT_SECURE=1   "secure=0|1" (AT_SECURE) on stdout */
+ *   VARIANT_SECURE=1   "secure=0|1" (AT_SECURE) on stdout
+ *   VARIANT_AVX2=1     "avx2=0|1": is AVX2 active in glibc's own view
+ *                      (<sys/platform/x86.h>, after GLIBC_TUNABLES) */
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/platform/x86.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -57,6 +60,8 @@ int main(int argc, char **argv) {
         printf("%s\n", level);
         if ((s = getenv("VARIANT_SECURE")))
                 printf("secure=%lu\n", getauxval(AT_SECURE));
+        if ((s = getenv("VARIANT_AVX2")))
+                printf("avx2=%d\n", CPU_FEATURE_ACTIVE(AVX2) ? 1 : 0);
         if ((s = getenv("VARIANT_FD")))
                 printf("fd %s %s\n", s, fcntl(atoi(s), F_GETFD) >= 0 ? "open" : "closed");
         fflush(stdout);
