@@ -224,6 +224,8 @@ big_cmdline)
         levels /usr/bin 2
         { head -c 1048576 /dev/zero | tr '\0' 'x'; printf ' hwcaps=off\n'; } > "$root/proc/cmdline"
         expect /usr/bin ""
+        { head -c 1048576 /dev/zero | tr '\0' 'x'; printf ' quiet\n'; } > "$root/proc/cmdline"
+        expect /usr/bin "${V}2:/usr/bin"
         { for i in $(seq 1 1000); do printf 'hwcaps=%01000d ' 0; done; } > "$root/proc/cmdline"
         gen /usr/bin
         [ "$(printf '%s\n' "$err" | wc -l)" -le 10 ] || fail "too many warning lines"
