@@ -7,7 +7,7 @@
 #include <stdbool.h>
 
 #include "cmdline.h"
-#include "config.h"
+#include "conffile.h"
 #include "level.h"
 
 enum hwcaps_why_source {

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cmdline.h"
-#include "config.h"
+#include "conffile.h"
 #include "fileio.h"
 #include "level.h"
 #include "macro.h"

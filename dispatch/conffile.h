@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* hwcaps.conf(5): the main file, then drop-ins in systemd's order. */
+/* hwcaps.conf(5): the main file, then drop-ins in systemd's order. (Not
+ * "config.h": that name is the generated build configuration.) */
 #pragma once
 
 #include <stddef.h>
