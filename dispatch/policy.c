@@ -96,7 +96,8 @@ void hwcaps_policy_decide(const struct hwcaps_sources *s, const char *env_hwcaps
         struct hwcaps_policy p = { .cpu_level = s->cpu_level };
         int env_enabled = -1, env_max = 0;
 
-        if (env_hwcaps) {
+        /* An empty variable is an unset one, as for HWCAPS_MAX_LEVEL. */
+        if (env_hwcaps && *env_hwcaps) {
                 env_enabled = hwcaps_parse_boolean(env_hwcaps, strlen(env_hwcaps));
                 if (env_enabled < 0 && warn)
                         warn(userdata, "HWCAPS=%s: not a boolean (expected on or off), ignored",

@@ -76,6 +76,10 @@ Test(policy, bad_environment_value_is_ignored) {
         cr_assert(!p.enabled);
         cr_assert_eq(p.enabled_why.source, HWCAPS_WHY_CONFIG);
         cr_assert_eq(p.cap, HWCAPS_LEVEL_MAX);
+        /* empty is unset: the file decides */
+        hwcaps_policy_decide(&s, "", "", &p, NULL, NULL);
+        cr_assert(!p.enabled);
+        cr_assert_eq(p.enabled_why.source, HWCAPS_WHY_CONFIG);
         hwcaps_sources_done(&s);
 }
 
