@@ -44,6 +44,7 @@ static int run(void) {
         struct hwcaps_policy p;
         _cleanup_free_ char *newpath = NULL, *quoted = NULL, *line = NULL;
         const char *root = hwcaps_root_prefix(NULL), *path = getenv("PATH");
+        size_t n;
         int r;
 
         /* systemd always passes PATH; without one there is nothing to put
@@ -64,10 +65,15 @@ static int run(void) {
                 return 0;
 
         quoted = hwcaps_env_quote(newpath);
-        if (!quoted || asprintf(&line, "PATH=%s\n", quoted) < 0)
+        if (!quoted)
                 return -ENOMEM;
+        n = strlen("PATH=\n") + strlen(quoted);
+        line = malloc(n + 1);
+        if (!line)
+                return -ENOMEM;
+        snprintf(line, n + 1, "PATH=%s\n", quoted);
         /* One write of the whole line: the manager never sees half a PATH. */
-        return write_all(STDOUT_FILENO, line, strlen(line));
+        return write_all(STDOUT_FILENO, line, n);
 }
 
 int main(int argc, char **argv) {
