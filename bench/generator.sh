@@ -24,9 +24,9 @@ env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin HOME=/root \
 
 echo "generator start-up, mean of $runs runs each (hyperfine -N):"
 awk -F, 'NR == 1 { next }
-         { name[NR] = $1; mean[NR] = $2 * 1000; sd[NR] = $3 * 1000; med[NR] = $4 * 1000; if (NR == 2) base = mean[NR] }
+         { name[NR] = $1; b[NR] = $1; sub(/.*\//, "", b[NR]); mean[NR] = $2 * 1000; sd[NR] = $3 * 1000; med[NR] = $4 * 1000; if (NR == 2) base = mean[NR] }
          END { for (i = 2; i <= NR; i++)
-                   printf "  %-30s mean %7.3f ms ± %.3f  median %7.3f ms  %.2fx /bin/true\n", substr(name[i], length(name[i]) > 30 ? length(name[i]) - 29 : 1), mean[i], sd[i], med[i], mean[i] / base }' "$csv"
+                   printf "  %-36s mean %7.3f ms ± %.3f  median %7.3f ms  %.2fx /bin/true\n", b[i], mean[i], sd[i], med[i], mean[i] / base }' "$csv"
 # Ratios of medians: on a shared machine the mean carries other people's
 # load spikes; the median is the typical start-up.
 awk -F, 'NR == 2 { t = $4; tm = $2 } NR == 3 { g = $4; gm = $2 } NR == 4 { e = $4 }
