@@ -21,6 +21,7 @@ static const struct {
         { "path",    cmd_path,    "print the PATH the environment generator would produce" },
         { "which",   cmd_which,   "show which variant of a program runs, and why the others do not" },
         { "exec",    cmd_exec,    "run the best variant of a program" },
+        { "status",  cmd_status,  "show which levels are active and why, and where PATH lacks them" },
 };
 
 static void vlog(const char *prefix, const char *fmt, va_list ap) {
