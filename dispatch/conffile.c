@@ -175,6 +175,14 @@ static int set_directories(struct parser *ps, const char *name, const char *valu
                 }
                 n++;
         }
+        /* Only separators (":", " : "): no directory, so, like any bad
+         * value, the setting stays as it was. (Found by fuzz-config: the
+         * list was left without its NULL terminator.) */
+        if (n == c->n_directories) {
+                pwarn(ps, "%s: \"%s\" names no directory, setting ignored",
+                      name, hwcaps_printable(value, strlen(value), 64));
+                return 0;
+        }
         l = realloc(c->directories, (n + 1) * sizeof *l);
         if (!l)
                 return -ENOMEM;

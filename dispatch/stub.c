@@ -45,8 +45,19 @@ __asm__(".text\n"
         "        call stub_main\n"
         "        hlt\n");
 
+#ifdef HWCAPS_STUB_FAULTS
+/* Fault injection, test builds only (tests/faults/stub-fault-hook.c): 0 to
+ * go on, or the -errno this call is to fail with. Every system call of the
+ * stub goes through sys4(), so this is the one place to hook. */
+long hwcaps_stub_fault(long nr);
+#endif
+
 static long sys4(long n, long a, long b, long c, long d) {
         long r;
+#ifdef HWCAPS_STUB_FAULTS
+        if ((r = hwcaps_stub_fault(n)) < 0)
+                return r;
+#endif
         register long r10 __asm__("r10") = d;
         __asm__ volatile("syscall" : "=a"(r) : "0"(n), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
         return r;
@@ -218,12 +229,24 @@ static void read_cmdline(const char *root, struct hwcaps_cmdline *ret) {
                         path[len + i] = proc_cmdline[i];
                 p = path;
         }
+        /* No /proc (a chroot) means no options. Any other failure hides
+         * the admin's opt-out (hwcaps=off, hwcaps.max=), so run the
+         * baseline, as with hwcaps=off (found by tests/faults: an
+         * unreadable /proc/cmdline ran a variant above the admin's cap). */
         fd = sys3(__NR_open, (long) p, O_RDONLY | O_CLOEXEC, 0);
-        if (fd < 0)
+        if (fd < 0) {
+                if (fd != -ENOENT && fd != -ENOTDIR)
+                        ret->enabled = 0;
                 return;
+        }
+        r = 0;
         while (n < sizeof buf && (r = sys3(__NR_read, fd, (long) (buf + n), (long) (sizeof buf - n))) > 0)
                 n += (unsigned long) r;
         (void) sys3(__NR_close, fd, 0, 0);
+        if (r < 0) {
+                ret->enabled = 0;
+                return;
+        }
         hwcaps_cmdline_parse(buf, n, ret, NULL, NULL);
 }
 
