@@ -347,6 +347,11 @@ static int load_one(struct hwcaps_config *c, const char *root, const char *file,
                 if (warn)
                         warn(userdata, "cannot read %s: %s, ignored", file,
                              r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
+                /* A file that could hold options but cannot be read: the
+                 * policy changes nothing then (policy.c). A file too large,
+                 * a directory or a FIFO is a bad file, not a hidden one. */
+                if (r != -ENOENT && r != -EFBIG && r != -EISDIR && r != -EBADFD && !c->unreadable[0])
+                        snprintf(c->unreadable, sizeof c->unreadable, "%s", file);
                 return 0;
         }
         return hwcaps_config_parse(c, file, buf, n, warn, userdata);

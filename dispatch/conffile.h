@@ -25,6 +25,7 @@ struct hwcaps_config {
         char **files;         /* every file name parsed, owned, for the origins */
         size_t n_files;
         unsigned warnings;    /* warnings given for the current file */
+        char unreadable[256]; /* first file that exists but could not be read, or "" */
 };
 
 void hwcaps_config_init(struct hwcaps_config *c);

@@ -114,7 +114,18 @@ void hwcaps_policy_decide(const struct hwcaps_sources *s, const char *env_hwcaps
          * generator's PATH= would replace it: the admin's PATH wins whole. */
         p.keep_path = c->setenv_path;
 
-        if (c->enabled >= 0) {
+        /* A source that exists but cannot be read may hold the admin's
+         * opt-out: change nothing rather than guess (found by
+         * tests/faults: an unreadable /proc/cmdline or hwcaps.conf put
+         * level directories above the admin's cap into PATH). A missing
+         * /proc (a chroot) or hwcaps.conf holds no options. */
+        if (s->cmdline_error < 0 && s->cmdline_error != -ENOENT) {
+                p.enabled = false;
+                why_set(&p.enabled_why, HWCAPS_WHY_CMDLINE, "/proc/cmdline unreadable: %s", strerror(-s->cmdline_error));
+        } else if (cfg->unreadable[0]) {
+                p.enabled = false;
+                why_set(&p.enabled_why, HWCAPS_WHY_CONFIG, "%s unreadable", cfg->unreadable);
+        } else if (c->enabled >= 0) {
                 p.enabled = c->enabled;
                 why_set(&p.enabled_why, HWCAPS_WHY_CMDLINE, "hwcaps=%s", c->enabled ? "on" : "off");
         } else if (env_enabled >= 0) {

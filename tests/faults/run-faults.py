@@ -31,17 +31,22 @@ CLASSES = ["open", "read", "stat", "exec", "malloc"]
 MAX_RUNS = 4000  # per class and command: far above what any command makes
 
 
-def make_fixture(root):
-    """usr/bin with safe v2 and v3 level dirs, opt/bad with a writable one."""
+def make_fixture(root, cmdline="BOOT_IMAGE=/vmlinuz ro quiet hwcaps.max=x86-64-v3\n",
+                 conf="[hwcaps]\n# defaults\n"):
+    """usr/bin with safe v2..v4 level dirs, opt/bad with a writable one; the
+    admin's cap on the kernel command line or in hwcaps.conf."""
     for d in ["usr/bin/glibc-hwcaps/x86-64-v2", "usr/bin/glibc-hwcaps/x86-64-v3",
               "usr/bin/glibc-hwcaps/x86-64-v4", "opt/bad/glibc-hwcaps/x86-64-v2",
               "etc", "proc"]:
         os.makedirs(os.path.join(root, d), exist_ok=True)
     os.chmod(os.path.join(root, "opt/bad/glibc-hwcaps/x86-64-v2"), 0o777)
     with open(os.path.join(root, "proc/cmdline"), "w") as f:
-        f.write("BOOT_IMAGE=/vmlinuz ro quiet\n")
-    with open(os.path.join(root, "etc/hwcaps.conf"), "w") as f:
-        f.write("[hwcaps]\n# defaults\n")
+        f.write(cmdline)
+    # Where this build reads hwcaps.conf (meson's sysconfdir, from the test).
+    etc = root + os.environ.get("HWCAPS_TEST_SYSCONFDIR", "/etc")
+    os.makedirs(etc, exist_ok=True)
+    with open(os.path.join(etc, "hwcaps.conf"), "w") as f:
+        f.write(conf)
 
 
 def is_level_entry(e):
@@ -166,6 +171,7 @@ def main():
     make_fixture(root)
     report = os.path.join(tmp, "report")
     env = {k: v for k, v in os.environ.items() if not k.startswith("HWCAPS")}
+    env.pop("LD_PRELOAD", None)
     env["NO_COLOR"] = "1"
     classes = CLASSES
 
@@ -189,7 +195,11 @@ def main():
         cmds = [([foo], senv, stub_check(3))]
     elif scenario == "generator":
         genv = dict(env, HWCAPS_ROOT=root, PATH="/usr/local/bin:/usr/bin:/opt/bad:/bin")
-        cmds = [([args[0]], genv, generator_check)]
+        # The cap in hwcaps.conf instead: an unreadable file must not lift it.
+        root2 = os.path.join(tmp, "root2")
+        make_fixture(root2, cmdline="ro quiet\n", conf="[hwcaps]\nmax-level=x86-64-v2\n")
+        genv2 = dict(genv, HWCAPS_ROOT=root2)
+        cmds = [([args[0]], genv, generator_check), ([args[0]], genv2, generator_check)]
     else:
         sys.exit("unknown scenario " + scenario)
 
