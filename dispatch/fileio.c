@@ -84,7 +84,13 @@ int hwcaps_read_file(const char *root, const char *path, size_t max, char **ret,
 }
 
 const char *hwcaps_printable(const char *s, size_t n, size_t max) {
-        static char out[4 * 80 + 8];
+        /* Several buffers in turn, so that one message may show several
+         * values: with one buffer, "unknown section [%s], \"%s\" ignored"
+         * printed the same text twice, which one depending on the compiler's
+         * argument evaluation order (found by the clang sanitizer build). */
+        static char bufs[4][4 * 80 + 8];
+        static unsigned next;
+        char *out = bufs[next++ % 4];
         size_t k = 0;
 
         if (max > 80)

@@ -13,5 +13,6 @@ int hwcaps_read_file(const char *root, const char *path, size_t max, char **ret,
 
 /* A copy of s that is safe to print on one line: bytes below 0x20, 0x7f
  * and backslashes are written as C escapes; at most max input bytes, then
- * "...". Returns a static buffer (not thread-safe; for messages only). */
+ * "...". Returns one of four static buffers used in turn, so up to four
+ * results may appear in one message (not thread-safe; for messages only). */
 const char *hwcaps_printable(const char *s, size_t n, size_t max);

@@ -166,7 +166,7 @@ config_bad)
         conf "$SYSCONFDIR/hwcaps.conf" "[hwcaps]\ncolour=blue\nmax-level=x86-64-v5\nenable=perhaps\ndirectories=usr/bin\nno equals sign here\n[other]\nenable=no\n[hwcaps]\nmax-level=x86-64-v2\n"
         expect /usr/bin "${V}2:/usr/bin"
         for w in ':2: unknown key "colour"' ':3: max-level: unknown level "x86-64-v5"' \
-                 ':4: enable: "perhaps"' ':5: directories: "usr/bin"' ':6: not a key=value' ':8: unknown section [other]'; do
+                 ':4: enable: "perhaps"' ':5: directories: "usr/bin"' ':6: not a key=value' ':8: unknown section [other] (expected [hwcaps]), "enable" ignored'; do
                 case $err in *"hwcaps.conf$w"*) ;; *) fail "missing warning $w in: $err" ;; esac
         done
         [ "$(printf '%s\n' "$err" | wc -l)" = 6 ] || fail "expected 6 warning lines, got: $err"
