@@ -19,6 +19,7 @@ static const struct {
         { "levels",  cmd_levels,  "print the supported levels, highest first" },
         { "explain", cmd_explain, "show every feature each level needs and why a level is (not) supported" },
         { "path",    cmd_path,    "print the PATH the environment generator would produce" },
+        { "check",   cmd_check,   "check glibc-hwcaps variants (buildroots, installed trees, rpm owners)" },
 };
 
 static void vlog(const char *prefix, const char *fmt, va_list ap) {
