@@ -206,9 +206,16 @@ int hwcaps_rpm_report(const char *root, FILE *out, bool json) {
                 log_error("%s: not usable as rpm root (an absolute path is needed)", root);
                 return -EINVAL;
         }
-        if (rpmtsOpenDB(ts, O_RDONLY) != 0) {
-                _cleanup_free_ char *dbpath = rpmGetPath("%{_dbpath}", NULL);
-                log_error("%s: cannot open the rpm database (%s inside the root)", root, dbpath ? dbpath : "%{_dbpath}");
+        /* librpm creates nothing with O_RDONLY but also reports no error
+         * for a missing database (rpm 4.18, sqlite backend): look first. */
+        _cleanup_free_ char *dbpath = rpmGetPath("%{_dbpath}", NULL);
+        _cleanup_free_ char *dbdir = NULL;
+        struct stat dst;
+        if (!dbpath || asprintf(&dbdir, "%s%s", prefix, dbpath) < 0)
+                return -ENOMEM;
+        if (stat(dbdir, &dst) < 0 || !S_ISDIR(dst.st_mode) || rpmtsOpenDB(ts, O_RDONLY) != 0) {
+                log_error("%s: cannot open the rpm database (%s inside the root; rpm --root %s --initdb creates one)",
+                          root, dbpath, root);
                 return -ENOENT;
         }
 
