@@ -120,6 +120,15 @@ Test(macros, parallel_build_drops_job_counts_for_the_jobserver) {
         free(s);
 }
 
+Test(macros, parallel_build_keeps_the_lines_of_a_command) {
+        rpmDefineMacro(NULL, "twoline CFLAGS=\"${CFLAGS:--O2}\" ; export CFLAGS ;\\\n./configure -q", RMIL_CMDLINE);
+        char *s = expand("%hwcaps_build %{twoline} && make -j4");
+
+        cr_assert_not_null(s);
+        cr_expect_not_null(strstr(s, "<<'__HWCAPS_CMD__'\nCFLAGS=\"${CFLAGS:--O2}\" ; export CFLAGS ;\n./configure -q && make\n__HWCAPS_CMD__"), "%s", s);
+        free(s);
+}
+
 Test(macros, sequential_build_keeps_the_command) {
         rpmDefineMacro(NULL, "hwcaps_parallel 0", RMIL_CMDLINE);
         char *s = expand("%hwcaps_build make -j2 V=1");
