@@ -194,13 +194,28 @@ static void check_variant(struct check *c, const char *dir, int level, const cha
         /* The baseline: D/name, or D/glibc-hwcaps/x86-64-v1/name when the
          * program is dispatched by the stub (%hwcaps_dispatch). */
         if (level > HWCAPS_LEVEL_V1) {
-                char *s = strrchr(base_dir, '/');       /* .../glibc-hwcaps */
-                if (s)
-                        *s = 0;
-                s = strrchr(base_dir, '/');             /* .../D */
-                if (s)
-                        *s = 0;
-                const char *d = s ? (base_dir[0] ? base_dir : "/") : ".";
+                /* D is dir minus "glibc-hwcaps/LEVEL" when the path spells
+                 * them out, else dir/../.. (dir was named as "." or the like). */
+                char last[NAME_MAX + 1], parent[NAME_MAX + 1];
+                _cleanup_free_ char *up = NULL;
+                const char *d;
+
+                for (size_t n = strlen(base_dir); n > 1 && base_dir[n - 1] == '/'; n--)
+                        base_dir[n - 1] = 0;
+                last_two(base_dir, last, parent, sizeof(last));
+                char *s = strcmp(parent, HWCAPS_DIR) == 0 ? strrchr(base_dir, '/') : NULL;
+                if (s) {
+                        *s = 0;                         /* .../D/glibc-hwcaps */
+                        s = strrchr(base_dir, '/');
+                        if (s)
+                                *s = 0;                 /* .../D */
+                        d = !s ? "." : base_dir[0] ? base_dir : "/";
+                } else
+                        d = up = join(dir, "../..");
+                if (!d) {
+                        problem(c, path, "out of memory");
+                        return;
+                }
                 _cleanup_free_ char *b1 = join(d, name);
                 _cleanup_free_ char *v1dir = join(d, HWCAPS_DIR "/x86-64-v1");
                 _cleanup_free_ char *b2 = v1dir ? join(v1dir, name) : NULL;
@@ -259,7 +274,10 @@ static void check_tree(struct check *c, const char *path, unsigned depth) {
                 return;
         }
 
-        last_two(path, last, parent, sizeof(last));
+        /* "." or "../x86-64-v3" named on the command line: classify by the
+         * real names (inside a --root, PATH is absolute already). */
+        _cleanup_free_ char *canon = depth == 0 && !c->root[0] ? realpath(rp, NULL) : NULL;
+        last_two(canon ?: path, last, parent, sizeof(last));
         if (strcmp(parent, HWCAPS_DIR) == 0) {
                 check_level_dir(c, path, last);
                 return;
@@ -274,7 +292,11 @@ static void check_tree(struct check *c, const char *path, unsigned depth) {
                         problem(c, path, "out of memory");
                         return;
                 }
-                last_two(dir, last, parent, sizeof(last));
+                _cleanup_free_ char *cdir = canon ? strdup(canon) : NULL;
+                char *cs = cdir ? strrchr(cdir, '/') : NULL;
+                if (cs)
+                        *cs = 0;
+                last_two(cdir ?: dir, last, parent, sizeof(last));
                 if (level < 0 || strcmp(parent, HWCAPS_DIR) != 0) {
                         if (depth == 0)
                                 problem(c, path, "not in a level directory (expected .../" HWCAPS_DIR "/x86-64-vN/NAME)");

@@ -47,6 +47,7 @@ rpmb() {
                 --define "_topdir $top" \
                 --define "_build_id_links none" \
                 --load "$MACROS" \
+                --define "__hwcaps $HWCAPS" \
                 --define "__brp_hwcaps_check sh $BRP $HWCAPS %{buildroot}" \
                 "$@" "$spec"
 }

@@ -127,6 +127,12 @@ check_root "a missing path" 1 \
 "hwcaps: /usr/nope: cannot stat: No such file or directory
 hwcaps: check: 1 problem in glibc-hwcaps directories" "$good" /usr/nope
 
+rc=0; out=$(cd "$WORK/bad/usr/bin/glibc-hwcaps" && "$HWCAPS" check . 2>&1) || rc=$?
+assert_eq "\".\" inside glibc-hwcaps/ is checked as such" "1 hwcaps: ./x86-64-v3/sub: is a directory; a level directory holds only programs and libraries
+hwcaps: check: 1 problem in glibc-hwcaps directories" "$rc $out"
+rc=0; out=$(cd "$good/usr/bin/glibc-hwcaps/x86-64-v3" && "$HWCAPS" check . ../x86-64-v4/prog 2>&1) || rc=$?
+assert_eq "relative level directory and variant" "0 hwcaps: check: 3 variants, no problems" "$rc $out"
+
 rc=0; "$HWCAPS" check 2>/dev/null || rc=$?
 assert_eq "no PATH and no --root is a usage error" 2 "$rc"
 rc=0; "$HWCAPS" check --json "$good" 2>/dev/null || rc=$?

@@ -11,6 +11,10 @@ top=$WORK/top
 demo_source "$top"
 rpmb "$top" "$SRC/tests/rpm/demo.spec" > "$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fail "rpmbuild of the demo"; finish; }
 assert_contains "the buildroot check ran at the end of %install" "$WORK/build.log" "hwcaps: check: 10 variants, no problems"
+for l in x86-64-v2 x86-64-v3 x86-64-v4; do
+        assert_contains "%hwcaps_check ran the $l tests (this host runs $l)" "$WORK/build.log" \
+                "hwcaps-check ran $l: hwcaps-demo 11504611726699380736"
+done
 
 R=$top/RPMS/x86_64
 assert_eq "one main package and one subpackage per level" \

@@ -60,6 +60,16 @@ must_fail "the buildroot check needs hwcaps" \
         "error: hwcaps: $WORK/no/hwcaps not found: the spec uses macros.hwcaps, add 'BuildRequires: hwcaps'" \
         --define "__brp_hwcaps_check sh $BRP $WORK/no/hwcaps %{buildroot}"
 
+# %hwcaps_check skips what the host cannot run: glibc.cpu.hwcaps masks make
+# `hwcaps levels` (and the dynamic linker) drop x86-64-v4 here.
+rm -rf "$top/RPMS"
+GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX512F rpmb "$top" "$spec" > "$WORK/log" 2>&1 || { cat "$WORK/log" >&2; fail "masked build"; }
+assert_contains "%hwcaps_check skips a level the host lacks" "$WORK/log" \
+        "hwcaps: skipping the x86-64-v4 tests: this build host does not support x86-64-v4 ($HWCAPS levels)"
+assert_contains "%hwcaps_check still runs the levels the host has" "$WORK/log" \
+        "hwcaps-check ran x86-64-v3: hwcaps-demo 11504611726699380736"
+if grep -q "hwcaps-check ran x86-64-v4" "$WORK/log"; then fail "x86-64-v4 tests ran on a masked host"; else echo "ok: no x86-64-v4 test run"; fi
+
 # The switches.
 rm -rf "$top/RPMS"
 rpmb "$top" "$spec" --define 'hwcaps_split 0' > "$WORK/log" 2>&1 || { cat "$WORK/log" >&2; fail "hwcaps_split 0 build"; }
