@@ -154,23 +154,28 @@ static void check_variant(struct check *c, const char *dir, int level, const cha
                         problem(c, path, "out of memory");
                         return;
                 }
-                fd = t ? open(t, O_RDONLY | O_CLOEXEC | O_NOCTTY) : open(rp, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-                if (fd < 0 || fstat(fd, &st) < 0) {
+                if (stat(t ?: rp, &st) < 0) {
                         problem(c, path, "dangling symlink to %s", target);
                         return;
                 }
-        } else {
-                fd = open(rp, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-                if (fd < 0) {
-                        problem(c, path, "cannot open: %s", strerror(errno));
-                        return;
+                /* (An absolute target is resolved inside the root one level
+                 * deep; a chain of absolute links would continue on the host.) */
+                if (t) {
+                        free(rp);
+                        rp = t;
+                        t = NULL;
                 }
         }
+        /* Never open a device or FIFO: opening can block or have effects. */
         if (!S_ISREG(st.st_mode)) {
                 problem(c, path, "not a regular file (expected an x86-64 ELF program or library)");
                 return;
         }
-
+        fd = open(rp, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0) {
+                problem(c, path, "cannot open: %s", strerror(errno));
+                return;
+        }
         r = hwcaps_elf_isa_needed_fd(fd, &info, &reason);
         if (r == -ENOEXEC || r == -EBADMSG)
                 problem(c, path, "%s%s (expected an x86-64 ELF program or library)",
@@ -287,7 +292,6 @@ static void check_tree(struct check *c, const char *path, unsigned depth) {
                 char *slash = strrchr(path, '/');
                 int level = hwcaps_level_parse(parent, strlen(parent));
                 _cleanup_free_ char *dir = slash ? strndup(path, (size_t) (slash - path)) : strdup(".");
-                _cleanup_free_ char *p2 = NULL, *l2 = NULL, *gp = NULL;
                 if (!dir) {
                         problem(c, path, "out of memory");
                         return;

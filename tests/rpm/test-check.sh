@@ -111,6 +111,22 @@ check_root "dangling symlink" 1 \
 hwcaps: check: 1 problem in glibc-hwcaps directories" "$WORK/bad"
 
 broken
+mkfifo "$WORK/bad/usr/bin/glibc-hwcaps/x86-64-v3/fifo"
+cp "$WORK/t-base" "$WORK/bad/usr/bin/fifo"
+check_root "a FIFO is reported, never opened" 1 \
+"hwcaps: /usr/bin/glibc-hwcaps/x86-64-v3/fifo: not a regular file (expected an x86-64 ELF program or library)
+hwcaps: check: 1 problem in glibc-hwcaps directories" "$WORK/bad"
+
+broken
+mkdir -p "$WORK/bad/opt/foo"
+cp "$WORK/t-v4" "$WORK/bad/opt/foo/tool"
+cp "$WORK/t-base" "$WORK/bad/usr/bin/tool"
+ln -s /opt/foo/tool "$WORK/bad/usr/bin/glibc-hwcaps/x86-64-v3/tool"
+check_root "an absolute symlink is followed inside the root" 1 \
+"hwcaps: /usr/bin/glibc-hwcaps/x86-64-v3/tool: ELF ISA marker x86-64-v4 is above its directory's level x86-64-v3
+hwcaps: check: 1 problem in glibc-hwcaps directories" "$WORK/bad"
+
+broken
 mkdir "$WORK/bad/usr/bin/glibc-hwcaps/x86-64-v3/sub"
 check_root "directory inside a level directory" 1 \
 "hwcaps: /usr/bin/glibc-hwcaps/x86-64-v3/sub: is a directory; a level directory holds only programs and libraries
