@@ -397,7 +397,13 @@ int cmd_check(int argc, char **argv) {
                         usage_error("check: --owners takes no PATH (it reads the rpmdb of --root)");
                         return EXIT_USAGE;
                 }
-                int r = hwcaps_rpm_report(c.root[0] ? c.root : "/", stdout, json);
+                /* librpm wants an absolute root. */
+                _cleanup_free_ char *abs = c.root[0] ? realpath(c.root, NULL) : NULL;
+                if (c.root[0] && !abs) {
+                        log_error("%s: %s", c.root, strerror(errno));
+                        return EXIT_FAIL;
+                }
+                int r = hwcaps_rpm_report(abs ?: "/", stdout, json);
                 if (r < 0)
                         return EXIT_FAIL;
                 return r > 0 ? EXIT_FAIL : EXIT_OK;

@@ -11,6 +11,13 @@ top=$WORK/top
 demo_source "$top"
 rpmb "$top" "$SRC/tests/rpm/demo.spec" > "$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fail "rpmbuild of the demo"; finish; }
 assert_contains "the buildroot check ran at the end of %install" "$WORK/build.log" "hwcaps: check: 10 variants, no problems"
+# Debian's rpm: %{build_cflags} is %{optflags}, "-O2 -g", and there is no
+# %{build_ldflags}.
+optflags=$(rpm --eval '%{optflags}' | sed 's/-march=[^ ]*//; s/-mtune=[^ ]*//; s/  */ /g; s/ $//')
+assert_contains "flag macros in a spec" "$WORK/build.log" "x86-64-v3 CFLAGS: $optflags -march=x86-64-v3 -mtune=generic"
+ldflags=$(rpm --eval '%{?build_ldflags}')
+assert_contains "ISA marker in the level's LDFLAGS" "$WORK/build.log" "x86-64-v4 LDFLAGS: ${ldflags:+$ldflags }-Wl,-z,x86-64-v4"
+assert_contains "GOAMD64 of a level" "$WORK/build.log" "x86-64-v2 GOAMD64: v2"
 for l in x86-64-v2 x86-64-v3 x86-64-v4; do
         assert_contains "%hwcaps_check ran the $l tests (this host runs $l)" "$WORK/build.log" \
                 "hwcaps-check ran $l: hwcaps-demo 11504611726699380736"
@@ -130,7 +137,15 @@ assert_eq "owner report fails when a variant is not ok" 1 "$rc"
 printf '%s\n' "$out" | grep -q 'x86-64-v3/demo .*hwcaps-demo-x86-64-v3-1.0-1.x86_64 .*hwcaps-demo-1.0-2.x86_64 .*stale' \
         && echo "ok: stale row names both packages" || fail "stale row does not name both packages: $out"
 
-rc=0; "$HWCAPS" check --owners --root "$WORK/nonexistent" 2>"$WORK/err" || rc=$?
+mkdir -p "$WORK/nodb/usr/bin"
+rc=0; "$HWCAPS" check --owners --root "$WORK/nodb" 2>"$WORK/err" || rc=$?
 assert_eq "owner report without rpmdb fails" 1 "$rc"
-grep -q "cannot open the rpm database" "$WORK/err" && echo "ok: says the rpmdb is missing" || fail "no rpmdb message: $(cat "$WORK/err")"
+assert_eq "owner report says the rpmdb is missing" \
+"hwcaps: $WORK/nodb: cannot open the rpm database (/root/.rpmdb inside the root; rpm --root $WORK/nodb --initdb creates one)" \
+"$(sed "s|(.*/\.rpmdb inside|(/root/.rpmdb inside|" "$WORK/err")"
+rc=0; "$HWCAPS" check --owners --root "$WORK/nonexistent" 2>"$WORK/err" || rc=$?
+assert_eq "owner report on a missing root" "1 hwcaps: $WORK/nonexistent: No such file or directory" "$rc $(cat "$WORK/err")"
+# A relative root works too.
+assert_eq "a relative --root reads the same rpmdb" "$(owners --json || true)" \
+        "$(cd "$WORK" && "$HWCAPS" check --owners --json --root root | sed "s|\"root\":\"[^\"]*\"|\"root\":\"$root\"|" || true)"
 finish
