@@ -14,10 +14,13 @@ assert_contains "the buildroot check ran at the end of %install" "$WORK/build.lo
 # Debian's rpm: %{build_cflags} is %{optflags}, "-O2 -g", and there is no
 # %{build_ldflags}.
 optflags=$(rpm --eval '%{optflags}' | sed 's/-march=[^ ]*//; s/-mtune=[^ ]*//; s/  */ /g; s/ $//')
-assert_contains "flag macros in a spec" "$WORK/build.log" "x86-64-v3 CFLAGS: $optflags -march=x86-64-v3 -mtune=generic"
 ldflags=$(rpm --eval '%{?build_ldflags}')
+assert_contains "flag macros in a spec" "$WORK/build.log" "x86-64-v3 CFLAGS: $optflags -march=x86-64-v3 -mtune=generic"
 assert_contains "ISA marker in the level's LDFLAGS" "$WORK/build.log" "x86-64-v4 LDFLAGS: ${ldflags:+$ldflags }-Wl,-z,x86-64-v4"
 assert_contains "GOAMD64 of a level" "$WORK/build.log" "x86-64-v2 GOAMD64: v2"
+# The levels' make commands are in the build log, with the level's flags.
+assert_contains "x86-64-v3 compiled with its flags, visible in the log" "$WORK/build.log" \
+        "cc $optflags -march=x86-64-v3 -mtune=generic ${ldflags:+$ldflags }-Wl,-z,x86-64-v3 -o demo demo.c"
 for l in x86-64-v2 x86-64-v3 x86-64-v4; do
         assert_contains "%hwcaps_check ran the $l tests (this host runs $l)" "$WORK/build.log" \
                 "hwcaps-check ran $l: hwcaps-demo 11504611726699380736"
