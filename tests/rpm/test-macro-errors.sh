@@ -70,6 +70,24 @@ assert_contains "%hwcaps_check still runs the levels the host has" "$WORK/log" \
         "hwcaps-check ran x86-64-v3: hwcaps-demo 11504611726699380736"
 if grep -q "hwcaps-check ran x86-64-v4" "$WORK/log"; then fail "x86-64-v4 tests ran on a masked host"; else echo "ok: no x86-64-v4 test run"; fi
 
+# A spec that uses none of the macros gets no check, even with the macro
+# file loaded and a glibc-hwcaps directory the check would reject.
+cat > "$WORK/plain.spec" <<'EOS'
+Name: plain
+Version: 1
+Release: 1
+Summary: No hwcaps macros used
+License: MIT
+%description
+Plain.
+%install
+mkdir -p %{buildroot}/usr/bin/glibc-hwcaps/x86-64-v5
+printf '#!/bin/sh\n' > %{buildroot}/usr/bin/glibc-hwcaps/x86-64-v5/x
+%files
+/usr/bin/glibc-hwcaps
+EOS
+rpmb "$WORK/plain" "$WORK/plain.spec" > "$WORK/log" 2>&1 && echo "ok: no check without the macros" || { cat "$WORK/log" >&2; fail "a spec without hwcaps macros was checked"; }
+
 # The switches.
 rm -rf "$top/RPMS"
 rpmb "$top" "$spec" --define 'hwcaps_split 0' > "$WORK/log" 2>&1 || { cat "$WORK/log" >&2; fail "hwcaps_split 0 build"; }
