@@ -40,16 +40,16 @@ assert_contains() {
 # this tree's hwcaps as the buildroot check. Debian's rpmdb knows none of the
 # BuildRequires, hence --nodeps; no build-id links, so file lists are exact.
 rpmb() {
-        top=$1 spec=$2
+        local rtop="$1" rspec="$2"
         shift 2
-        mkdir -p "$top/SOURCES"
+        mkdir -p "$rtop/SOURCES"
         rpmbuild -bb --nodeps \
-                --define "_topdir $top" \
+                --define "_topdir $rtop" \
                 --define "_build_id_links none" \
                 --load "$MACROS" \
                 --define "__hwcaps $HWCAPS" \
                 --define "__brp_hwcaps_check sh $BRP $HWCAPS %{buildroot}" \
-                "$@" "$spec"
+                "$@" "$rspec"
 }
 
 # demo_source TOPDIR: the demo tarball in TOPDIR/SOURCES.
