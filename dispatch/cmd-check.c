@@ -301,6 +301,11 @@ static void check_tree(struct check *c, const char *path, unsigned depth) {
                 if (cs)
                         *cs = 0;
                 last_two(cdir ?: dir, last, parent, sizeof(last));
+                if (level < 0 && strcmp(parent, HWCAPS_DIR) == 0) {
+                        /* glibc-hwcaps/x86-64-v5/foo: the directory is wrong. */
+                        check_level_dir(c, dir, last);
+                        return;
+                }
                 if (level < 0 || strcmp(parent, HWCAPS_DIR) != 0) {
                         if (depth == 0)
                                 problem(c, path, "not in a level directory (expected .../" HWCAPS_DIR "/x86-64-vN/NAME)");

@@ -139,10 +139,17 @@ assert_eq "a subtree without --root" "0 hwcaps: check: 1 variant, no problems" "
 check_root "a file outside level directories" 1 \
 "hwcaps: /usr/bin/prog: not in a level directory (expected .../glibc-hwcaps/x86-64-vN/NAME)
 hwcaps: check: 1 problem in glibc-hwcaps directories" "$good" /usr/bin/prog
+broken
+mv "$WORK/bad/usr/bin/glibc-hwcaps/x86-64-v3" "$WORK/bad/usr/bin/glibc-hwcaps/x86_64-v3"
+check_root "a file in a directory that is not a level" 1 \
+"hwcaps: /usr/bin/glibc-hwcaps/x86_64-v3: \"x86_64-v3\" is not a level directory (expected x86-64-v1, x86-64-v2, x86-64-v3 or x86-64-v4)
+hwcaps: check: 1 problem in glibc-hwcaps directories" "$WORK/bad" /usr/bin/glibc-hwcaps/x86_64-v3/prog
 check_root "a missing path" 1 \
 "hwcaps: /usr/nope: cannot stat: No such file or directory
 hwcaps: check: 1 problem in glibc-hwcaps directories" "$good" /usr/nope
 
+broken
+mkdir "$WORK/bad/usr/bin/glibc-hwcaps/x86-64-v3/sub"
 rc=0; out=$(cd "$WORK/bad/usr/bin/glibc-hwcaps" && "$HWCAPS" check . 2>&1) || rc=$?
 assert_eq "\".\" inside glibc-hwcaps/ is checked as such" "1 hwcaps: ./x86-64-v3/sub: is a directory; a level directory holds only programs and libraries
 hwcaps: check: 1 problem in glibc-hwcaps directories" "$rc $out"
