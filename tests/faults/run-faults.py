@@ -15,6 +15,8 @@ Scenarios:
   cli-path HWCAPS         hwcaps path --root FIXTURE --path P
   cli-dump HWCAPS DUMP    hwcaps explain --cpuid DUMP, hwcaps levels --cpuid DUMP
   cli-level HWCAPS        hwcaps level, hwcaps levels (glibc source)
+  cli-check HWCAPS V3 V4  hwcaps check --root on a buildroot whose v3 variant
+                          is marked v3 (passes) or v4 (fails)
   generator GENERATOR     hwcaps-env-generator with HWCAPS_ROOT=FIXTURE
   stub STUB               hwcaps-dispatch-faults (built with its fault hook)
                           installed as usr/bin/foo of a fixture; SHIM unused
@@ -142,6 +144,26 @@ def stub_check(cap):
     return check
 
 
+def make_check_fixture(root, elf_v3, elf_v4, good):
+    """A buildroot: usr/bin/foo with a v3 variant marked v3 (good) or v4 (bad)."""
+    d = os.path.join(root, "usr/bin/glibc-hwcaps/x86-64-v3")
+    os.makedirs(d, exist_ok=True)
+    shutil.copy(elf_v3, os.path.join(root, "usr/bin/foo"))
+    shutil.copy(elf_v3 if good else elf_v4, os.path.join(d, "foo"))
+    for f in [os.path.join(root, "usr/bin/foo"), os.path.join(d, "foo")]:
+        os.chmod(f, 0o755)
+
+
+def check_check(rc, out, err, ref):
+    """hwcaps check under a failure: the reference verdict, or exit 1 with a
+    message; never a pass (exit 0) where the reference found a problem."""
+    if rc == ref[0] and out == ref[1]:
+        return None
+    if rc == 1 and (err.startswith("hwcaps") or out):
+        return None
+    return "exit %d (reference %d) out %r err %r" % (rc, ref[0], out[:200], err[:200])
+
+
 def run(cmd, env, shim, cls, nth, report):
     e = dict(env)
     if shim:
@@ -186,6 +208,13 @@ def main():
                 # ld.so --help that cannot run or be read: explain says so.
                 ([args[0], "explain"], env,
                  cli_check(degraded=r"^Dynamic linker: .* gave no glibc-hwcaps verdict \("))]
+    elif scenario == "cli-check":
+        # args: HWCAPS ELF-marked-v3 ELF-marked-v4
+        good, bad = os.path.join(tmp, "good"), os.path.join(tmp, "bad")
+        make_check_fixture(good, args[1], args[2], True)
+        make_check_fixture(bad, args[1], args[2], False)
+        cmds = [([args[0], "check", "--root", good], env, check_check),
+                ([args[0], "check", "--root", bad], env, check_check)]
     elif scenario == "stub":
         # The stub is static: no shim, its fault hook reads the same variables.
         shim = ""
