@@ -57,10 +57,22 @@ static void read_cmdline(const char *root, struct hwcaps_cmdline *c) {
         *c = (struct hwcaps_cmdline) { .enabled = -1, .env_enabled = -1 };
         if (asprintf(&p, "%s/proc/cmdline", root) < 0)
                 return;
+        /* As the stub (stub.c read_cmdline()): missing means no options,
+         * unreadable means the baseline. */
         f = fopen(p, "re");
-        if (!f)
+        if (!f) {
+                if (errno != ENOENT && errno != ENOTDIR) {
+                        log_warning("cannot read %s: %s; the stub runs the baseline", p, strerror(errno));
+                        c->enabled = 0;
+                }
                 return;
+        }
         n = fread(buf, 1, sizeof buf, f);
+        if (ferror(f)) {
+                log_warning("cannot read %s: %s; the stub runs the baseline", p, strerror(errno));
+                c->enabled = 0;
+                return;
+        }
         hwcaps_cmdline_parse(buf, n, c, warn_cmdline, NULL);
 }
 
