@@ -114,8 +114,11 @@ static char *reader(char *str, int num, void *stream) {
         ps->line++;
 
         /* inih would split a long line and parse its tail as a line of its
-         * own (a comment's tail "x=y" would become a setting): refuse it. */
-        if (len > (size_t) num - 1) {
+         * own (a comment's tail "x=y" would become a setting): refuse it.
+         * The limit is on the text without its newline, so a last line
+         * without one is not treated differently (found by fuzz-config: 199
+         * bytes passed at the end of a file and were refused elsewhere). */
+        if ((nl ? len - 1 : len) > (size_t) num - 2) {
                 pwarn(ps, "line longer than %d bytes, ignored", num - 2);
                 strcpy(str, "\n");
         } else if (memchr(ps->p, '\0', len)) {
