@@ -84,6 +84,18 @@ static void compare_with_libcpuid(const char *path, const struct hwcaps_probe *p
         cpuid_free_raw_data_array(&all);
 }
 
+static bool first_register_is_basic(const char *s, size_t n) {
+        for (size_t i = 0; i < n;) {
+                const char *e = memchr(s + i, '\n', n - i);
+                size_t len = e ? (size_t) (e - (s + i)) : n - i;
+
+                if (memchr(s + i, '[', len) && memchr(s + i, '=', len))
+                        return len >= 12 && memcmp(s + i, "basic_cpuid[", 12) == 0;
+                i += len + 1;
+        }
+        return false;
+}
+
 /* hwcaps_probe_dump() reads a path: hand it a memfd. */
 static int probe(const char *s, size_t n, struct hwcaps_probe *p, char *err, size_t errsize) {
         char path[64];
@@ -95,8 +107,11 @@ static int probe(const char *s, size_t n, struct hwcaps_probe *p, char *err, siz
         r = hwcaps_probe_dump(path, p, err, errsize);
         /* libcpuid 0.6.2 drops a last line without '\n' (the old reader
          * then saw no basic_cpuid[0] in a file the validator accepted, and
-         * said x86-64-v1 or less); hwcaps reads it. */
-        if (r == 0 && n > 0 && s[n - 1] == '\n')
+         * said x86-64-v1 or less); hwcaps reads it. And libcpuid's reader
+         * crashes (SIGSEGV) when a register line other than basic_cpuid
+         * comes first, e.g. ext_cpuid[0]: hwcaps crashed on such a dump
+         * until it stopped letting libcpuid read dumps. */
+        if (r == 0 && n > 0 && s[n - 1] == '\n' && first_register_is_basic(s, n))
                 compare_with_libcpuid(path, p);
         close(fd);
         return r;
