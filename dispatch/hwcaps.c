@@ -19,6 +19,8 @@ static const struct {
         { "levels",  cmd_levels,  "print the supported levels, highest first" },
         { "explain", cmd_explain, "show every feature each level needs and why a level is (not) supported" },
         { "path",    cmd_path,    "print the PATH the environment generator would produce" },
+        { "bench",   cmd_bench,   "time a command once per installed level variant of its program" },
+        { "profile", cmd_profile, "record, convert, merge and show AutoFDO sample profiles" },
 };
 
 static void vlog(const char *prefix, const char *fmt, va_list ap) {
