@@ -68,6 +68,14 @@ static char *find_profdata(void) {
         return p;
 }
 
+/* run_wait/run_capture, logging a failure to start once. */
+static int run_logged(char *const *argv, char **ret_out) {
+        int r = ret_out ? run_capture(argv, ret_out, NULL) : run_wait(argv, NULL);
+        if (r < 0)
+                log_error("cannot run %s: %s", argv[0], strerror(-r));
+        return r;
+}
+
 static const char *verdict_id(enum perf_verdict v) {
         static const char *const ids[] = {
                 [PERF_OK] = "supported",
@@ -259,7 +267,7 @@ static int profile_record(int argc, char **argv) {
                 return EXIT_FAIL;
         cmdline = argv_join(a.v);
         fprintf(stderr, "%s: running %s\n", program_name, cmdline ? cmdline : "perf record");
-        int st = run_wait(a.v, NULL);
+        int st = run_logged(a.v, NULL);
         if (st < 0)
                 return EXIT_FAIL;
         if (st != 0) {
@@ -342,7 +350,7 @@ static int reencode(const char *profdata, const char *in, const char *out, bool 
         char *argv[] = { (char *) profdata, (char *) "merge", (char *) "--sample",
                          (char *) (text ? "--text" : "--extbinary"),
                          (char *) "-o", (char *) out, (char *) in, NULL };
-        int st = run_wait(argv, NULL);
+        int st = run_logged(argv, NULL);
         if (st > 0)
                 log_error("llvm-profdata merge failed (exit status %d)", st);
         return st == 0 ? 0 : -EIO;
@@ -457,7 +465,7 @@ static int profile_convert(int argc, char **argv) {
                 return EXIT_FAIL;
         cmd = argv_join(a.v);
         fprintf(stderr, "%s: running %s\n", program_name, cmd ? cmd : want);
-        int st = run_wait(a.v, NULL);
+        int st = run_logged(a.v, NULL);
         struct stat sb;
         if (st != 0 || stat(tmp, &sb) < 0 || sb.st_size == 0) {
                 if (st > 0)
@@ -532,7 +540,7 @@ static int profile_merge(int argc, char **argv) {
                 r = argv_add(&a, argv[i]);
         if (r < 0)
                 return EXIT_FAIL;
-        int st = run_wait(a.v, NULL);
+        int st = run_logged(a.v, NULL);
         if (st != 0) {
                 if (st > 0)
                         log_error("llvm-profdata merge failed (exit status %d)", st);
@@ -595,7 +603,7 @@ static int profile_show(int argc, char **argv) {
          * 'show --sample' is meant for people and changes between versions. */
         char *a[] = { profdata, (char *) "merge", (char *) "--sample", (char *) "--text",
                       (char *) "-o", (char *) "-", (char *) path, NULL };
-        r = run_capture(a, &text, NULL);
+        r = run_logged(a, &text);
         if (r != 0) {
                 if (r > 0)
                         log_error("llvm-profdata cannot read %s as a sample profile (exit status %d)", path, r);

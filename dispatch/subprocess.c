@@ -9,7 +9,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "commands.h"
 #include "macro.h"
 #include "subprocess.h"
 
@@ -172,7 +171,6 @@ static int spawn(char *const *argv, int out_fd) {
         close(errpipe[0]);
         if (k == (ssize_t) sizeof(e)) {
                 (void) wait_status(pid);
-                log_error("cannot run %s: %s", argv[0], strerror(e));
                 return -e;
         }
         return pid;
@@ -184,11 +182,8 @@ int run_wait(char *const *argv, const char *stdout_path) {
 
         if (stdout_path) {
                 fd = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-                if (fd < 0) {
-                        int r = negative_errno();
-                        log_error("cannot write %s: %s", stdout_path, strerror(-r));
-                        return r;
-                }
+                if (fd < 0)
+                        return negative_errno();
         }
         pid = spawn(argv, fd);
         if (pid < 0)

@@ -30,7 +30,8 @@ char *find_program(const char *const *names);
 
 /* Run argv (argv[0] looked up in PATH) and wait. stdout_path: NULL to
  * inherit, else a file to write stdout to. Returns the exit status (0-255),
- * 128+signal when killed, or -errno when it could not be started (logged). */
+ * 128+signal when killed, or -errno when it could not be started (not
+ * logged: the caller knows what the user was doing). */
 int run_wait(char *const *argv, const char *stdout_path);
 
 /* Like run_wait, but capture stdout into a malloc'd, NUL-terminated buffer. */

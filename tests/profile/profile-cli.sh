@@ -1,0 +1,119 @@
+#!/bin/sh
+# hwcaps profile: check/record on this machine, and convert/merge/show on
+# sample profiles written from llvm-profdata's text format. Needs
+# llvm-profdata (llvm-14) and a C compiler; exit 77 = skipped.
+set -u
+: "${HWCAPS_BIN:?}"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+profdata=$(command -v llvm-profdata || command -v llvm-profdata-14) || { echo "no llvm-profdata" >&2; exit 77; }
+command -v jq >/dev/null || { echo "no jq" >&2; exit 77; }
+
+# ---- check and record -------------------------------------------------
+if [ -d /sys/bus/event_source/devices/cpu ] || [ -d /sys/bus/event_source/devices/cpu_core ]; then
+        echo "this machine has a CPU PMU: skipping the no-counters cases" >&2
+else
+        "$HWCAPS_BIN" profile check >"$T/check.out" 2>&1; rc=$?
+        [ $rc -eq 1 ] || fail "check on a machine without PMU: exit $rc, expected 1"
+        grep -q 'not supported on this machine' "$T/check.out" || fail "check does not say 'not supported'"
+        grep -q 'no hardware performance counters' "$T/check.out" || fail "check does not give the reason"
+        grep -q 'devices/cpu is missing' "$T/check.out" || fail "check does not name the missing PMU"
+        grep -q '^record command: perf record .* -b -c 500009 -o perf.data -- COMMAND$' "$T/check.out" ||
+                fail "check does not print the perf record command"
+
+        "$HWCAPS_BIN" profile check --json >"$T/check.json"; rc=$?
+        [ $rc -eq 1 ] || fail "check --json: exit $rc, expected 1"
+        [ "$(jq -r '.supported, .verdict' "$T/check.json" | tr '\n' ' ')" = "false no-pmu " ] ||
+                fail "check --json: $(cat "$T/check.json")"
+
+        "$HWCAPS_BIN" profile record -o "$T/p.data" -- touch "$T/ran" 2>"$T/rec.err"; rc=$?
+        [ $rc -eq 1 ] || fail "record without PMU: exit $rc, expected 1"
+        [ ! -e "$T/ran" ] || fail "record ran the command although it cannot record"
+        [ ! -e "$T/p.data" ] || fail "record wrote a perf.data"
+        grep -q 'cannot record an AutoFDO profile on this machine: no hardware performance counters' "$T/rec.err" ||
+                fail "record does not say why: $(cat "$T/rec.err")"
+fi
+"$HWCAPS_BIN" profile record 2>/dev/null; [ $? -eq 2 ] || fail "record without COMMAND is not a usage error"
+"$HWCAPS_BIN" profile record -c 7 -- true 2>/dev/null; [ $? -eq 2 ] || fail "record -c 7 (below BRS depth) accepted"
+"$HWCAPS_BIN" profile bogus 2>/dev/null; [ $? -eq 2 ] || fail "unknown profile command is not a usage error"
+
+# ---- show and merge on known profiles -----------------------------------
+cat >"$T/a.txt" <<'P'
+main:1000:10
+ 1: 100
+ 2: 900 compress:800 helper:100
+compress:5000:800
+ 1: 4000
+ 2: 1000
+P
+cat >"$T/b.txt" <<'P'
+compress:2000:200
+ 1: 2000
+helper:300:30
+ 1: 300
+P
+"$profdata" merge --sample --extbinary -o "$T/a.afdo" "$T/a.txt" || exit 99
+"$profdata" merge --sample --extbinary -o "$T/b.afdo" "$T/b.txt" || exit 99
+
+"$HWCAPS_BIN" profile show --json "$T/a.afdo" >"$T/a.json" || fail "show a.afdo failed"
+[ "$(jq -c '[.functions, .total_samples, [.top[] | [.name, .samples, .head_samples]]]' "$T/a.json")" = \
+  '[2,6000,[["compress",5000,800],["main",1000,10]]]' ] || fail "show a.afdo: $(cat "$T/a.json")"
+
+"$HWCAPS_BIN" profile show "$T/a.afdo" >"$T/a.out" || fail "show (text) failed"
+grep -q '^ *1  *5000  *83.3%  *800  compress$' "$T/a.out" || fail "show text row 1: $(cat "$T/a.out")"
+grep -q '^ *2  *1000  *16.7%  *10  main$' "$T/a.out" || fail "show text row 2: $(cat "$T/a.out")"
+
+"$HWCAPS_BIN" profile merge -o "$T/m.afdo" "$T/a.afdo" "$T/b.afdo" || fail "merge failed"
+"$HWCAPS_BIN" profile show --json "$T/m.afdo" >"$T/m.json" || fail "show merged failed"
+[ "$(jq -c '[.functions, .total_samples, [.top[] | [.name, .samples]]]' "$T/m.json")" = \
+  '[3,8300,[["compress",7000],["main",1000],["helper",300]]]' ] || fail "merged profile: $(cat "$T/m.json")"
+
+"$HWCAPS_BIN" profile show -n 1 --json "$T/m.afdo" | jq -e '.top | length == 1 and .[0].name == "compress"' >/dev/null ||
+        fail "show -n 1 does not limit to the top function"
+
+"$HWCAPS_BIN" profile merge --text -o "$T/m.txt" "$T/a.afdo" "$T/b.txt" || fail "merge --text failed"
+grep -q '^compress:7000:1000$' "$T/m.txt" || fail "merge --text: $(head -3 "$T/m.txt")"
+
+echo 'not a profile' >"$T/junk"
+"$HWCAPS_BIN" profile show "$T/junk" 2>/dev/null; [ $? -eq 1 ] || fail "show on junk does not fail with 1"
+"$HWCAPS_BIN" profile show "$T/missing" 2>/dev/null; [ $? -eq 1 ] || fail "show on a missing file does not fail with 1"
+"$HWCAPS_BIN" profile merge "$T/a.afdo" 2>/dev/null; [ $? -eq 2 ] || fail "merge without -o is not a usage error"
+"$HWCAPS_BIN" profile merge -o "$T/x" "$T/a.afdo" "$T/missing" 2>/dev/null; [ $? -eq 1 ] || fail "merge with a missing input"
+[ ! -e "$T/x" ] || fail "merge with a missing input wrote output"
+HWCAPS_LLVM_PROFDATA=/nonexistent/llvm-profdata "$HWCAPS_BIN" profile show "$T/a.afdo" 2>"$T/e"; rc=$?
+[ $rc -eq 1 ] && grep -q 'llvm-profdata not found' "$T/e" || fail "missing llvm-profdata not reported: $rc $(cat "$T/e")"
+
+# ---- convert: argument handling and error paths (no real perf data here) --
+cc=$(command -v cc || command -v gcc || command -v clang) || { echo "no C compiler" >&2; exit 77; }
+printf 'int main(void) { return 0; }\n' >"$T/p.c"
+$cc -O1 -g1 -o "$T/prog-g" "$T/p.c" || exit 99
+$cc -O1 -g0 -o "$T/prog" "$T/p.c" && strip -g "$T/prog" 2>/dev/null
+printf 'PERFILE2\0\0\0\0\0\0\0\0' >"$T/fake.data"
+
+"$HWCAPS_BIN" profile convert "$T/fake.data" 2>/dev/null; [ $? -eq 2 ] || fail "convert without --binary"
+"$HWCAPS_BIN" profile convert --binary "$T/prog-g" 2>/dev/null; [ $? -eq 2 ] || fail "convert without PERFDATA"
+"$HWCAPS_BIN" profile convert --binary "$T/prog-g" --tool gcc "$T/fake.data" 2>/dev/null; [ $? -eq 2 ] || fail "convert --tool gcc"
+"$HWCAPS_BIN" profile convert --binary "$T/prog" -o "$T/o.afdo" "$T/fake.data" 2>"$T/e"; rc=$?
+[ $rc -eq 1 ] && grep -q 'has no line tables (.debug_line)' "$T/e" || fail "binary without debug info: $rc $(cat "$T/e")"
+"$HWCAPS_BIN" profile convert --binary "$T/p.c" -o "$T/o.afdo" "$T/fake.data" 2>"$T/e"; rc=$?
+[ $rc -eq 1 ] && grep -q 'not an x86-64 ELF binary' "$T/e" || fail "non-ELF binary: $rc $(cat "$T/e")"
+"$HWCAPS_BIN" profile convert --binary "$T/prog-g" -o "$T/o.afdo" "$T/junk" 2>"$T/e"; rc=$?
+[ $rc -eq 1 ] && grep -q 'is not a perf.data file' "$T/e" || fail "junk perf data: $rc $(cat "$T/e")"
+HWCAPS_LLVM_PROFGEN=/nonexistent HWCAPS_CREATE_LLVM_PROF=/nonexistent \
+        "$HWCAPS_BIN" profile convert --binary "$T/prog-g" -o "$T/o.afdo" "$T/fake.data" 2>"$T/e"; rc=$?
+[ $rc -eq 1 ] && grep -q 'not found in PATH' "$T/e" || fail "missing converters: $rc $(cat "$T/e")"
+for tool in llvm-profgen create_llvm_prof; do
+        case $tool in
+        llvm-profgen) command -v llvm-profgen >/dev/null || command -v llvm-profgen-14 >/dev/null || continue ;;
+        *) command -v $tool >/dev/null || continue ;;
+        esac
+        "$HWCAPS_BIN" profile convert --tool $tool --binary "$T/prog-g" -o "$T/o.afdo" "$T/fake.data" 2>"$T/e"; rc=$?
+        [ $rc -eq 1 ] || fail "convert --tool $tool of a truncated perf.data: exit $rc"
+        grep -q "running .*$tool" "$T/e" || fail "convert --tool $tool did not run $tool: $(cat "$T/e")"
+        [ ! -e "$T/o.afdo" ] || fail "convert --tool $tool wrote a profile from a truncated perf.data"
+done
+
+[ $fails -eq 0 ] || { echo "$fails failure(s)" >&2; exit 1; }
+echo "ok"
