@@ -58,6 +58,7 @@ static const char *yesno(hwcaps_mask m, int f) {
 }
 
 struct verdict {
+        const char *ldso;
         int r;            /* 0: oracle ran; <0: it did not (or a dump) */
         unsigned levels;  /* bit L: x86-64-vL supported */
         bool agrees;
@@ -87,14 +88,14 @@ static void print_human(const struct hwcaps_probe *p, const struct verdict *v) {
         for (int l = HWCAPS_LEVEL_V1; l <= HWCAPS_LEVEL_MAX; l++) {
                 printf("%s%s: %s\n", hwcaps_level_name(l), l == 1 ? " (baseline)" : "",
                        l <= (int) p->level ? "supported" : "not supported");
-                printf("  %-14s %-20s %-4s %-4s %-6s\n", "FEATURE", "WHERE", "CPU", "OS", "USABLE");
+                printf("  %-14s %-22s %-4s %-4s %-6s\n", "FEATURE", "WHERE", "CPU", "OS", "USABLE");
                 for (int f = 0; f < HWCAPS_F_COUNT; f++) {
                         const char *why;
                         if (hwcaps_feature_table[f].level != l)
                                 continue;
                         where(f, w, sizeof w);
                         why = blocker(p, f, buf, sizeof buf);
-                        printf("  %-14s %-20s %-4s %-4s %-6s%s%s\n", hwcaps_feature_table[f].name, w,
+                        printf("  %-14s %-22s %-4s %-4s %-6s%s%s\n", hwcaps_feature_table[f].name, w,
                                yesno(p->view.cpu, f), yesno(p->view.os, f), yesno(p->view.usable, f),
                                why ? "  <- " : "", why ? why : "");
                 }
@@ -112,9 +113,9 @@ static void print_human(const struct hwcaps_probe *p, const struct verdict *v) {
         if (p->source == HWCAPS_SOURCE_DUMP)
                 printf("Dynamic linker: not asked (a dump describes another machine)\n");
         else if (v->r < 0)
-                printf("Dynamic linker: %s --help gave no glibc-hwcaps verdict (%s)\n", LDSO_PATH, strerror(-v->r));
+                printf("Dynamic linker: %s --help gave no glibc-hwcaps verdict (%s)\n", v->ldso, strerror(-v->r));
         else {
-                printf("Dynamic linker: %s --help says:", LDSO_PATH);
+                printf("Dynamic linker: %s --help says:", v->ldso);
                 for (int l = HWCAPS_LEVEL_MAX; l >= HWCAPS_LEVEL_V2; l--)
                         if (v->levels & (1u << l))
                                 printf(" %s", hwcaps_level_name(l));
@@ -160,7 +161,9 @@ static void print_json(const struct hwcaps_probe *p, const struct verdict *v) {
                 printf("null");
         else {
                 bool first = true;
-                printf("{\"path\":\"%s\",\"levels\":[", LDSO_PATH);
+                printf("{\"path\":");
+                json_string(stdout, v->ldso);
+                printf(",\"levels\":[");
                 for (int l = HWCAPS_LEVEL_MAX; l >= HWCAPS_LEVEL_V2; l--)
                         if (v->levels & (1u << l)) {
                                 printf("%s\"%s\"", first ? "" : ",", hwcaps_level_name(l));
@@ -172,24 +175,26 @@ static void print_json(const struct hwcaps_probe *p, const struct verdict *v) {
 }
 
 static const char explain_help[] =
-        "Usage: hwcaps explain [--cpuid FILE] [--source glibc|cpuid] [--json]\n"
+        "Usage: hwcaps explain [--cpuid FILE] [--source glibc|cpuid] [--ldso PATH] [--json]\n"
         "For each level, every required feature: whether the CPU has it, the OS\n"
         "enabled its register state, and a program may use it; what blocks the next\n"
         "level; and the dynamic linker's own verdict beside ours.\n"
+        "  --ldso PATH  ask this dynamic linker (default " LDSO_PATH ")\n"
         "Exit status 1 when the dynamic linker disagrees.\n";
 
 int cmd_explain(int argc, char **argv) {
         struct hwcaps_probe p;
         struct verdict v = { .r = -1 };
         struct probe_opts o;
-        int r = probe_parse_opts(argc, argv, &o, true, explain_help);
+        int r = probe_parse_opts(argc, argv, &o, PROBE_OPT_JSON | PROBE_OPT_LDSO, explain_help);
 
         if (r <= 0)
                 return r < 0 ? EXIT_USAGE : EXIT_OK;
         if (probe_run(&o, &p, true) < 0)
                 return EXIT_FAIL;
+        v.ldso = o.ldso;
         if (p.source != HWCAPS_SOURCE_DUMP) {
-                v.r = hwcaps_oracle_run(LDSO_PATH, &v.levels);
+                v.r = hwcaps_oracle_run(o.ldso, &v.levels);
                 v.agrees = v.r == 0 && v.levels == our_levels(&p);
         }
 
@@ -200,7 +205,7 @@ int cmd_explain(int argc, char **argv) {
         if (v.r == 0 && !v.agrees) {
                 log_warning("hwcaps and the dynamic linker %s DISAGREE about this CPU's levels; "
                             "programs may be run at the wrong level. Please report this with 'cpuid_tool --save=FILE'.",
-                            LDSO_PATH);
+                            v.ldso);
                 return EXIT_FAIL;
         }
         return EXIT_OK;

@@ -29,7 +29,7 @@ static int missing_baseline(const struct hwcaps_probe *p) {
 int cmd_level(int argc, char **argv) {
         struct hwcaps_probe p;
         struct probe_opts o;
-        int r = probe_parse_opts(argc, argv, &o, false, level_help);
+        int r = probe_parse_opts(argc, argv, &o, 0, level_help);
 
         if (r <= 0)
                 return r < 0 ? EXIT_USAGE : EXIT_OK;
@@ -44,7 +44,7 @@ int cmd_level(int argc, char **argv) {
 int cmd_levels(int argc, char **argv) {
         struct hwcaps_probe p;
         struct probe_opts o;
-        int r = probe_parse_opts(argc, argv, &o, true, levels_help);
+        int r = probe_parse_opts(argc, argv, &o, PROBE_OPT_JSON, levels_help);
 
         if (r <= 0)
                 return r < 0 ? EXIT_USAGE : EXIT_OK;

@@ -21,18 +21,6 @@ static bool bytes_eq(const char *a, size_t n, const char *lit) {
         return i == n && lit[i] == '\0';
 }
 
-/* systemd's proc_cmdline_key_streq(): "-" and "_" are the same in keys. */
-static bool key_eq(const char *k, size_t n, const char *lit) {
-        size_t i = 0;
-
-        for (; i < n && lit[i]; i++) {
-                char a = k[i] == '_' ? '-' : k[i], b = lit[i] == '_' ? '-' : lit[i];
-                if (a != b)
-                        return false;
-        }
-        return i == n && lit[i] == '\0';
-}
-
 int hwcaps_parse_boolean(const char *s, size_t n) {
         static const char *const yes[] = { "1", "yes", "y", "true", "t", "on" };
         static const char *const no[] = { "0", "no", "n", "false", "f", "off" };
@@ -58,20 +46,20 @@ static void apply(struct hwcaps_cmdline *c, const char *w, size_t n,
         v = w + eq + 1;
         vn = eq < n ? n - eq - 1 : 0;
 
-        if (key_eq(w, eq, "hwcaps")) {
+        if (bytes_eq(w, eq, "hwcaps")) {
                 /* A bare boolean switch means "on", as in systemd. */
                 r = eq == n ? 1 : hwcaps_parse_boolean(v, vn);
                 if (r >= 0)
                         c->enabled = r;
                 else if (warn)
                         warn(userdata, "hwcaps", v, vn);
-        } else if (key_eq(w, eq, "hwcaps.max")) {
+        } else if (bytes_eq(w, eq, "hwcaps.max")) {
                 r = eq < n ? hwcaps_level_parse(v, vn) : -1;
                 if (r > 0)
                         c->max_level = r;
                 else if (warn)
                         warn(userdata, "hwcaps.max", v, vn);
-        } else if (key_eq(w, eq, "systemd.setenv") && eq < n) {
+        } else if (bytes_eq(w, eq, "systemd.setenv") && eq < n) {
                 /* The variable name is case-sensitive, as in systemd. */
                 if (vn >= 5 && bytes_eq(v, 5, "PATH="))
                         c->setenv_path = true;

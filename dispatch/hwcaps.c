@@ -81,7 +81,7 @@ static void help(FILE *f) {
 
 int main(int argc, char **argv) {
         if (argc < 2) {
-                help(stderr);
+                usage_error("no command given");
                 return EXIT_USAGE;
         }
         if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {

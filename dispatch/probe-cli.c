@@ -7,22 +7,23 @@
 #include "dump.h"
 #include "probe-cli.h"
 
-enum { ARG_CPUID = 0x100, ARG_SOURCE, ARG_JSON };
+enum { ARG_CPUID = 0x100, ARG_SOURCE, ARG_JSON, ARG_LDSO };
 
-int probe_parse_opts(int argc, char **argv, struct probe_opts *o, bool allow_json, const char *help_text) {
+int probe_parse_opts(int argc, char **argv, struct probe_opts *o, unsigned allowed, const char *help_text) {
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "cpuid", required_argument, NULL, ARG_CPUID },
                 { "source", required_argument, NULL, ARG_SOURCE },
                 { "json", no_argument, NULL, ARG_JSON },
+                { "ldso", required_argument, NULL, ARG_LDSO },
                 {}
         };
         int c;
 
-        *o = (struct probe_opts) { .source = HWCAPS_SOURCE_GLIBC };
+        *o = (struct probe_opts) { .source = HWCAPS_SOURCE_GLIBC, .ldso = LDSO_PATH };
         optind = 0;
         opterr = 0;
-        while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "+:h", options, NULL)) >= 0)
                 switch (c) {
                 case 'h':
                         printf("%s", help_text);
@@ -39,12 +40,22 @@ int probe_parse_opts(int argc, char **argv, struct probe_opts *o, bool allow_jso
                         }
                         break;
                 case ARG_JSON:
-                        if (!allow_json) {
+                        if (!(allowed & PROBE_OPT_JSON)) {
                                 usage_error("'%s' has no --json output", argv[0]);
                                 return -EINVAL;
                         }
                         o->json = true;
                         break;
+                case ARG_LDSO:
+                        if (!(allowed & PROBE_OPT_LDSO)) {
+                                usage_error("'%s' does not ask the dynamic linker (--ldso is for explain)", argv[0]);
+                                return -EINVAL;
+                        }
+                        o->ldso = optarg;
+                        break;
+                case ':':
+                        usage_error("%s: option '%s' needs an argument", argv[0], argv[optind - 1]);
+                        return -EINVAL;
                 default:
                         usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
                         return -EINVAL;
