@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -131,7 +132,8 @@ static bool have_perf_capability(void) {
 }
 
 static void probe_perf_tool(struct perf_facts *f) {
-        static const char *const names[] = { "perf", NULL };
+        const char *env = getenv("HWCAPS_PERF");
+        const char *names[] = { env && *env ? env : "perf", NULL };
         _cleanup_free_ char *perf = find_program(names);
         _cleanup_free_ char *out = NULL;
         char *argv[] = { (char *) "perf", (char *) "version", (char *) "--build-options", NULL };
