@@ -32,7 +32,8 @@ static const char profile_help[] =
         "Commands:\n"
         "  check [--json]                       can this machine record branch-stack samples?\n"
         "  record [-o FILE] [-c N] -- CMD...    run CMD under 'perf record -b' (default perf.data)\n"
-        "  convert --binary BIN [-o OUT] [--tool llvm-profgen|create_llvm_prof] [--text] PERFDATA\n"
+        "  convert --binary BIN [-o OUT] [--tool llvm-profgen|create_llvm_prof] [--text]\n"
+        "          [--perfscript] PERFDATA\n"
         "                                       perf.data + binary -> sample profile (default OUT: BIN.afdo)\n"
         "  merge -o OUT [--text] PROFILE...     several sample profiles -> one (llvm-profdata merge --sample)\n"
         "  show [-n N] [--json] PROFILE         the N functions with the most samples (default 10)\n"
@@ -363,12 +364,13 @@ static int profile_convert(int argc, char **argv) {
                 { "output", required_argument, NULL, 'o' },
                 { "tool", required_argument, NULL, 't' },
                 { "text", no_argument, NULL, 'T' },
+                { "perfscript", no_argument, NULL, 'S' },
                 {}
         };
         _cleanup_free_ char *out_default = NULL, *tool = NULL, *profdata = NULL, *tmp = NULL, *cmd = NULL;
         _cleanup_argv_ struct argv_buf a = {};
         const char *binary = NULL, *output = NULL, *want = NULL;
-        bool text = false;
+        bool text = false, perfscript = false;
         int c, r;
 
         while ((c = getopt_long(argc, argv, "hb:o:", opts, NULL)) >= 0)
@@ -379,6 +381,9 @@ static int profile_convert(int argc, char **argv) {
                               "(built with -g or -gline-tables-only) into a sample profile for clang's\n"
                               "-fprofile-sample-use=: extbinary format, or LLVM's text format with --text.\n"
                               "TOOL: llvm-profgen (default when installed) or create_llvm_prof (autofdo).\n"
+                              "--perfscript: PERFDATA is the text of 'perf script -F ip,brstack\n"
+                              "--show-mmap-events' instead (llvm-profgen only), e.g. from a machine\n"
+                              "whose perf.data this perf cannot read.\n"
                               "Default OUT: BINARY.afdo in the current directory.\n", stdout);
                         return EXIT_OK;
                 case 'b':
@@ -397,9 +402,18 @@ static int profile_convert(int argc, char **argv) {
                 case 'T':
                         text = true;
                         break;
+                case 'S':
+                        perfscript = true;
+                        break;
                 default:
                         return EXIT_USAGE;
                 }
+        if (perfscript && want && strcmp(want, "llvm-profgen") != 0) {
+                usage_error("profile convert: --perfscript needs --tool llvm-profgen (create_llvm_prof reads only perf.data)");
+                return EXIT_USAGE;
+        }
+        if (perfscript)
+                want = "llvm-profgen";
         if (!binary) {
                 usage_error("profile convert: missing --binary BINARY (the program perf recorded)");
                 return EXIT_USAGE;
@@ -428,7 +442,12 @@ static int profile_convert(int argc, char **argv) {
                           "lines; build it with -gline-tables-only -fdebug-info-for-profiling", binary);
                 return EXIT_FAIL;
         }
-        if (check_perf_data(perfdata) < 0)
+        if (perfscript) {
+                if (access(perfdata, R_OK) < 0) {
+                        log_error("cannot read perf script %s: %s", perfdata, strerror(errno));
+                        return EXIT_FAIL;
+                }
+        } else if (check_perf_data(perfdata) < 0)
                 return EXIT_FAIL;
 
         if (!want || strcmp(want, "llvm-profgen") == 0)
@@ -455,7 +474,8 @@ static int profile_convert(int argc, char **argv) {
                 return EXIT_FAIL;
         if (strcmp(want, "llvm-profgen") == 0)
                 r = argv_add(&a, tool) ?: argv_addf(&a, "--binary=%s", binary) ?:
-                    argv_addf(&a, "--perfdata=%s", perfdata) ?: argv_add(&a, "--format=text") ?:
+                    argv_addf(&a, perfscript ? "--perfscript=%s" : "--perfdata=%s", perfdata) ?:
+                    argv_add(&a, "--format=text") ?:
                     argv_addf(&a, "--output=%s", tmp);
         else
                 r = argv_add(&a, tool) ?: argv_addf(&a, "--binary=%s", binary) ?:

@@ -115,5 +115,51 @@ for tool in llvm-profgen create_llvm_prof; do
         [ ! -e "$T/o.afdo" ] || fail "convert --tool $tool wrote a profile from a truncated perf.data"
 done
 
+# ---- convert end to end, from a synthesized 'perf script' with branch stacks --
+# No perf.data with branch stacks can be recorded here, but llvm-profgen reads
+# the text of 'perf script -F ip,brstack --show-mmap-events' too. Build a hot
+# loop, take its back edge from the disassembly, and write samples whose
+# branch stacks repeat it: the profile must then attribute samples to "hot",
+# and clang must accept the profile and annotate "hot" with it.
+if command -v clang >/dev/null && command -v objdump >/dev/null &&
+   { command -v llvm-profgen >/dev/null || command -v llvm-profgen-14 >/dev/null; }; then
+        cat >"$T/hot.c" <<'C'
+volatile unsigned long sink;
+__attribute__((noinline)) unsigned long hot(unsigned long n) {
+        unsigned long s = 1;
+        for (unsigned long i = 0; i < n; i++)
+                s = (s * 31) ^ (s >> 7) ^ i;
+        return s;
+}
+int main(void) { sink = hot(1000); return 0; }
+C
+        flags="-O1 -fno-unroll-loops -gline-tables-only -fdebug-info-for-profiling -no-pie -fno-pie"
+        clang $flags -o "$T/hot" "$T/hot.c" || exit 99
+        edge=$(objdump -d --no-show-raw-insn "$T/hot" | awk '/<hot>:/ { f = 1; next } f && /^$/ { exit }
+                f && $2 ~ /^j/ { sub(":", "", $1); print $1, $3 }' | while read -r from to; do
+                        [ $((0x$to)) -lt $((0x$from)) ] && { echo "$from $to"; break; }
+                done)
+        [ -n "$edge" ] || { echo "no loop back edge found in hot()" >&2; exit 99; }
+        set -- $edge
+        { echo "PERF_RECORD_MMAP2 4242/4242: [0x401000(0x1000) @ 0x1000 08:01 1234 0]: r-xp $T/hot"
+          for s in 1 2 3 4 5 6 7 8; do
+                printf '     %s' "$2"
+                for k in 1 2 3 4 5 6 7 8; do printf ' 0x%s/0x%s/P/-/-/1//-' "$1" "$2"; done
+                printf ' \n'
+          done; } >"$T/hot.script"
+        "$HWCAPS_BIN" profile convert --perfscript --binary "$T/hot" -o "$T/hot.afdo" "$T/hot.script" 2>"$T/e" ||
+                fail "convert --perfscript: $(cat "$T/e")"
+        "$HWCAPS_BIN" profile show --json "$T/hot.afdo" >"$T/hot.json" 2>/dev/null || fail "show converted profile"
+        jq -e '.functions == 1 and .top[0].name == "hot" and .top[0].samples > 0' "$T/hot.json" >/dev/null ||
+                fail "converted profile: $(cat "$T/hot.json")"
+        clang $flags -O2 -fprofile-sample-use="$T/hot.afdo" -S -emit-llvm -o "$T/hot.ll" "$T/hot.c" 2>"$T/e" ||
+                fail "clang rejects the converted profile: $(cat "$T/e")"
+        grep -q 'define .*@hot(.*!prof' "$T/hot.ll" || fail "clang did not annotate hot() from the profile"
+        "$HWCAPS_BIN" profile convert --perfscript --tool create_llvm_prof --binary "$T/hot" "$T/hot.script" 2>/dev/null
+        [ $? -eq 2 ] || fail "--perfscript with create_llvm_prof is not a usage error"
+else
+        echo "no clang, objdump or llvm-profgen: skipping the end-to-end convert case" >&2
+fi
+
 [ $fails -eq 0 ] || { echo "$fails failure(s)" >&2; exit 1; }
 echo "ok"
