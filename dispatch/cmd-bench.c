@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -135,7 +136,7 @@ static double ts_diff(const struct timespec *a, const struct timespec *b) {
         return (double) (b->tv_sec - a->tv_sec) + (double) (b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-/* One timed run. Returns the exit status (128+signal), or -errno. */
+/* One timed run. Returns the wait status, or -errno. */
 static int run_once(const struct variant *v, char **argv, bool show_output, double *wall, double *cpu) {
         struct timespec t0, t1;
         struct rusage ru;
@@ -166,7 +167,7 @@ static int run_once(const struct variant *v, char **argv, bool show_output, doub
         *wall = ts_diff(&t0, &t1);
         *cpu = (double) ru.ru_utime.tv_sec + (double) ru.ru_utime.tv_usec / 1e6 +
                (double) ru.ru_stime.tv_sec + (double) ru.ru_stime.tv_usec / 1e6;
-        return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        return st;
 }
 
 /* A unit that keeps the largest value below 10000 of it. */
@@ -321,9 +322,14 @@ int cmd_bench(int argc, char **argv) {
                                         fputc('\n', stderr);
                                 if (st < 0)
                                         log_error("bench: cannot run %s: %s", v->path, strerror(-st));
+                                else if (WIFSIGNALED(st))
+                                        log_error("bench: %s (%s) was killed by signal %d (%s)%s", v->path,
+                                                  hwcaps_level_name(v->level), WTERMSIG(st), strsignal(WTERMSIG(st)),
+                                                  WTERMSIG(st) == SIGILL ? "; was it built for a higher level than its directory?" : "");
                                 else
                                         log_error("bench: %s (%s) exited with status %d; the benchmark needs "
-                                                  "a command that succeeds", v->path, hwcaps_level_name(v->level), st);
+                                                  "a command that succeeds", v->path, hwcaps_level_name(v->level),
+                                                  WEXITSTATUS(st));
                                 goto out;
                         }
                         if (r >= warmup) {

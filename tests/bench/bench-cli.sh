@@ -83,6 +83,11 @@ variant "$T/bad" 0 'exit 5'
 "$HWCAPS_BIN" bench -n 1 -w 0 -- "$T/bad/prog" >/dev/null 2>"$T/e"; [ $? -eq 1 ] || fail "failing command accepted"
 grep -q 'exited with status 5' "$T/e" || fail "failure not explained: $(cat "$T/e")"
 
+# A variant killed by SIGILL (built above its level) is named as such.
+variant "$T/ill" 0 'kill -ILL $$'
+"$HWCAPS_BIN" bench -n 1 -w 0 -- "$T/ill/prog" >/dev/null 2>"$T/e"; [ $? -eq 1 ] || fail "SIGILL accepted"
+grep -q 'killed by signal 4' "$T/e" || fail "SIGILL not explained: $(cat "$T/e")"
+
 # Usage errors.
 "$HWCAPS_BIN" bench 2>/dev/null; [ $? -eq 2 ] || fail "no COMMAND"
 "$HWCAPS_BIN" bench -n 0 -- "$B/prog" 2>/dev/null; [ $? -eq 2 ] || fail "-n 0"
