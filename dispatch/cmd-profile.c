@@ -566,6 +566,7 @@ static int profile_merge(int argc, char **argv) {
                         log_error("llvm-profdata merge failed (exit status %d)", st);
                 return EXIT_FAIL;
         }
+        fprintf(stderr, "%s: wrote %s\n", program_name, output);
         return EXIT_OK;
 }
 

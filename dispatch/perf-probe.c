@@ -198,13 +198,20 @@ static const char *errno_name(int e) {
 #define SET(field, ...) snprintf(r->field, sizeof(r->field), __VA_ARGS__)
 
 static void no_pmu(const struct perf_facts *f, struct perf_report *r) {
+        int e = f->count_errno ? f->count_errno : f->branch_errno;
+
         r->verdict = PERF_NO_PMU;
-        SET(reason, "no hardware performance counters: the kernel exposes no CPU PMU "
-                    "(/sys/bus/event_source/devices/cpu is missing; perf_event_open of a hardware "
-                    "event fails with %s: %s)%s",
-            errno_name(f->count_errno ? f->count_errno : f->branch_errno),
-            strerror(f->count_errno ? f->count_errno : f->branch_errno),
-            f->hypervisor ? "; this is a virtual machine whose hypervisor passes no PMU through" : "");
+        if (f->pmu[0])
+                SET(reason, "no usable hardware performance counters: the kernel lists PMU \"%s\" but "
+                            "perf_event_open of a hardware event fails with %s: %s%s",
+                    f->pmu, errno_name(e), strerror(e),
+                    f->hypervisor ? "; this is a virtual machine" : "");
+        else
+                SET(reason, "no hardware performance counters: the kernel exposes no CPU PMU "
+                            "(/sys/bus/event_source/devices/cpu is missing; perf_event_open of a hardware "
+                            "event fails with %s: %s)%s",
+                    errno_name(e), strerror(e),
+                    f->hypervisor ? "; this is a virtual machine whose hypervisor passes no PMU through" : "");
         SET(hint, "record on bare metal, or in a VM with a virtual PMU and branch records "
                   "(KVM: -cpu host,pmu=on; Intel LBR needs a host model match), then copy perf.data "
                   "and the binary here and run 'hwcaps profile convert'");

@@ -34,6 +34,12 @@ else
         [ ! -e "$T/p.data" ] || fail "record wrote a perf.data"
         grep -q 'cannot record an AutoFDO profile on this machine: no hardware performance counters' "$T/rec.err" ||
                 fail "record does not say why: $(cat "$T/rec.err")"
+
+        # Files come from under HWCAPS_ROOT: a fixture's paranoid level shows.
+        mkdir -p "$T/root/proc/sys/kernel"
+        echo 3 >"$T/root/proc/sys/kernel/perf_event_paranoid"
+        HWCAPS_ROOT=$T/root "$HWCAPS_BIN" profile check --json >"$T/root.json"
+        [ "$(jq -r .perf_event_paranoid "$T/root.json")" = 3 ] || fail "HWCAPS_ROOT not used: $(cat "$T/root.json")"
 fi
 "$HWCAPS_BIN" profile record 2>/dev/null; [ $? -eq 2 ] || fail "record without COMMAND is not a usage error"
 "$HWCAPS_BIN" profile record -c 7 -- true 2>/dev/null; [ $? -eq 2 ] || fail "record -c 7 (below BRS depth) accepted"

@@ -39,6 +39,16 @@ Test(perf_verdict, vm_without_pmu_says_no_hardware_counters) {
         cr_expect(strstr(r.hint, "profile convert"));
 }
 
+Test(perf_verdict, pmu_listed_but_counters_failing_does_not_claim_it_missing) {
+        struct perf_facts f = intel_ok();
+        f.count_errno = ENODEV;
+        f.branch_errno = ENODEV;
+        struct perf_report r = verdict(&f);
+        cr_expect_eq(r.verdict, PERF_NO_PMU);
+        cr_expect(strstr(r.reason, "lists PMU \"cpu\""));
+        cr_expect_null(strstr(r.reason, "missing"));
+}
+
 Test(perf_verdict, paranoid_3_denies_with_the_level_named) {
         struct perf_facts f = intel_ok();
         f.paranoid = 3;
