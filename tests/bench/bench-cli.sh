@@ -45,6 +45,16 @@ jq -e 'all(.levels[]; .min <= .median and .median <= .max and .q1 <= .q3)' "$T/o
 [ "$(jq -r '.levels[2].path' "$T/out.json")" = "$B/glibc-hwcaps/x86-64-v3/prog" ] || fail "v3 path"
 grep -q 'level=' "$T/out.json" && fail "command output leaked into bench output"
 
+# On a terminal, progress goes to stderr (and stdout keeps only the table).
+if command -v script >/dev/null; then
+        script -qec "\"$HWCAPS_BIN\" bench -n 2 -w 0 -- \"$B/prog\" >\"$T/tty.out\"" /dev/null >"$T/tty.err" 2>&1 ||
+                fail "bench on a terminal failed"
+        grep -q 'measuring round 2/2' "$T/tty.err" || fail "no progress on a terminal: $(od -c "$T/tty.err" | head)"
+        grep -q 'measuring' "$T/tty.out" && fail "progress went to stdout"
+else
+        echo "no script(1): skipping the terminal progress case" >&2
+fi
+
 # Text output: one row per level with the speedup, and bars longest for the slowest.
 "$HWCAPS_BIN" bench -n 2 -w 0 -- "$B/prog" >"$T/out.txt" 2>/dev/null || fail "text bench failed"
 bar() { awk -v l="$1" '$1 == l { sub(/.*\|/, ""); print length($0) }' "$T/out.txt"; }
