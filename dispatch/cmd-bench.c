@@ -361,8 +361,11 @@ int cmd_bench(int argc, char **argv) {
                                 putchar(',');
                         json_string(stdout, cmd[i]);
                 }
-                printf("],\"rounds\":%u,\"warmup\":%u,\"baseline\":\"%s\",\"unit\":\"s\",\"levels\":[",
+                printf("],\"rounds\":%u,\"warmup\":%u,\"baseline\":\"%s\",\"unit\":\"s\"",
                        rounds, warmup, hwcaps_level_name(var[0].level));
+                printf(",\"host\":{\"vendor\":");
+                json_string(stdout, p.cpuid.vendor);
+                printf(",\"level\":\"%s\"},\"levels\":[", p.level ? hwcaps_level_name(p.level) : "none");
                 for (size_t i = 0; i < nv; i++) {
                         printf("%s{\"level\":\"%s\",\"path\":", i ? "," : "", hwcaps_level_name(var[i].level));
                         json_string(stdout, var[i].path);
