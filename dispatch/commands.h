@@ -14,6 +14,10 @@ int cmd_level(int argc, char **argv);
 int cmd_levels(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_path(int argc, char **argv);
+int cmd_which(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 
