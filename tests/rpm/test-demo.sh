@@ -116,6 +116,18 @@ assert_eq "owner report JSON: the dispatched program's baseline is in x86-64-v1/
 '{"path":"/usr/bin/glibc-hwcaps/x86-64-v3/demo-abs","level":"x86-64-v3","package":"hwcaps-demo-x86-64-v3-1.0-1.x86_64","baseline":"/usr/bin/glibc-hwcaps/x86-64-v1/demo-abs","baseline_package":"hwcaps-demo-1.0-1.x86_64","state":"ok"}' \
 "$(owners --json | sed 's/},{/}\n{/g; s/.*"variants":\[//; s/\]}$//' | grep 'x86-64-v3/demo-abs"')"
 
+# hwcaps status --packages shows the same report, after the status.
+rc=0; out=$("$HWCAPS" status --packages --root "$root" 2>/dev/null) || rc=$?
+assert_eq "status --packages exit status" 0 "$rc"
+assert_eq "status --packages lists the owners" "/usr/bin/glibc-hwcaps/x86-64-v3/demo            hwcaps-demo-x86-64-v3-1.0-1.x86_64  hwcaps-demo-1.0-1.x86_64  ok" \
+        "$(printf '%s\n' "$out" | sed -n '/^Packages:$/,$p' | grep 'x86-64-v3/demo ')"
+if command -v jq >/dev/null 2>&1; then
+        assert_eq "status --json --packages nests the report" "ok" \
+                "$("$HWCAPS" status --json --packages --root "$root" 2>/dev/null | jq -r '.packages.variants[] | select(.path == "/usr/bin/glibc-hwcaps/x86-64-v2/demo") | .state')"
+fi
+rc=0; "$HWCAPS" status --packages --root "$WORK/nodb" >/dev/null 2>&1 || rc=$?
+assert_eq "status --packages without an rpmdb fails" 1 "$rc"
+
 # Stale: the base package updated, the variants left behind (--nodeps: the
 # exact Requires would forbid it).
 rpmb "$top" "$SRC/tests/rpm/demo.spec" --define 'demo_release 2' > "$WORK/build2.log" 2>&1 || { cat "$WORK/build2.log" >&2; fail "rpmbuild release 2"; }
