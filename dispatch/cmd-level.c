@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* hwcaps level, levels, explain: what this CPU (or a dump) supports. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "dump.h"
+#include "json.h"
+#include "macro.h"
+#include "oracle.h"
+#include "probe.h"
+#include "probe-cli.h"
+
+static const char level_help[] =
+        "Usage: hwcaps level [--cpuid FILE] [--source glibc|cpuid]\n"
+        "Print the highest supported x86-64 level (x86-64-v1 when only the baseline).\n";
+static const char levels_help[] =
+        "Usage: hwcaps levels [--cpuid FILE] [--source glibc|cpuid] [--json]\n"
+        "Print the supported levels above the baseline, highest first, one per line.\n";
+
+static int missing_baseline(const struct hwcaps_probe *p) {
+        log_error("this CPU lacks the x86-64 baseline (CMOV, CX8, FPU, FXSR, MMX, SSE, SSE2); "
+                  "see 'hwcaps explain'%s", p->source == HWCAPS_SOURCE_DUMP ? " with the same --cpuid" : "");
+        return EXIT_FAIL;
+}
+
+int cmd_level(int argc, char **argv) {
+        struct hwcaps_probe p;
+        struct probe_opts o;
+        int r = probe_parse_opts(argc, argv, &o, 0, level_help);
+
+        if (r <= 0)
+                return r < 0 ? EXIT_USAGE : EXIT_OK;
+        if (probe_run(&o, &p, false) < 0)
+                return EXIT_FAIL;
+        if (p.level == HWCAPS_LEVEL_NONE)
+                return missing_baseline(&p);
+        printf("%s\n", hwcaps_level_name(p.level));
+        return EXIT_OK;
+}
+
+int cmd_levels(int argc, char **argv) {
+        struct hwcaps_probe p;
+        struct probe_opts o;
+        int r = probe_parse_opts(argc, argv, &o, PROBE_OPT_JSON, levels_help);
+
+        if (r <= 0)
+                return r < 0 ? EXIT_USAGE : EXIT_OK;
+        if (probe_run(&o, &p, false) < 0)
+                return EXIT_FAIL;
+        if (p.level == HWCAPS_LEVEL_NONE)
+                return missing_baseline(&p);
+        /* Like ld.so, only levels with a glibc-hwcaps subdirectory: v1 is the
+         * parent directory itself. */
+        if (o.json) {
+                printf("{\"source\":\"%s\",\"level\":\"%s\",\"levels\":[",
+                       hwcaps_source_name(p.source), hwcaps_level_name(p.level));
+                for (int l = p.level; l >= HWCAPS_LEVEL_V2; l--)
+                        printf("%s\"%s\"", l == (int) p.level ? "" : ",", hwcaps_level_name(l));
+                printf("]}\n");
+        } else
+                for (int l = p.level; l >= HWCAPS_LEVEL_V2; l--)
+                        printf("%s\n", hwcaps_level_name(l));
+        return EXIT_OK;
+}

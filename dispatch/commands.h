@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* The subcommands of the hwcaps tool: one function each, in cmd-NAME.c. */
+#pragma once
+
+/* Exit codes, documented in hwcaps(1). */
+enum {
+        EXIT_OK = 0,
+        EXIT_FAIL = 1,
+        EXIT_USAGE = 2,
+};
+
+/* argv[0] is the subcommand name; returns an exit code. */
+int cmd_level(int argc, char **argv);
+int cmd_levels(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_path(int argc, char **argv);
+
+/* Shared by the commands (hwcaps.c). */
+extern const char *program_name;
+void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The sysroot prefix: --root, else $HWCAPS_ROOT, else "". */
+const char *hwcaps_root(const char *opt_root);

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/* hwcaps: inspect and use x86-64 micro-architecture levels. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "macro.h"
+
+const char *program_name = "hwcaps";
+
+static const struct {
+        const char *name;
+        int (*run)(int argc, char **argv);
+        const char *summary;
+} commands[] = {
+        { "level",   cmd_level,   "print the highest supported level" },
+        { "levels",  cmd_levels,  "print the supported levels, highest first" },
+        { "explain", cmd_explain, "show every feature each level needs and why a level is (not) supported" },
+        { "path",    cmd_path,    "print the PATH the environment generator would produce" },
+};
+
+static void vlog(const char *prefix, const char *fmt, va_list ap) {
+        fprintf(stderr, "%s: %s", program_name, prefix);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+}
+
+void log_error(const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        vlog("", fmt, ap);
+        va_end(ap);
+}
+
+void log_warning(const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        vlog("warning: ", fmt, ap);
+        va_end(ap);
+}
+
+void usage_error(const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        vlog("", fmt, ap);
+        va_end(ap);
+        fprintf(stderr, "Try '%s --help' for more information.\n", program_name);
+}
+
+const char *hwcaps_root(const char *opt_root) {
+        const char *r = opt_root ? opt_root : getenv("HWCAPS_ROOT");
+        /* "/" and "" both mean the real root; a trailing "/" would double up. */
+        if (!r || strcmp(r, "/") == 0)
+                return "";
+        return r;
+}
+
+static void help(FILE *f) {
+        fprintf(f,
+                "Usage: %s COMMAND [OPTIONS...]\n"
+                "\n"
+                "Run the best x86-64 micro-architecture level variant of a program,\n"
+                "by the criteria of the dynamic linker's glibc-hwcaps.\n"
+                "\n"
+                "Commands:\n", program_name);
+        for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+                fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f,
+                "\n"
+                "Options:\n"
+                "  -h --help     show this help ('%s COMMAND --help' for a command)\n"
+                "  --version     show the version\n"
+                "\n"
+                "Exit status: 0 success, 1 failure, 2 usage error. See hwcaps(1).\n",
+                program_name);
+}
+
+int main(int argc, char **argv) {
+        if (argc < 2) {
+                usage_error("no command given");
+                return EXIT_USAGE;
+        }
+        if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+                help(stdout);
+                return EXIT_OK;
+        }
+        if (strcmp(argv[1], "--version") == 0) {
+                printf("hwcaps %s\n", HWCAPS_VERSION);
+                return EXIT_OK;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+                if (strcmp(argv[1], commands[i].name) == 0)
+                        return commands[i].run(argc - 1, argv + 1);
+
+        if (argv[1][0] == '-')
+                usage_error("unknown option '%s' (options go after the command)", argv[1]);
+        else
+                usage_error("unknown command '%s'", argv[1]);
+        return EXIT_USAGE;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+
+#include "commands.h"
+#include "dump.h"
+#include "probe-cli.h"
+
+enum { ARG_CPUID = 0x100, ARG_SOURCE, ARG_JSON, ARG_LDSO };
+
+int probe_parse_opts(int argc, char **argv, struct probe_opts *o, unsigned allowed, const char *help_text) {
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'h' },
+                { "cpuid", required_argument, NULL, ARG_CPUID },
+                { "source", required_argument, NULL, ARG_SOURCE },
+                { "json", no_argument, NULL, ARG_JSON },
+                { "ldso", required_argument, NULL, ARG_LDSO },
+                {}
+        };
+        int c;
+
+        *o = (struct probe_opts) { .source = HWCAPS_SOURCE_GLIBC, .ldso = LDSO_PATH };
+        optind = 0;
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, "+:h", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        printf("%s", help_text);
+                        return 0;
+                case ARG_CPUID:
+                        o->cpuid_file = optarg;
+                        o->source = HWCAPS_SOURCE_DUMP;
+                        break;
+                case ARG_SOURCE:
+                        o->source = hwcaps_source_parse(optarg);
+                        if (o->source < 0 || o->source == HWCAPS_SOURCE_DUMP) {
+                                usage_error("unknown source '%s' (expected glibc or cpuid; use --cpuid FILE for a dump)", optarg);
+                                return -EINVAL;
+                        }
+                        break;
+                case ARG_JSON:
+                        if (!(allowed & PROBE_OPT_JSON)) {
+                                usage_error("'%s' has no --json output", argv[0]);
+                                return -EINVAL;
+                        }
+                        o->json = true;
+                        break;
+                case ARG_LDSO:
+                        if (!(allowed & PROBE_OPT_LDSO)) {
+                                usage_error("'%s' does not ask the dynamic linker (--ldso is for explain)", argv[0]);
+                                return -EINVAL;
+                        }
+                        o->ldso = optarg;
+                        break;
+                case ':':
+                        usage_error("%s: option '%s' needs an argument", argv[0], argv[optind - 1]);
+                        return -EINVAL;
+                default:
+                        usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
+                        return -EINVAL;
+                }
+        if (optind < argc) {
+                usage_error("%s: unexpected argument '%s'", argv[0], argv[optind]);
+                return -EINVAL;
+        }
+        return 1;
+}
+
+int probe_run(const struct probe_opts *o, struct hwcaps_probe *p, bool want_brand) {
+        char err[512];
+
+        switch (o->source) {
+        case HWCAPS_SOURCE_DUMP:
+                if (hwcaps_probe_dump(o->cpuid_file, p, err, sizeof err) < 0) {
+                        log_error("%s", err);
+                        return -EINVAL;
+                }
+                return 0;
+        case HWCAPS_SOURCE_CPUID:
+                hwcaps_probe_cpuid(p);
+                break;
+        default:
+                hwcaps_probe_glibc(p);
+                break;
+        }
+        if (want_brand)
+                hwcaps_probe_brand_live(p);
+        return 0;
+}
+

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* Options shared by the commands that evaluate a CPU: --cpuid, --source, --json. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "probe.h"
+
+struct probe_opts {
+        const char *cpuid_file;
+        const char *ldso;   /* explain: the dynamic linker to ask */
+        int source;
+        bool json;
+};
+
+enum {
+        PROBE_OPT_JSON = 1 << 0,
+        PROBE_OPT_LDSO = 1 << 1,
+};
+
+/* Returns 1 to go on, 0 after --help, -EINVAL after a usage error (printed). */
+int probe_parse_opts(int argc, char **argv, struct probe_opts *o, unsigned allowed, const char *help_text);
+
+/* Runs the chosen source; logs and returns -EINVAL when a dump is bad. For a
+ * live source also asks libcpuid for the CPU name when want_brand. */
+int probe_run(const struct probe_opts *o, struct hwcaps_probe *p, bool want_brand);

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "macro.h"
+#include "searchpath.h"
+
+#define HWCAPS_SUBDIR "/glibc-hwcaps/"
+
+enum hwcaps_dir_verdict hwcaps_dir_check(const char *root, const char *dir, const char **reason) {
+        char p[PATH_MAX];
+        struct stat st;
+
+        if (snprintf(p, sizeof p, "%s%s", root ? root : "", dir) >= (int) sizeof p) {
+                *reason = "path too long";
+                return HWCAPS_DIR_UNSAFE;
+        }
+        if (lstat(p, &st) < 0) {
+                if (errno == ENOENT || errno == ENOTDIR)
+                        return HWCAPS_DIR_MISSING;
+                *reason = "cannot be examined";
+                return HWCAPS_DIR_UNSAFE;
+        }
+        /* A symlink is fine when its target passes the same checks: only root
+         * can create one inside a root-owned, non-writable directory. */
+        if (stat(p, &st) < 0) {
+                *reason = errno == ELOOP ? "is a symlink loop" : "is a dangling symlink";
+                return HWCAPS_DIR_UNSAFE;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+                *reason = "is not a directory";
+                return HWCAPS_DIR_UNSAFE;
+        }
+        /* sudo's secure_path reasoning: whoever can write here can run code
+         * as everyone whose PATH contains it. */
+        if (st.st_uid != 0) {
+                *reason = "is not owned by root";
+                return HWCAPS_DIR_UNSAFE;
+        }
+        if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+                *reason = "is writable by group or others";
+                return HWCAPS_DIR_UNSAFE;
+        }
+        return HWCAPS_DIR_SAFE;
+}
+
+/* Length of dir without trailing slashes, keeping a lone leading one, so
+ * "/usr/bin/" and "/usr/bin" compare equal and "/" stays "/" (not "", which
+ * in PATH means the current directory). */
+static size_t trimmed_len(const char *dir, size_t n) {
+        while (n > 1 && dir[n - 1] == '/')
+                n--;
+        return n;
+}
+
+enum hwcaps_dir_verdict hwcaps_level_dir_check(const char *root, const char *dir,
+                                               enum hwcaps_level level,
+                                               char *buf, size_t bufsize, const char **reason) {
+        size_t n = trimmed_len(dir, strlen(dir));
+        const char *name = hwcaps_level_name(level);
+
+        if (n == 1 && dir[0] == '/')
+                n = 0; /* "/" + "/glibc-hwcaps", not "//glibc-hwcaps" */
+        enum hwcaps_dir_verdict v;
+
+        if (!name || snprintf(buf, bufsize, "%.*s" HWCAPS_SUBDIR "%s", (int) n, dir, name) >= (int) bufsize) {
+                *reason = "path too long";
+                return HWCAPS_DIR_UNSAFE;
+        }
+        /* The parent "glibc-hwcaps" must be safe too, or a user could swap
+         * the level directory for one of their own. */
+        buf[n + strlen(HWCAPS_SUBDIR) - 1] = '\0';
+        v = hwcaps_dir_check(root, buf, reason);
+        buf[n + strlen(HWCAPS_SUBDIR) - 1] = '/';
+        if (v != HWCAPS_DIR_SAFE)
+                return v;
+        return hwcaps_dir_check(root, buf, reason);
+}
+
+int hwcaps_path_entry_level(const char *entry, size_t n, size_t *parent_len) {
+        static const char suffix[] = HWCAPS_SUBDIR "x86-64-v";
+        size_t s = sizeof(suffix) - 1;
+        int level;
+
+        n = trimmed_len(entry, n);
+        if (n < s + 1 || entry[0] != '/' || memcmp(entry + n - s - 1, suffix, s) != 0)
+                return 0;
+        level = entry[n - 1] - '0';
+        if (level < HWCAPS_LEVEL_V2 || level > HWCAPS_LEVEL_MAX)
+                return 0;
+        /* "/glibc-hwcaps/x86-64-v3" belongs to "/" */
+        *parent_len = n - s - 1 > 0 ? trimmed_len(entry, n - s - 1) : 1;
+        return level;
+}
+
+struct entry {
+        const char *s;
+        size_t n;       /* length without trailing slashes */
+        size_t index;
+        bool first;     /* first occurrence of this directory */
+};
+
+static int entry_cmp(const void *a, const void *b) {
+        const struct entry *x = a, *y = b;
+        size_t m = x->n < y->n ? x->n : y->n;
+        int r = memcmp(x->s, y->s, m);
+
+        if (r != 0)
+                return r;
+        if (x->n != y->n)
+                return x->n < y->n ? -1 : 1;
+        return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static bool sorted_contains(const struct entry *sorted, size_t count, const char *s, size_t n) {
+        size_t lo = 0, hi = count;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                size_t m = sorted[mid].n < n ? sorted[mid].n : n;
+                int r = memcmp(sorted[mid].s, s, m);
+
+                if (r == 0 && sorted[mid].n == n)
+                        return true;
+                if (r < 0 || (r == 0 && sorted[mid].n < n))
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return false;
+}
+
+static bool allowed(const struct hwcaps_path_opts *o, const char *s, size_t n) {
+        if (!o->directories)
+                return true;
+        for (const char *const *d = o->directories; *d; d++)
+                if (trimmed_len(*d, strlen(*d)) == n && memcmp(*d, s, n) == 0)
+                        return true;
+        return false;
+}
+
+struct out {
+        char *buf;
+        size_t len, cap;
+        bool any;
+};
+
+static int out_add(struct out *o, const char *s, size_t n) {
+        size_t need = o->len + n + 2;
+
+        if (need > o->cap) {
+                size_t cap = o->cap ? o->cap : 256;
+                char *b;
+
+                while (cap < need)
+                        cap *= 2;
+                b = realloc(o->buf, cap);
+                if (!b)
+                        return -ENOMEM;
+                o->buf = b;
+                o->cap = cap;
+        }
+        if (o->any)
+                o->buf[o->len++] = ':';
+        memcpy(o->buf + o->len, s, n);
+        o->len += n;
+        o->buf[o->len] = '\0';
+        o->any = true;
+        return 0;
+}
+
+static int add_level_dirs(struct out *out, const struct hwcaps_path_opts *o, const char *s, size_t n) {
+        char dir[PATH_MAX], lvl[PATH_MAX];
+        const char *reason = NULL;
+        int r;
+
+        if (n >= sizeof dir)
+                return 0;
+        memcpy(dir, s, n);
+        dir[n] = '\0';
+
+        for (int l = o->max_level; l >= HWCAPS_LEVEL_V2; l--) {
+                switch (hwcaps_level_dir_check(o->root, dir, l, lvl, sizeof lvl, &reason)) {
+                case HWCAPS_DIR_SAFE:
+                        r = out_add(out, lvl, strlen(lvl));
+                        if (r < 0)
+                                return r;
+                        break;
+                case HWCAPS_DIR_UNSAFE:
+                        if (o->warn)
+                                o->warn(o->userdata, "skipping %s: %s", lvl, reason);
+                        break;
+                case HWCAPS_DIR_MISSING:
+                        break;
+                }
+        }
+        return 0;
+}
+
+int hwcaps_path_compose(const char *path, const struct hwcaps_path_opts *o, char **ret) {
+        _cleanup_free_ struct entry *e = NULL, *sorted = NULL;
+        struct out out = { NULL, 0, 0, false };
+        size_t count = 1, k = 0;
+        int r;
+
+        for (const char *p = path; *p; p++)
+                if (*p == ':')
+                        count++;
+        e = calloc(count, sizeof *e);
+        sorted = calloc(count, sizeof *sorted);
+        if (!e || !sorted)
+                return -ENOMEM;
+
+        for (const char *p = path;; k++) {
+                const char *colon = strchr(p, ':');
+                size_t len = colon ? (size_t) (colon - p) : strlen(p);
+
+                e[k] = (struct entry) { p, trimmed_len(p, len), k, false };
+                if (!colon)
+                        break;
+                p = colon + 1;
+        }
+
+        /* Find each directory's first occurrence in O(n log n): a PATH may
+         * have thousands of entries. */
+        memcpy(sorted, e, count * sizeof *e);
+        qsort(sorted, count, sizeof *sorted, entry_cmp);
+        for (size_t i = 0; i < count; i++)
+                if (i == 0 || sorted[i].n != sorted[i - 1].n ||
+                    memcmp(sorted[i].s, sorted[i - 1].s, sorted[i].n) != 0)
+                        e[sorted[i].index].first = true;
+
+        for (size_t i = 0; i < count; i++) {
+                const char *s = e[i].s;
+                size_t raw = (i + 1 < count) ? (size_t) (e[i + 1].s - s - 1) : strlen(s);
+                size_t parent;
+
+                /* An entry we would generate ourselves is regenerated from
+                 * its parent, which keeps composition idempotent and drops
+                 * level directories that are no longer supported. */
+                if (hwcaps_path_entry_level(s, raw, &parent) &&
+                    sorted_contains(sorted, count, s, parent))
+                        continue;
+
+                if (s[0] == '/' && e[i].first && allowed(o, s, e[i].n)) {
+                        r = add_level_dirs(&out, o, s, e[i].n);
+                        if (r < 0)
+                                goto fail;
+                }
+                r = out_add(&out, s, raw);
+                if (r < 0)
+                        goto fail;
+        }
+        if (!out.buf) {
+                out.buf = strdup("");
+                if (!out.buf)
+                        return -ENOMEM;
+        }
+        *ret = out.buf;
+        return 0;
+fail:
+        free(out.buf);
+        return r;
+}

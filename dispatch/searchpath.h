@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* PATH composition: insert the supported level directories of each PATH
+ * directory immediately before it (DESIGN.md "The search path"). */
+#pragma once
+
+#include <stdbool.h>
+
+#include "level.h"
+
+/* printf-like warning sink; NULL means stay silent. */
+typedef void (*hwcaps_warn_fn)(void *userdata, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+struct hwcaps_path_opts {
+        const char *root;                  /* prefix for every file checked, or NULL */
+        enum hwcaps_level max_level;       /* highest level to insert; below V2: none */
+        const char *const *directories;    /* NULL-terminated PATH dirs that may get level
+                                            * dirs; NULL: every absolute dir */
+        hwcaps_warn_fn warn;
+        void *userdata;
+};
+
+enum hwcaps_dir_verdict {
+        HWCAPS_DIR_MISSING = 0, /* nothing there: the normal case, no warning */
+        HWCAPS_DIR_SAFE = 1,
+        HWCAPS_DIR_UNSAFE = 2,  /* present but not usable; *reason says why */
+};
+
+/* Is the directory root+dir safe to put into PATH: a directory (after
+ * symlinks), owned by root, not writable by group or others? */
+enum hwcaps_dir_verdict hwcaps_dir_check(const char *root, const char *dir, const char **reason);
+
+/* Checks the level directory of dir for level, and its parent
+ * "dir/glibc-hwcaps". Writes the level directory's path to buf. */
+enum hwcaps_dir_verdict hwcaps_level_dir_check(const char *root, const char *dir,
+                                               enum hwcaps_level level,
+                                               char *buf, size_t bufsize, const char **reason);
+
+/* Is entry "P/glibc-hwcaps/x86-64-vN" (N = 2..4)? Returns N and the length
+ * of P (0 for "/"), or 0. */
+int hwcaps_path_entry_level(const char *entry, size_t n, size_t *parent_len);
+
+/* Composes the new PATH into *ret (malloc'd). Level entries whose parent is
+ * in PATH are dropped and regenerated, so composing twice equals composing
+ * once. Empty and relative entries keep their exact place. Returns 0 or
+ * -ENOMEM. */
+int hwcaps_path_compose(const char *path, const struct hwcaps_path_opts *o, char **ret);

@@ -1,0 +1,34 @@
+#!/bin/sh
+# meson install --destdir puts every expected file under DESTDIR and nothing
+# outside it. Arguments: MESON BUILDDIR PATH... (absolute install paths).
+set -u
+meson=$1
+builddir=$2
+shift 2
+dest=$(mktemp -d)
+trap 'rm -rf "$dest"' EXIT
+fails=0
+
+if ! "$meson" install -C "$builddir" --no-rebuild --destdir "$dest" >"$dest.log" 2>&1; then
+        cat "$dest.log"
+        rm -f "$dest.log"
+        echo "FAIL meson install"
+        exit 1
+fi
+rm -f "$dest.log"
+for p in "$@"; do
+        if [ -e "$dest$p" ] || [ -L "$dest$p" ]; then
+                echo "ok   $p"
+        else
+                echo "FAIL $p not installed"
+                fails=$((fails + 1))
+        fi
+done
+# Executables must be executable.
+for p in "$@"; do
+        case $p in
+        */bin/* | */libexec/* | *-generators/*)
+                [ -x "$dest$p" ] || { echo "FAIL $p is not executable"; fails=$((fails + 1)); } ;;
+        esac
+done
+[ "$fails" -eq 0 ]

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "searchpath.h"
+
+static char root[] = "/tmp/hwcaps-test-path-XXXXXX";
+static char warnings[8192];
+
+static void mk(const char *rel, mode_t mode, uid_t uid) {
+        char p[512], cmd[600];
+        snprintf(p, sizeof p, "%s%s", root, rel);
+        snprintf(cmd, sizeof cmd, "mkdir -p '%s'", p);
+        cr_assert_eq(system(cmd), 0);
+        cr_assert_eq(chmod(p, mode), 0);
+        cr_assert_eq(chown(p, uid, 0), 0);
+}
+
+static void ln(const char *target, const char *rel) {
+        char p[512];
+        snprintf(p, sizeof p, "%s%s", root, rel);
+        cr_assert_eq(symlink(target, p), 0, "symlink %s", p);
+}
+
+static void setup(void) {
+        if (geteuid() != 0)
+                cr_skip_test("needs root: fixture directories must be owned by root and by another user");
+        cr_assert_not_null(mkdtemp(root));
+        for (int l = 2; l <= 4; l++) {
+                char d[64];
+                snprintf(d, sizeof d, "/usr/bin/glibc-hwcaps/x86-64-v%d", l);
+                mk(d, 0755, 0);
+        }
+        mk("/bin", 0755, 0);
+        mk("/usr/local/bin", 0755, 0);
+        mk("/glibc-hwcaps/x86-64-v2", 0755, 0);
+        mk("/opt/ww/glibc-hwcaps/x86-64-v3", 0777, 0);
+        mk("/opt/gw/glibc-hwcaps/x86-64-v3", 0775, 0);
+        mk("/opt/user/glibc-hwcaps/x86-64-v3", 0755, 65534);
+        mk("/opt/userparent/glibc-hwcaps/x86-64-v3", 0755, 0);
+        mk("/opt/userparent/glibc-hwcaps", 0755, 65534);
+        mk("/opt/sticky/glibc-hwcaps/x86-64-v3", 01777, 0);
+        mk("/opt/link/glibc-hwcaps", 0755, 0);
+        ln("../../../usr/bin/glibc-hwcaps/x86-64-v3", "/opt/link/glibc-hwcaps/x86-64-v3");
+        mk("/opt/dangling/glibc-hwcaps", 0755, 0);
+        ln("/nonexistent/hwcaps", "/opt/dangling/glibc-hwcaps/x86-64-v3");
+        mk("/opt/loop/glibc-hwcaps", 0755, 0);
+        ln("x86-64-v3", "/opt/loop/glibc-hwcaps/x86-64-v3");
+        mk("/opt/file/glibc-hwcaps", 0755, 0);
+        {
+                char p[512];
+                snprintf(p, sizeof p, "%s/opt/file/glibc-hwcaps/x86-64-v3", root);
+                FILE *f = fopen(p, "w");
+                cr_assert_not_null(f);
+                fclose(f);
+        }
+        ln("usr/bin", "/symdir");
+        warnings[0] = '\0';
+}
+
+static void teardown(void) {
+        char cmd[600];
+        if (root[sizeof root - 2] != 'X') {
+                snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+                (void) system(cmd);
+        }
+}
+
+static void collect(void *ud, const char *fmt, ...) {
+        va_list ap;
+        size_t n = strlen(warnings);
+        (void) ud;
+        va_start(ap, fmt);
+        vsnprintf(warnings + n, sizeof warnings - n, fmt, ap);
+        va_end(ap);
+        n = strlen(warnings);
+        if (n + 1 < sizeof warnings)
+                strcat(warnings, "\n");
+}
+
+static char *compose_at(const char *path, int max) {
+        struct hwcaps_path_opts o = { .root = root, .max_level = max, .warn = collect };
+        char *out = NULL;
+        cr_assert_eq(hwcaps_path_compose(path, &o, &out), 0);
+        return out;
+}
+
+#define UB "/usr/bin/glibc-hwcaps/"
+#define V432 UB "x86-64-v4:" UB "x86-64-v3:" UB "x86-64-v2:"
+
+struct pcase {
+        const char *in;
+        int max;
+        const char *out;
+};
+
+static const struct pcase cases[] = {
+        { "/usr/bin", 4, V432 "/usr/bin" },
+        { "/usr/bin", 3, UB "x86-64-v3:" UB "x86-64-v2:/usr/bin" },
+        { "/usr/bin", 2, UB "x86-64-v2:/usr/bin" },
+        { "/usr/bin", 1, "/usr/bin" },
+        { "/usr/local/bin:/usr/bin:/bin", 4, "/usr/local/bin:" V432 "/usr/bin:/bin" },
+        /* duplicates: only before the first occurrence, which is the one found */
+        { "/usr/bin:/bin:/usr/bin", 4, V432 "/usr/bin:/bin:/usr/bin" },
+        { "/usr/bin:/bin:/usr/bin/", 4, V432 "/usr/bin:/bin:/usr/bin/" },
+        /* empty entries mean the current directory: kept, in place */
+        { "/usr/bin:", 4, V432 "/usr/bin:" },
+        { "::/usr/bin", 4, "::" V432 "/usr/bin" },
+        { ":", 4, ":" },
+        { "", 4, "" },
+        /* relative entries are never expanded */
+        { "usr/bin:/usr/bin", 4, "usr/bin:" V432 "/usr/bin" },
+        { "./usr/bin", 4, "./usr/bin" },
+        /* trailing slash on the entry */
+        { "/usr/bin/", 3, UB "x86-64-v3:" UB "x86-64-v2:/usr/bin/" },
+        /* missing and unsafe level directories are skipped */
+        { "/nonexistent:/bin", 4, "/nonexistent:/bin" },
+        { "/opt/ww:/opt/gw:/opt/user:/opt/userparent:/opt/sticky", 4, "/opt/ww:/opt/gw:/opt/user:/opt/userparent:/opt/sticky" },
+        { "/opt/dangling:/opt/loop:/opt/file", 4, "/opt/dangling:/opt/loop:/opt/file" },
+        /* a symlinked level directory or PATH directory whose target is safe */
+        { "/opt/link", 4, "/opt/link/glibc-hwcaps/x86-64-v3:/opt/link" },
+        { "/symdir", 2, "/symdir/glibc-hwcaps/x86-64-v2:/symdir" },
+        /* "/" is not "" */
+        { "/", 4, "/glibc-hwcaps/x86-64-v2:/" },
+        /* level entries of a PATH directory are regenerated: stale ones go */
+        { UB "x86-64-v4:/usr/bin", 2, UB "x86-64-v2:/usr/bin" },
+        { "/bin:" UB "x86-64-v3:/usr/bin", 4, "/bin:" V432 "/usr/bin" },
+        { "/glibc-hwcaps/x86-64-v2:/", 1, "/" },
+        /* a level entry whose parent is not in PATH is the admin's: kept */
+        { UB "x86-64-v3:/bin", 4, UB "x86-64-v3:/bin" },
+        /* odd bytes pass through untouched */
+        { "/a b:/c\"d:/e$f:/g\\h:/usr/bin", 2, "/a b:/c\"d:/e$f:/g\\h:" UB "x86-64-v2:/usr/bin" },
+};
+
+Test(searchpath, table, .init = setup, .fini = teardown) {
+        for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+                char *out = compose_at(cases[i].in, cases[i].max);
+                cr_expect_str_eq(out, cases[i].out, "PATH \"%s\" (max v%d)", cases[i].in, cases[i].max);
+                free(out);
+        }
+}
+
+Test(searchpath, composing_twice_equals_composing_once, .init = setup, .fini = teardown) {
+        for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+                char *once = compose_at(cases[i].in, cases[i].max);
+                char *twice = compose_at(once, cases[i].max);
+                cr_expect_str_eq(twice, once, "PATH \"%s\"", cases[i].in);
+                free(once);
+                free(twice);
+        }
+}
+
+Test(searchpath, unsafe_directories_are_named_in_warnings, .init = setup, .fini = teardown) {
+        free(compose_at("/opt/ww:/opt/gw:/opt/user:/opt/userparent:/opt/dangling:/opt/loop:/opt/file:/nonexistent", 4));
+        cr_assert(strstr(warnings, "/opt/ww/glibc-hwcaps/x86-64-v3: is writable by group or others"), "%s", warnings);
+        cr_assert(strstr(warnings, "/opt/gw/glibc-hwcaps/x86-64-v3: is writable by group or others"));
+        cr_assert(strstr(warnings, "/opt/user/glibc-hwcaps/x86-64-v3: is not owned by root"));
+        cr_assert(strstr(warnings, "/opt/userparent/glibc-hwcaps/x86-64-v3: is not owned by root"));
+        cr_assert(strstr(warnings, "/opt/dangling/glibc-hwcaps/x86-64-v3: is a dangling symlink"));
+        cr_assert(strstr(warnings, "/opt/loop/glibc-hwcaps/x86-64-v3: is a symlink loop"));
+        cr_assert(strstr(warnings, "/opt/file/glibc-hwcaps/x86-64-v3: is not a directory"));
+        /* missing directories are the normal case: no noise */
+        cr_assert_null(strstr(warnings, "nonexistent"));
+}
+
+Test(searchpath, long_path_of_64_kib_keeps_every_entry, .init = setup, .fini = teardown) {
+        size_t cap = 70000, n = 0;
+        char *in = malloc(cap);
+        int i = 0;
+
+        while (n < 65536 - 32)
+                n += (size_t) snprintf(in + n, cap - n, "/nonexistent/dir%05d:", i++);
+        strcpy(in + n, "/usr/bin:/bin");
+        char *out = compose_at(in, 4);
+        cr_assert_eq(strncmp(out, in, n), 0);
+        cr_assert_str_eq(out + n, V432 "/usr/bin:/bin");
+        free(out);
+        free(in);
+}
+
+Test(searchpath, ten_thousand_duplicates_get_one_insertion, .init = setup, .fini = teardown) {
+        size_t cap = 10000 * 9 + 1, n = 0;
+        char *in = malloc(cap);
+
+        for (int i = 0; i < 10000; i++)
+                n += (size_t) snprintf(in + n, cap - n, "%s/usr/bin", i ? ":" : "");
+        char *out = compose_at(in, 2);
+        cr_assert_eq(strncmp(out, UB "x86-64-v2:/usr/bin:/usr/bin", strlen(UB "x86-64-v2:/usr/bin:/usr/bin")), 0);
+        cr_assert_eq(strlen(out), strlen(in) + strlen(UB "x86-64-v2:"));
+        free(out);
+        free(in);
+}
+
+Test(searchpath, directories_allowlist_limits_insertion, .init = setup, .fini = teardown) {
+        static const char *const only[] = { "/opt/link/", NULL };
+        struct hwcaps_path_opts o = { .root = root, .max_level = 4, .directories = only };
+        char *out = NULL;
+        cr_assert_eq(hwcaps_path_compose("/usr/bin:/opt/link", &o, &out), 0);
+        cr_assert_str_eq(out, "/usr/bin:/opt/link/glibc-hwcaps/x86-64-v3:/opt/link");
+        free(out);
+}
+
+Test(searchpath, entry_level_recognises_only_level_dirs) {
+        size_t parent = 99;
+        cr_assert_eq(hwcaps_path_entry_level("/usr/bin/glibc-hwcaps/x86-64-v3", 31, &parent), 3);
+        cr_assert_eq(parent, 8);
+        cr_assert_eq(hwcaps_path_entry_level("/glibc-hwcaps/x86-64-v4/", 24, &parent), 4);
+        cr_assert_eq(parent, 1);
+        cr_assert_eq(hwcaps_path_entry_level("/usr/bin/glibc-hwcaps/x86-64-v1", 31, &parent), 0);
+        cr_assert_eq(hwcaps_path_entry_level("/usr/bin/glibc-hwcaps/x86-64-v5", 31, &parent), 0);
+        cr_assert_eq(hwcaps_path_entry_level("usr/bin/glibc-hwcaps/x86-64-v3", 30, &parent), 0);
+        cr_assert_eq(hwcaps_path_entry_level("/usr/bin/hwcaps/x86-64-v3", 25, &parent), 0);
+}
