@@ -261,9 +261,14 @@ is plain "the kernel command line carries the case's options" "yes" "$(case " $(
 is plain "ld.so under -cpu $cpu reports levels \"$ldso\" (supported, searched)" "$ldso" "$(words "$(get ldso)")"
 
 # hwcaps levels against the dynamic linker, the oracle.
-levels_out=$(get hwcaps_levels)
-cli_levels=$(printf '%s' "$levels_out" | grep -o 'x86-64-v[234]' | sort -r -u | tr '\n' ' ')
-is cli "hwcaps levels equals ld.so's verdict in the VM" "$(words "$(get ldso)")" "$(words "$cli_levels")"
+# "hwcaps levels" prints one level per line, highest first (check.sh joins
+# lines with " | "), exactly ld.so's "supported, searched" list.
+for src in glibc cpuid; do
+	key=hwcaps_levels
+	[ "$src" = glibc ] || key=hwcaps_levels_$src
+	is cli "hwcaps levels (source $src) equals ld.so's verdict in the VM" \
+		"$(words "$(get ldso)") (exit 0)" "$(words "$(get "$key" | sed 's/ | / /g')") (exit $(get "${key}_rc"))"
+done
 
 base=$(get gen_path_at_10)
 if [ -n "$setenv_path" ]; then

@@ -55,6 +55,10 @@ if command -v hwcaps >/dev/null 2>&1; then
 	levels=$(hwcaps levels 2>&1)
 	report hwcaps_levels_rc "$?"
 	report hwcaps_levels "$levels"
+	# Raw CPUID/XGETBV instead of glibc's view: must agree as well.
+	levels=$(hwcaps levels --source cpuid 2>&1)
+	report hwcaps_levels_cpuid_rc "$?"
+	report hwcaps_levels_cpuid "$levels"
 fi
 
 env=$(sysenv)
