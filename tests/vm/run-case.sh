@@ -10,6 +10,7 @@
 # Environment:
 #   HWCAPS_VM_CACHE    image cache (default /var/cache/hwcaps/vm)
 #   HWCAPS_VM_TIMEOUT  seconds before qemu is killed (default 480)
+#   HWCAPS_VM_QEMU     the qemu binary (default qemu-system-x86_64)
 #   HWCAPS_VM_LOGDIR   where console.log/check.log of the case are kept
 #   HWCAPS_VM_UNDER_MESON=1  report "skip" as TAP and exit 0 (meson treats a
 #                      non-zero exit of a TAP test as an error)
@@ -29,10 +30,11 @@ done
 name=$1
 cache=${HWCAPS_VM_CACHE:-/var/cache/hwcaps/vm}
 timeout_s=${HWCAPS_VM_TIMEOUT:-480}
+qemu=${HWCAPS_VM_QEMU:-qemu-system-x86_64}
 
 skip() {
-	echo "SKIP: $*" >&2
 	if [ "${HWCAPS_VM_UNDER_MESON:-}" = 1 ]; then
+		echo "SKIP: $*" >&2
 		echo "1..0 # SKIP $*"
 		exit 0
 	fi
@@ -75,7 +77,9 @@ fi
 case_setup "$name" || { echo "run-case: unknown case \"$name\" (known: $all_cases)" >&2; exit 2; }
 
 [ "$(id -u)" -eq 0 ] || skip "the VM tests need root (loop mount of the image)"
-command -v qemu-system-x86_64 >/dev/null 2>&1 || skip "qemu-system-x86_64 not installed (.ci/deps installs qemu-system-x86)"
+command -v "$qemu" >/dev/null 2>&1 || skip "$qemu not installed (.ci/deps installs qemu-system-x86)"
+# TCG only: KVM guests hang on these machines (nested virtualization).
+"$qemu" -accel help 2>/dev/null | grep -qx tcg || skip "$qemu offers no TCG accelerator"
 command -v meson >/dev/null 2>&1 || skip "meson not installed"
 
 # The image: built once, cached. build-image.sh prints its own SKIP line.
@@ -167,7 +171,7 @@ echo "# boot: -cpu $cpu, kernel command line: $cmdline"
 t0=$(date +%s)
 qrc=0
 # Never -enable-kvm: KVM guests hang on these machines; TCG works.
-timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 1024 \
+timeout --kill-after=10 "$timeout_s" "$qemu" -accel tcg -cpu "$cpu" -m 1024 \
 	-display none -vga none -no-reboot -nic none -monitor none \
 	-kernel "$cache/vmlinuz" -initrd "$cache/initrd.img" -append "$cmdline" \
 	-drive "file=$work/disk.img,format=raw,if=virtio" \
