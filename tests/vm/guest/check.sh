@@ -124,5 +124,7 @@ if [ -f "$dir/reload-test" ]; then
 	report reexec_service_hello "$(field "$s" hello)"
 fi
 
+# What the generators logged this boot (diagnostics, not asserted).
+report journal_hwcaps "$(journalctl -b -o cat --no-pager 2>/dev/null | grep -i 'hwcaps' | grep -v -i 'hwcaps-vm\|hwcaps VM' | head -n 20)"
 report failed_units "$(systemctl --failed --plain --no-legend 2>&1 | cut -d' ' -f1 | tr '\n' ' ')"
 report done "$(cut -d' ' -f1 /proc/uptime)"
