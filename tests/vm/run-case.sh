@@ -54,7 +54,7 @@ V3="x86-64-v3 x86-64-v2"
 # expected before /usr/bin; conf = /etc/hwcaps.conf; dirs = install level
 # directories at image build (no: the reload case creates them at run time).
 case_setup() {
-	cpu=Haswell append= ldso=$V3 levels=$V3 conf= dirs=yes reload= setenv_path=
+	cpu=Haswell append= ldso=$V3 levels=$V3 conf= dirs=yes reload= refresh= setenv_path=
 	case $1 in
 	qemu64) cpu=qemu64 ldso= levels= ;;
 	nehalem) cpu=Nehalem ldso=x86-64-v2 levels=x86-64-v2 ;;
@@ -66,10 +66,11 @@ case_setup() {
 	setenv-hwcaps-off) append=systemd.setenv=HWCAPS=off levels= ;;
 	conf-max-v2) conf=$(printf '[hwcaps]\nmax-level=x86-64-v2\n') levels=x86-64-v2 ;;
 	daemon-reload) dirs=no reload=yes levels= ;;
+	refresh) dirs=no refresh=yes levels= ;;
 	*) return 1 ;;
 	esac
 }
-all_cases="qemu64 nehalem haswell haswell-noavx2 cmdline-off cmdline-max-v2 setenv-path setenv-hwcaps-off conf-max-v2 daemon-reload"
+all_cases="qemu64 nehalem haswell haswell-noavx2 cmdline-off cmdline-max-v2 setenv-path setenv-hwcaps-off conf-max-v2 daemon-reload refresh"
 if [ "$name" = list ]; then
 	echo "$all_cases"
 	exit 0
@@ -152,6 +153,7 @@ for l in x86-64-v2 x86-64-v3 x86-64-v4; do
 	fi
 done
 [ -z "$reload" ] || : >"$mnt/opt/hwcaps-vm/reload-test"
+[ -z "$refresh" ] || : >"$mnt/opt/hwcaps-vm/refresh-test"
 [ -z "$conf" ] || printf '%s\n' "$conf" >"$mnt/etc/hwcaps.conf"
 ldconfig -r "$mnt"
 umount "$mnt"
@@ -201,12 +203,17 @@ tap() { # ok(0/1) needs description [diagnostic]
 		generator) [ "$generator" = present ] || todo=" # TODO hwcaps-env-generator (60-hwcaps) is not installed: generator not on main yet" ;;
 		profile) [ "$profile_d" = present ] || todo=" # TODO /etc/profile.d/hwcaps.sh is not installed: not on main yet" ;;
 		cli) [ "$cli" != absent ] || todo=" # TODO the hwcaps CLI is not installed: not on main yet" ;;
+		refresh) [ "$(get refresh_helper)" = present ] || todo=" # TODO /usr/libexec/hwcaps/hwcaps-refresh is not installed: not on main yet" ;;
 		esac
 		echo "not ok $n - $3$todo"
 		[ -z "${4:-}" ] || printf '%s\n' "$4" | sed 's/^/#   /'
 	else
 		echo "ok $n - $3"
 	fi
+}
+skipped() { # description reason
+	n=$((n + 1))
+	echo "ok $n - $1 # SKIP $2"
 }
 is() { # needs description expected actual
 	if [ "$3" = "$4" ]; then tap 0 "$1" "$2"; else tap 1 "$1" "$2" "expected: \"$3\"
@@ -239,7 +246,11 @@ pathcheck() { # actual base levels
 		if (j != nb) { printf "base entries missing from entry %d (\"%s\") on\n", j + 1, B[j + 1]; exit 1 }
 	}'
 }
-path_is() { # needs description actual base levels
+path_skipped() { # description reason
+	n=$((n + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+is() { # needs description actual base levels
 	if msg=$(pathcheck "$3" "$4" "$5"); then tap 0 "$1" "$2"; else tap 1 "$1" "$2" "$msg
 PATH:     \"$3\"
 base:     \"$4\"
@@ -260,6 +271,8 @@ if [ -z "$done_at" ]; then
 fi
 tap 0 plain "the VM booted, ran the checks and reported (case $name; -cpu $cpu; $((t1 - t0)) s wall, checks at $(get start)-$done_at s uptime)"
 is plain "no failed units in the VM" "" "$(words "$(get failed_units)")"
+is generator "hwcaps-env-generator is installed as 60-hwcaps for the system and user managers" "present present" "$generator $(get generator_user)"
+is profile "the login shell snippet /etc/profile.d/hwcaps.sh is installed" present "$profile_d"
 is plain "every installed hwcaps binary finds its shared libraries (ldd)" "" "$(words "$(get ldd_missing)")"
 is plain "the kernel command line carries the case's options" "yes" "$(case " $(get cmdline) " in *" $append "*) echo yes ;; *) echo no ;; esac)"
 is plain "ld.so under -cpu $cpu reports levels \"$ldso\" (supported, searched)" "$ldso" "$(words "$(get ldso)")"
@@ -320,5 +333,29 @@ if [ -n "$reload" ]; then
 	path_is generator "after x86-64-v3/ appears and daemon-reexec, show-environment has v3 and v2" "$(get reexec_manager_path)" "$base" "$V3"
 	path_is generator "after daemon-reexec, a newly started service has v3 and v2" "$(get reexec_service_path)" "$base" "$V3"
 	is generator "after daemon-reexec, a service runs the x86-64-v3 variant" x86-64-v3 "$(get reexec_service_hello)"
+fi
+if [ -n "$refresh" ]; then
+	# hwcaps-refresh, the rpm file trigger's helper, after x86-64-v2/ appears:
+	# system and user managers pick it up; a second run reloads nothing.
+	is refresh "hwcaps-refresh is installed in /usr/libexec/hwcaps" present "$(get refresh_helper)"
+fi
+if [ -n "$refresh" ] && [ "$(get refresh_helper)" != present ]; then
+	for d in "hwcaps-refresh exits 0" "after hwcaps-refresh, managers and new services have x86-64-v2" \
+		"a second hwcaps-refresh reloads nothing"; do
+		skipped "$d" "hwcaps-refresh is not installed"
+	done
+elif [ -n "$refresh" ]; then
+	is refresh "hwcaps-refresh exits 0" 0 "$(get refresh1_rc)"
+	path_is refresh "after hwcaps-refresh, show-environment has x86-64-v2" "$(get refresh1_manager_path)" "$base" x86-64-v2
+	path_is refresh "after hwcaps-refresh, a newly started service has x86-64-v2" "$(get refresh1_service_path)" "$base" x86-64-v2
+	is refresh "after hwcaps-refresh, a service runs the x86-64-v2 variant" x86-64-v2 "$(get refresh1_service_hello)"
+	path_is refresh "after hwcaps-refresh, the user manager's environment has x86-64-v2" "$(get refresh1_user_manager_path)" "$ubase" x86-64-v2
+	path_is refresh "after hwcaps-refresh, systemd-run --user has x86-64-v2" "$(get refresh1_user_run_path)" "$ubase" x86-64-v2
+	r0=$(get refresh1_gen_run) r1=$(get refresh2_gen_run)
+	tap "$([ -n "$r0" ] && [ "$r0" = "$r1" ] && echo 0 || echo 1)" refresh "a second hwcaps-refresh does not reload the system manager (nothing changed)" "tokens: \"$r0\" then \"$r1\""
+	r0=$(get refresh1_user_gen_run) r1=$(get refresh2_user_gen_run)
+	tap "$([ -n "$r0" ] && [ "$r0" = "$r1" ] && echo 0 || echo 1)" refresh "a second hwcaps-refresh does not reload the user manager (nothing changed)" "tokens: \"$r0\" then \"$r1\""
+	r0=$(get user_gen_run) r1=$(get refresh1_user_gen_run)
+	tap "$([ -n "$r0" ] && [ -n "$r1" ] && [ "$r0" != "$r1" ] && echo 0 || echo 1)" refresh "hwcaps-refresh re-ran the user manager's environment generators" "tokens: boot \"$r0\", after refresh \"$r1\""
 fi
 echo "1..$n"

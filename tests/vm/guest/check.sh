@@ -30,11 +30,12 @@ report start "$(cut -d' ' -f1 /proc/uptime)"
 report case "$(cat "$dir/case")"
 report cmdline "$(cat /proc/cmdline)"
 report cpu_flags "$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -x -E 'sse4_2|popcnt|avx|avx2|fma|bmi2|movbe|avx512f' | tr '\n' ' ')"
-gen=absent
-for d in /usr/lib/systemd/system-environment-generators /lib/systemd/system-environment-generators; do
-	if [ -x "$d/60-hwcaps" ]; then gen=present; fi
+# merged /usr: /lib/systemd is /usr/lib/systemd
+for kind in system user; do
+	gen=absent
+	[ -x "/usr/lib/systemd/$kind-environment-generators/60-hwcaps" ] && gen=present
+	[ "$kind" = system ] && report generator "$gen" || report generator_user "$gen"
 done
-report generator "$gen"
 report profile_d "$([ -f /etc/profile.d/hwcaps.sh ] && echo present || echo absent)"
 report hwcaps_cli "$(command -v hwcaps || echo absent)"
 report hwcaps_conf "$(cat /etc/hwcaps.conf 2>/dev/null || echo absent)"
@@ -85,6 +86,7 @@ r=$(timeout 60 systemd-run --user -M tester@ --wait --pipe --quiet /bin/sh -c 'e
 report user_run_path "$r"
 r=$(timeout 60 systemctl --user -M tester@ show-environment 2>&1)
 report user_manager_path "$(envvar "$r" PATH)"
+report user_gen_run "$(envvar "$r" HWCAPS_VM_RUN_10)"
 
 # Login shells: su - runs bash as a login shell for tester (Debian's
 # /etc/profile resets PATH, then sources /etc/profile.d/*.sh).
@@ -125,6 +127,36 @@ if [ -f "$dir/reload-test" ]; then
 fi
 
 # What the generators logged this boot (diagnostics, not asserted).
-report journal_hwcaps "$(journalctl -b -o cat --no-pager 2>/dev/null | grep -i 'hwcaps' | grep -v -i 'hwcaps-vm\|hwcaps VM' | head -n 20)"
+report journal_hwcaps "$(journalctl -b -o cat --no-pager 2>/dev/null | grep -i 'hwcaps' | grep -v -i -e 'hwcaps-vm' -e 'hwcaps VM' -e 'command line' | head -n 20)"
+if [ -f "$dir/refresh-test" ]; then
+	# What a package's rpm file trigger runs after installing the first
+	# program into a level directory (systemd/hwcaps.spec-triggers):
+	# hwcaps-refresh reloads the system manager and every running user
+	# manager whose PATH would change, and nothing when none would.
+	refresh=/usr/libexec/hwcaps/hwcaps-refresh
+	report refresh_helper "$([ -x "$refresh" ] && echo present || echo absent)"
+	install -d -o root -g root -m 0755 /usr/bin/glibc-hwcaps /usr/bin/glibc-hwcaps/x86-64-v2
+	install -o root -g root -m 0755 "$dir/hello-x86-64-v2" /usr/bin/glibc-hwcaps/x86-64-v2/hwcaps-vm-hello
+	for round in 1 2; do
+		rc=absent
+		if [ -x "$refresh" ]; then
+			timeout 120 "$refresh" >/dev/null 2>&1
+			rc=$?
+		fi
+		report refresh${round}_rc "$rc"
+		env=$(sysenv)
+		report refresh${round}_manager_path "$(envvar "$env" PATH)"
+		report refresh${round}_gen_run "$(envvar "$env" HWCAPS_VM_RUN_10)"
+		s=$(syspath)
+		report refresh${round}_service_path "$(field "$s" PATH)"
+		report refresh${round}_service_hello "$(field "$s" hello)"
+		r=$(timeout 60 systemctl --user -M tester@ show-environment 2>&1)
+		report refresh${round}_user_manager_path "$(envvar "$r" PATH)"
+		report refresh${round}_user_gen_run "$(envvar "$r" HWCAPS_VM_RUN_10)"
+		r=$(timeout 60 systemd-run --user -M tester@ --wait --pipe --quiet /bin/sh -c 'echo "$PATH"' 2>&1)
+		report refresh${round}_user_run_path "$r"
+	done
+fi
+
 report failed_units "$(systemctl --failed --plain --no-legend 2>&1 | cut -d' ' -f1 | tr '\n' ' ')"
 report done "$(cut -d' ' -f1 /proc/uptime)"
