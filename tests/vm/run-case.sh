@@ -246,11 +246,7 @@ pathcheck() { # actual base levels
 		if (j != nb) { printf "base entries missing from entry %d (\"%s\") on\n", j + 1, B[j + 1]; exit 1 }
 	}'
 }
-path_skipped() { # description reason
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
-is() { # needs description actual base levels
+path_is() { # needs description actual base levels
 	if msg=$(pathcheck "$3" "$4" "$5"); then tap 0 "$1" "$2"; else tap 1 "$1" "$2" "$msg
 PATH:     \"$3\"
 base:     \"$4\"
