@@ -7,8 +7,7 @@
 
 #include "commands.h"
 #include "macro.h"
-#include "probe.h"
-#include "searchpath.h"
+#include "policy.h"
 
 static void warn_stderr(void *userdata, const char *fmt, ...) {
         va_list ap;
@@ -22,9 +21,11 @@ static void warn_stderr(void *userdata, const char *fmt, ...) {
 
 static const char path_help[] =
         "Usage: hwcaps path [--path PATH] [--root DIR]\n"
-        "Print PATH (default: this process's) with the supported level directories\n"
-        "of each directory inserted right before it: only existing directories owned\n"
-        "by root and not writable by group or others.\n"
+        "Print the PATH the environment generator would produce from PATH (default:\n"
+        "this process's): the supported level directories of each directory inserted\n"
+        "right before it (only existing directories owned by root and not writable by\n"
+        "group or others), under the same policy: kernel command line (hwcaps=,\n"
+        "hwcaps.max=, systemd.setenv=PATH=), $HWCAPS, $HWCAPS_MAX_LEVEL, hwcaps.conf.\n"
         "  --path PATH   compose this PATH instead of $PATH\n"
         "  --root DIR    check directories under DIR (also $HWCAPS_ROOT)\n";
 
@@ -37,7 +38,8 @@ int cmd_path(int argc, char **argv) {
         };
         _cleanup_free_ char *out = NULL;
         const char *path = getenv("PATH"), *root = NULL;
-        struct hwcaps_probe p;
+        struct hwcaps_sources s;
+        struct hwcaps_policy p;
         int c, r;
 
         optind = 0;
@@ -62,13 +64,14 @@ int cmd_path(int argc, char **argv) {
                 return EXIT_USAGE;
         }
 
-        hwcaps_probe_glibc(&p);
-        struct hwcaps_path_opts po = {
-                .root = hwcaps_root(root),
-                .max_level = p.level,
-                .warn = warn_stderr,
-        };
-        r = hwcaps_path_compose(path ? path : "", &po, &out);
+        root = hwcaps_root(root);
+        r = hwcaps_sources_load(&s, root, warn_stderr, NULL);
+        if (r >= 0) {
+                hwcaps_policy_decide(&s, secure_getenv("HWCAPS"), secure_getenv("HWCAPS_MAX_LEVEL"),
+                                     &p, warn_stderr, NULL);
+                r = hwcaps_policy_path(&p, root, path ? path : "", &out, warn_stderr, NULL);
+        }
+        hwcaps_sources_done(&s);
         if (r < 0) {
                 log_error("cannot compose PATH: out of memory");
                 return EXIT_FAIL;

@@ -14,6 +14,9 @@ int cmd_level(int argc, char **argv);
 int cmd_levels(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_path(int argc, char **argv);
+int cmd_which(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 /* Shared by the commands (hwcaps.c). */
 extern const char *program_name;

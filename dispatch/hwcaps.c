@@ -19,6 +19,9 @@ static const struct {
         { "levels",  cmd_levels,  "print the supported levels, highest first" },
         { "explain", cmd_explain, "show every feature each level needs and why a level is (not) supported" },
         { "path",    cmd_path,    "print the PATH the environment generator would produce" },
+        { "which",   cmd_which,   "show which variant of a program runs, and why the others do not" },
+        { "exec",    cmd_exec,    "run the best variant of a program" },
+        { "status",  cmd_status,  "show which levels are active and why, and where PATH lacks them" },
 };
 
 static void vlog(const char *prefix, const char *fmt, va_list ap) {

@@ -75,9 +75,9 @@ enum hwcaps_dir_verdict hwcaps_level_dir_check(const char *root, const char *dir
          * the level directory for one of their own. */
         buf[n + strlen(HWCAPS_SUBDIR) - 1] = '\0';
         v = hwcaps_dir_check(root, buf, reason);
-        buf[n + strlen(HWCAPS_SUBDIR) - 1] = '/';
         if (v != HWCAPS_DIR_SAFE)
-                return v;
+                return v; /* buf names the parent: that is what to warn about */
+        buf[n + strlen(HWCAPS_SUBDIR) - 1] = '/';
         return hwcaps_dir_check(root, buf, reason);
 }
 
@@ -184,7 +184,13 @@ static int add_level_dirs(struct out *out, const struct hwcaps_path_opts *o, con
         dir[n] = '\0';
 
         for (int l = o->max_level; l >= HWCAPS_LEVEL_V2; l--) {
-                switch (hwcaps_level_dir_check(o->root, dir, l, lvl, sizeof lvl, &reason)) {
+                enum hwcaps_dir_verdict v = hwcaps_level_dir_check(o->root, dir, l, lvl, sizeof lvl, &reason);
+                /* lvl names the parent "glibc-hwcaps" when that failed: one
+                 * problem, one warning, and no level below it can pass. */
+                size_t len = strlen(lvl), nl = strlen(hwcaps_level_name(l));
+                bool parent = len < nl || strcmp(lvl + len - nl, hwcaps_level_name(l)) != 0;
+
+                switch (v) {
                 case HWCAPS_DIR_SAFE:
                         r = out_add(out, lvl, strlen(lvl));
                         if (r < 0)
@@ -197,6 +203,8 @@ static int add_level_dirs(struct out *out, const struct hwcaps_path_opts *o, con
                 case HWCAPS_DIR_MISSING:
                         break;
                 }
+                if (v != HWCAPS_DIR_SAFE && parent)
+                        break;
         }
         return 0;
 }

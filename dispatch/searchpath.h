@@ -30,8 +30,9 @@ enum hwcaps_dir_verdict {
  * symlinks), owned by root, not writable by group or others? */
 enum hwcaps_dir_verdict hwcaps_dir_check(const char *root, const char *dir, const char **reason);
 
-/* Checks the level directory of dir for level, and its parent
- * "dir/glibc-hwcaps". Writes the level directory's path to buf. */
+/* Checks the parent "dir/glibc-hwcaps", then the level directory of dir
+ * for level. Writes the path of the directory the verdict is about to buf:
+ * the parent when that is missing or unsafe, else the level directory. */
 enum hwcaps_dir_verdict hwcaps_level_dir_check(const char *root, const char *dir,
                                                enum hwcaps_level level,
                                                char *buf, size_t bufsize, const char **reason);

@@ -160,7 +160,10 @@ Test(searchpath, unsafe_directories_are_named_in_warnings, .init = setup, .fini 
         cr_assert(strstr(warnings, "/opt/ww/glibc-hwcaps/x86-64-v3: is writable by group or others"), "%s", warnings);
         cr_assert(strstr(warnings, "/opt/gw/glibc-hwcaps/x86-64-v3: is writable by group or others"));
         cr_assert(strstr(warnings, "/opt/user/glibc-hwcaps/x86-64-v3: is not owned by root"));
-        cr_assert(strstr(warnings, "/opt/userparent/glibc-hwcaps/x86-64-v3: is not owned by root"));
+        /* an unsafe parent is one problem: one warning naming the parent,
+         * not one per level naming level directories (v4 does not exist) */
+        cr_assert(strstr(warnings, "/opt/userparent/glibc-hwcaps: is not owned by root"), "%s", warnings);
+        cr_assert_null(strstr(warnings, "/opt/userparent/glibc-hwcaps/"), "%s", warnings);
         cr_assert(strstr(warnings, "/opt/dangling/glibc-hwcaps/x86-64-v3: is a dangling symlink"));
         cr_assert(strstr(warnings, "/opt/loop/glibc-hwcaps/x86-64-v3: is a symlink loop"));
         cr_assert(strstr(warnings, "/opt/file/glibc-hwcaps/x86-64-v3: is not a directory"));

@@ -1,0 +1,560 @@
+/* SPDX-License-Identifier: MIT */
+/* hwcaps status: which levels are active and why, which level directories
+ * exist, and whether this shell's PATH and the service manager's
+ * environment already have them (and what to do if not). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <systemd/sd-bus.h>
+
+#include "commands.h"
+#include "json.h"
+#include "macro.h"
+#include "policy.h"
+
+/* Directories systemd puts into a manager's default PATH: scanned even
+ * when not in PATH, so a level directory nobody uses still shows. */
+static const char *const default_dirs[] = {
+        "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin",
+};
+
+struct leveldir {
+        char path[PATH_MAX];
+        enum hwcaps_level level;
+        bool safe;
+        const char *reason;   /* when not safe */
+        long programs;        /* executable regular files; -1 unknown */
+        bool active;          /* safe, allowed and not above the active level */
+};
+
+struct pathcheck {
+        const char *name;     /* "shell", "manager" */
+        const char *path;     /* the PATH it has, NULL when unknown */
+        char *expected;       /* what the generator would make of it */
+        char **missing, **extra;
+        size_t n_missing, n_extra;
+};
+
+struct status {
+        const char *root;
+        bool user;
+        struct hwcaps_sources src;
+        struct hwcaps_policy shell_policy, manager_policy;
+        struct leveldir *dirs;
+        size_t n_dirs;
+        struct pathcheck shell, manager;
+        bool manager_reachable;
+        char manager_error[256];
+        char **manager_env;
+        char advice[4][320];
+        size_t n_advice;
+};
+
+static void warn_stderr(void *userdata, const char *fmt, ...) {
+        va_list ap;
+        (void) userdata;
+        fprintf(stderr, "%s: warning: ", program_name);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+}
+
+static const char *env_get(char **env, const char *name) {
+        size_t n = strlen(name);
+        const char *found = NULL;
+
+        for (char **e = env; e && *e; e++)
+                if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+                        found = *e + n + 1; /* the last one wins, as in systemd */
+        return found;
+}
+
+/* The manager's environment over D-Bus (libsystemd's sd-bus). No manager
+ * (a container, a chroot, a build host) is a normal answer, not an error. */
+static int manager_environment(bool user, char ***ret, char *err, size_t errsize) {
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        sd_bus *bus = NULL;
+        int r;
+
+        r = user ? sd_bus_open_user(&bus) : sd_bus_open_system(&bus);
+        if (r >= 0)
+                r = sd_bus_set_method_call_timeout(bus, 5 * 1000 * 1000);
+        if (r >= 0)
+                r = sd_bus_get_property_strv(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                             "org.freedesktop.systemd1.Manager", "Environment", &error, ret);
+        if (r < 0)
+                snprintf(err, errsize, "%s", sd_bus_error_is_set(&error) ? error.message : strerror(-r));
+        sd_bus_error_free(&error);
+        sd_bus_flush_close_unref(bus);
+        return r;
+}
+
+static long count_programs(const char *root, const char *dir) {
+        char p[PATH_MAX];
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        long n = 0;
+
+        if (snprintf(p, sizeof p, "%s%s", root, dir) >= (int) sizeof p)
+                return -1;
+        d = opendir(p);
+        if (!d)
+                return -1;
+        while ((de = readdir(d))) {
+                struct stat st;
+                if (de->d_name[0] == '.')
+                        continue;
+                if (fstatat(dirfd(d), de->d_name, &st, 0) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
+                        n++;
+        }
+        return n;
+}
+
+static bool allowed(const struct hwcaps_policy *p, const char *dir) {
+        if (!p->directories)
+                return true;
+        for (const char *const *d = p->directories; *d; d++)
+                if (strcmp(*d, dir) == 0)
+                        return true;
+        return false;
+}
+
+static int add_dir(struct status *s, const char *dir, size_t n, dev_t *devs, ino_t *inos) {
+        char d[PATH_MAX], lvl[PATH_MAX];
+        size_t parent;
+
+        if (n == 0 || dir[0] != '/' || n >= sizeof d || hwcaps_path_entry_level(dir, n, &parent))
+                return 0;
+        memcpy(d, dir, n);
+        d[n] = '\0';
+        while (n > 1 && d[n - 1] == '/')
+                d[--n] = '\0';
+
+        for (int l = HWCAPS_LEVEL_MAX; l >= HWCAPS_LEVEL_V2; l--) {
+                const char *reason = NULL;
+                enum hwcaps_dir_verdict v = hwcaps_level_dir_check(s->root, d, l, lvl, sizeof lvl, &reason);
+                char full[PATH_MAX];
+                struct stat st;
+
+                size_t len = strlen(lvl), nl = strlen(hwcaps_level_name(l));
+                bool parent = len < nl || strcmp(lvl + len - nl, hwcaps_level_name(l)) != 0;
+
+                if (v == HWCAPS_DIR_MISSING) {
+                        if (parent)
+                                break;
+                        continue;
+                }
+                if (parent)
+                        l = HWCAPS_LEVEL_V1; /* the parent glibc-hwcaps is unsafe: report it once */
+                if (snprintf(full, sizeof full, "%s%s", s->root, lvl) < (int) sizeof full &&
+                    stat(full, &st) == 0) {
+                        /* /bin -> /usr/bin: one directory, reported once */
+                        bool seen = false;
+                        for (size_t i = 0; i < s->n_dirs && !seen; i++)
+                                seen = devs[i] == st.st_dev && inos[i] == st.st_ino;
+                        if (seen)
+                                continue;
+                        devs[s->n_dirs] = st.st_dev;
+                        inos[s->n_dirs] = st.st_ino;
+                }
+                struct leveldir *e = &s->dirs[s->n_dirs++];
+                *e = (struct leveldir) { .level = l, .safe = v == HWCAPS_DIR_SAFE, .reason = reason, .programs = -1 };
+                snprintf(e->path, sizeof e->path, "%s", lvl);
+                if (e->safe) {
+                        e->programs = count_programs(s->root, lvl);
+                        e->active = l <= (int) s->shell_policy.level && allowed(&s->shell_policy, d);
+                } else if (l == HWCAPS_LEVEL_V1)
+                        e->level = HWCAPS_LEVEL_NONE;
+                if (s->n_dirs % 64 == 0) {
+                        void *a = realloc(s->dirs, (s->n_dirs + 64) * sizeof *s->dirs);
+                        if (!a)
+                                return -ENOMEM;
+                        s->dirs = a;
+                }
+        }
+        return 0;
+}
+
+static int scan_dirs(struct status *s) {
+        const char *paths[] = { s->shell.path, s->manager.path };
+        size_t total = ELEMENTSOF(default_dirs) + 1;
+        _cleanup_free_ dev_t *devs = NULL;
+        _cleanup_free_ ino_t *inos = NULL;
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(paths); i++)
+                for (const char *p = paths[i]; p && *p; p++)
+                        total += *p == ':';
+        total = (total + ELEMENTSOF(paths)) * 3 + 64;
+        devs = calloc(total, sizeof *devs);
+        inos = calloc(total, sizeof *inos);
+        s->dirs = calloc(64, sizeof *s->dirs);
+        if (!devs || !inos || !s->dirs)
+                return -ENOMEM;
+
+        for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
+                const char *p = paths[i];
+                while (p) {
+                        const char *c = strchr(p, ':');
+                        size_t n = c ? (size_t) (c - p) : strlen(p);
+                        r = add_dir(s, p, n, devs, inos);
+                        if (r < 0)
+                                return r;
+                        p = c ? c + 1 : NULL;
+                }
+        }
+        for (size_t i = 0; i < ELEMENTSOF(default_dirs); i++) {
+                r = add_dir(s, default_dirs[i], strlen(default_dirs[i]), devs, inos);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static bool path_has(const char *path, const char *e, size_t n) {
+        for (const char *p = path; p;) {
+                const char *c = strchr(p, ':');
+                size_t k = c ? (size_t) (c - p) : strlen(p);
+                if (k == n && memcmp(p, e, n) == 0)
+                        return true;
+                p = c ? c + 1 : NULL;
+        }
+        return false;
+}
+
+/* Entries of a that b lacks. */
+static int diff(const char *a, const char *b, char ***ret, size_t *ret_n) {
+        char **l = NULL;
+        size_t n = 0;
+
+        for (const char *p = a; p;) {
+                const char *c = strchr(p, ':');
+                size_t k = c ? (size_t) (c - p) : strlen(p);
+                if (!path_has(b, p, k)) {
+                        char **nl = realloc(l, (n + 2) * sizeof *l);
+                        if (!nl)
+                                goto nomem;
+                        l = nl;
+                        l[n] = strndup(p, k);
+                        if (!l[n])
+                                goto nomem;
+                        l[++n] = NULL;
+                }
+                p = c ? c + 1 : NULL;
+        }
+        *ret = l;
+        *ret_n = n;
+        return 0;
+nomem:
+        hwcaps_strv_free(l);
+        return -ENOMEM;
+}
+
+static int check_path(struct status *s, struct pathcheck *pc, const struct hwcaps_policy *p) {
+        int r;
+
+        if (!pc->path)
+                return 0;
+        r = hwcaps_policy_path(p, s->root, pc->path, &pc->expected, NULL, NULL);
+        if (r < 0)
+                return r;
+        r = diff(pc->expected, pc->path, &pc->missing, &pc->n_missing);
+        if (r < 0)
+                return r;
+        return diff(pc->path, pc->expected, &pc->extra, &pc->n_extra);
+}
+
+static void advise(struct status *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void advise(struct status *s, const char *fmt, ...) {
+        va_list ap;
+        if (s->n_advice >= ELEMENTSOF(s->advice))
+                return;
+        va_start(ap, fmt);
+        vsnprintf(s->advice[s->n_advice++], sizeof s->advice[0], fmt, ap);
+        va_end(ap);
+}
+
+static void print_why_json(const char *name, const struct hwcaps_why *w) {
+        printf("  \"%s\": { \"source\": \"%s\"", name, hwcaps_why_source_name(w->source));
+        if (w->file) {
+                printf(", \"file\": ");
+                json_string(stdout, w->file);
+                printf(", \"line\": %u", w->line);
+        }
+        if (w->setting[0]) {
+                printf(", \"setting\": ");
+                json_string(stdout, w->setting);
+        }
+        printf(" },\n");
+}
+
+static void print_strv_json(char **l) {
+        printf("[");
+        for (size_t i = 0; l && l[i]; i++) {
+                printf(i ? ", " : "");
+                json_string(stdout, l[i]);
+        }
+        printf("]");
+}
+
+static void print_pathcheck_json(const struct pathcheck *pc, bool last) {
+        printf("  \"%s\": { \"path\": ", pc->name);
+        if (pc->path)
+                json_string(stdout, pc->path);
+        else
+                printf("null");
+        printf(", \"expected_path\": ");
+        if (pc->expected)
+                json_string(stdout, pc->expected);
+        else
+                printf("null");
+        printf(", \"up_to_date\": %s", pc->path ? json_bool(pc->n_missing == 0 && pc->n_extra == 0) : "null");
+        printf(", \"missing\": ");
+        print_strv_json(pc->missing);
+        printf(", \"extra\": ");
+        print_strv_json(pc->extra);
+        printf(" }%s\n", last ? "" : ",");
+}
+
+static void print_json(const struct status *s) {
+        const struct hwcaps_policy *p = &s->shell_policy;
+
+        printf("{\n");
+        printf("  \"cpu_level\": \"%s\",\n", hwcaps_level_name(p->cpu_level) ? hwcaps_level_name(p->cpu_level) : "none");
+        printf("  \"enabled\": %s,\n", json_bool(p->enabled));
+        print_why_json("enabled_by", &p->enabled_why);
+        printf("  \"max_level\": \"%s\",\n", hwcaps_level_name(p->cap));
+        print_why_json("max_level_by", &p->cap_why);
+        printf("  \"active_levels\": [");
+        for (int l = p->level; l >= HWCAPS_LEVEL_V2; l--)
+                printf("\"%s\"%s", hwcaps_level_name(l), l > HWCAPS_LEVEL_V2 ? ", " : "");
+        printf("],\n");
+        printf("  \"path_kept_by_cmdline\": %s,\n", json_bool(p->keep_path));
+        printf("  \"directories\": ");
+        if (p->directories)
+                print_strv_json((char **) p->directories);
+        else
+                printf("null");
+        printf(",\n");
+        print_why_json("directories_by", &p->directories_why);
+        printf("  \"cmdline_readable\": %s,\n", json_bool(s->src.cmdline_error == 0));
+        printf("  \"level_directories\": [");
+        for (size_t i = 0; i < s->n_dirs; i++) {
+                const struct leveldir *d = &s->dirs[i];
+                printf("%s\n    { \"path\": ", i ? "," : "");
+                json_string(stdout, d->path);
+                printf(", \"level\": %s%s%s, \"safe\": %s, \"reason\": ",
+                       d->level >= HWCAPS_LEVEL_V2 ? "\"" : "",
+                       d->level >= HWCAPS_LEVEL_V2 ? hwcaps_level_name(d->level) : "null",
+                       d->level >= HWCAPS_LEVEL_V2 ? "\"" : "", json_bool(d->safe));
+                if (d->reason)
+                        json_string(stdout, d->reason);
+                else
+                        printf("null");
+                printf(", \"programs\": ");
+                if (d->programs >= 0)
+                        printf("%ld", d->programs);
+                else
+                        printf("null");
+                printf(", \"active\": %s }", json_bool(d->active));
+        }
+        printf("%s],\n", s->n_dirs ? "\n  " : "");
+        print_pathcheck_json(&s->shell, false);
+        printf("  \"manager_scope\": \"%s\",\n", s->user ? "user" : "system");
+        printf("  \"manager_reachable\": %s,\n", json_bool(s->manager_reachable));
+        printf("  \"manager_error\": ");
+        if (s->manager_reachable)
+                printf("null");
+        else
+                json_string(stdout, s->manager_error);
+        printf(",\n");
+        print_pathcheck_json(&s->manager, false);
+        printf("  \"advice\": [");
+        for (size_t i = 0; i < s->n_advice; i++) {
+                printf(i ? ", " : "");
+                json_string(stdout, s->advice[i]);
+        }
+        printf("]\n}\n");
+}
+
+static void print_pathcheck(const struct pathcheck *pc, const char *label) {
+        if (!pc->path) {
+                printf("%-18s unknown\n", label);
+                return;
+        }
+        if (pc->n_missing == 0 && pc->n_extra == 0) {
+                printf("%-18s up to date\n", label);
+                return;
+        }
+        printf("%-18s out of date\n", label);
+        for (size_t i = 0; i < pc->n_missing; i++)
+                printf("%-18s   lacks %s\n", "", pc->missing[i]);
+        for (size_t i = 0; i < pc->n_extra; i++)
+                printf("%-18s   has %s, which should not be there\n", "", pc->extra[i]);
+}
+
+static void print_human(const struct status *s) {
+        const struct hwcaps_policy *p = &s->shell_policy;
+        char why[512];
+
+        printf("%-18s %s\n", "CPU level:", hwcaps_level_name(p->cpu_level) ? hwcaps_level_name(p->cpu_level) : "none");
+        printf("%-18s %s, by %s\n", "hwcaps:", p->enabled ? "enabled" : "disabled",
+               hwcaps_why_string(&p->enabled_why, why, sizeof why));
+        if (p->cap_why.source != HWCAPS_WHY_DEFAULT)
+                printf("%-18s %s, by %s\n", "Level cap:", hwcaps_level_name(p->cap),
+                       hwcaps_why_string(&p->cap_why, why, sizeof why));
+        printf("%-18s", "Active levels:");
+        if (p->level < HWCAPS_LEVEL_V2)
+                printf(" none");
+        for (int l = p->level; l >= HWCAPS_LEVEL_V2; l--)
+                printf(" %s", hwcaps_level_name(l));
+        printf("\n");
+        if (p->directories) {
+                printf("%-18s", "Directories:");
+                for (const char *const *d = p->directories; *d; d++)
+                        printf(" %s", *d);
+                printf(", by %s\n", hwcaps_why_string(&p->directories_why, why, sizeof why));
+        }
+        if (p->keep_path)
+                printf("%-18s systemd.setenv=PATH= on the kernel command line: PATH is left as given\n", "");
+        if (s->src.cmdline_error)
+                printf("%-18s /proc/cmdline unreadable (%s): kernel command line options unknown\n", "",
+                       strerror(-s->src.cmdline_error));
+
+        printf("\nLevel directories:\n");
+        if (s->n_dirs == 0)
+                printf("  none found\n");
+        for (size_t i = 0; i < s->n_dirs; i++) {
+                const struct leveldir *d = &s->dirs[i];
+                if (!d->safe)
+                        printf("  %-40s skipped: %s\n", d->path, d->reason);
+                else
+                        printf("  %-40s %4ld program%s  %s\n", d->path, d->programs, d->programs == 1 ? " " : "s",
+                               d->active ? "active" : "inactive");
+                /* Package ownership (librpm) goes here:
+                 * hwcaps_rpm_report(s->root, d->path, ...) for each directory. */
+        }
+        printf("\n");
+        print_pathcheck(&s->shell, "This shell's PATH:");
+        if (s->manager_reachable)
+                print_pathcheck(&s->manager, s->user ? "User manager:" : "System manager:");
+        else
+                printf("%-18s not reachable (%s): no running systemd on the %s bus, so its environment is unknown\n",
+                       s->user ? "User manager:" : "System manager:", s->manager_error, s->user ? "user" : "system");
+        if (s->n_advice) {
+                printf("\n");
+                for (size_t i = 0; i < s->n_advice; i++)
+                        printf("Advice: %s\n", s->advice[i]);
+        }
+}
+
+static const char status_help[] =
+        "Usage: hwcaps status [--json] [--user] [--root DIR]\n"
+        "Show which levels are active and why (kernel command line, hwcaps.conf\n"
+        "file:line, environment or default), the level directories and how many\n"
+        "programs each holds, and whether this shell's PATH and the service\n"
+        "manager's environment contain them.\n"
+        "  --json        machine-readable output\n"
+        "  --user        ask the user manager (user bus) instead of the system manager\n"
+        "  --root DIR    read files under DIR (also $HWCAPS_ROOT)\n";
+
+int cmd_status(int argc, char **argv) {
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'h' },
+                { "json", no_argument, NULL, 'j' },
+                { "user", no_argument, NULL, 'u' },
+                { "root", required_argument, NULL, 'r' },
+                {}
+        };
+        struct status s = { .shell.name = "shell", .manager.name = "manager" };
+        const char *root = NULL;
+        bool json = false;
+        int c, r;
+
+        optind = 0;
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        printf("%s", status_help);
+                        return EXIT_OK;
+                case 'j':
+                        json = true;
+                        break;
+                case 'u':
+                        s.user = true;
+                        break;
+                case 'r':
+                        root = optarg;
+                        break;
+                default:
+                        usage_error("status: unknown option '%s'", argv[optind - 1]);
+                        return EXIT_USAGE;
+                }
+        if (optind < argc) {
+                usage_error("status: unexpected argument '%s'", argv[optind]);
+                return EXIT_USAGE;
+        }
+        s.root = hwcaps_root(root);
+
+        r = hwcaps_sources_load(&s.src, s.root, warn_stderr, NULL);
+        if (r < 0)
+                goto nomem;
+        hwcaps_policy_decide(&s.src, secure_getenv("HWCAPS"), secure_getenv("HWCAPS_MAX_LEVEL"),
+                             &s.shell_policy, warn_stderr, NULL);
+        s.shell.path = getenv("PATH");
+
+        s.manager_reachable = manager_environment(s.user, &s.manager_env, s.manager_error, sizeof s.manager_error) >= 0;
+        if (s.manager_reachable) {
+                /* The manager's generator saw the manager's HWCAPS, not ours. */
+                hwcaps_policy_decide(&s.src, env_get(s.manager_env, "HWCAPS"), env_get(s.manager_env, "HWCAPS_MAX_LEVEL"),
+                                     &s.manager_policy, warn_stderr, NULL);
+                s.manager.path = env_get(s.manager_env, "PATH");
+        }
+
+        r = check_path(&s, &s.shell, &s.shell_policy);
+        if (r >= 0)
+                r = check_path(&s, &s.manager, &s.manager_policy);
+        if (r >= 0)
+                r = scan_dirs(&s);
+        if (r < 0)
+                goto nomem;
+
+        if (s.manager.path && (s.manager.n_missing || s.manager.n_extra))
+                advise(&s, "run \"systemctl%s daemon-reload\": it re-runs the environment generators; "
+                       "services started before keep their PATH until restarted", s.user ? " --user" : "");
+        if (s.shell.path && (s.shell.n_missing || s.shell.n_extra))
+                advise(&s, "log out and in again (a new login shell reads /etc/profile.d/hwcaps.sh)%s",
+                       s.manager.path && (s.manager.n_missing || s.manager.n_extra) ? ", after the daemon-reload" : "");
+        if (!s.manager_reachable)
+                advise(&s, "the %s manager's environment could not be checked; once systemd runs, "
+                       "\"hwcaps status%s\" shows it", s.user ? "user" : "system", s.user ? " --user" : "");
+
+        if (json)
+                print_json(&s);
+        else
+                print_human(&s);
+        r = 0;
+nomem:
+        hwcaps_sources_done(&s.src);
+        hwcaps_strv_free(s.manager_env);
+        for (struct pathcheck *pc = &s.shell; pc; pc = pc == &s.shell ? &s.manager : NULL) {
+                free(pc->expected);
+                hwcaps_strv_free(pc->missing);
+                hwcaps_strv_free(pc->extra);
+        }
+        free(s.dirs);
+        if (r < 0) {
+                log_error("status: out of memory");
+                return EXIT_FAIL;
+        }
+        return EXIT_OK;
+}

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+#include "tunables.h"
+
+/* The names glibc 2.36 honours with "-NAME" in glibc.cpu.hwcaps, from
+ * sysdeps/x86/cpu-tunables.c (TUNABLE_CALLBACK (set_hwcaps)), restricted to
+ * the features that decide levels. Checked one by one against
+ * "ld.so --help" on glibc 2.36-9+deb12u14: -CMOV, -CX8 and -SSE2 remove
+ * every level; -POPCNT, -SSSE3, -SSE4_1, -SSE4_2 remove v2 and up; -AVX,
+ * -AVX2, -BMI1, -BMI2, -FMA, -LZCNT, -MOVBE and -OSXSAVE remove v3 and up;
+ * -AVX512F/BW/CD/DQ/VL remove v4. glibc has no switch for FPU, FXSR, MMX,
+ * SSE, SSE3, CMPXCHG16B, LAHF64_SAHF64 or F16C: those masks are ignored.
+ * Names are case-sensitive; only a leading '-' disables ('+' and bare names
+ * are preferences, not CPU features). */
+static const struct {
+        const char *name;
+        int feature; /* enum hwcaps_feature, or -1 for OSXSAVE */
+} honoured[] = {
+        { "CMOV", HWCAPS_F_CMOV },         { "CX8", HWCAPS_F_CX8 },
+        { "SSE2", HWCAPS_F_SSE2 },         { "POPCNT", HWCAPS_F_POPCNT },
+        { "SSSE3", HWCAPS_F_SSSE3 },       { "SSE4_1", HWCAPS_F_SSE4_1 },
+        { "SSE4_2", HWCAPS_F_SSE4_2 },     { "AVX", HWCAPS_F_AVX },
+        { "AVX2", HWCAPS_F_AVX2 },         { "BMI1", HWCAPS_F_BMI1 },
+        { "BMI2", HWCAPS_F_BMI2 },         { "FMA", HWCAPS_F_FMA },
+        { "LZCNT", HWCAPS_F_LZCNT },       { "MOVBE", HWCAPS_F_MOVBE },
+        { "AVX512F", HWCAPS_F_AVX512F },   { "AVX512BW", HWCAPS_F_AVX512BW },
+        { "AVX512CD", HWCAPS_F_AVX512CD }, { "AVX512DQ", HWCAPS_F_AVX512DQ },
+        { "AVX512VL", HWCAPS_F_AVX512VL }, { "OSXSAVE", -1 },
+};
+
+static bool bytes_eq(const char *a, size_t n, const char *lit) {
+        size_t i = 0;
+
+        for (; i < n && lit[i]; i++)
+                if (a[i] != lit[i])
+                        return false;
+        return i == n && lit[i] == '\0';
+}
+
+bool hwcaps_tunables_find_hwcaps(const char *s, const char **ret_value, size_t *ret_len) {
+        bool found = false;
+
+        if (!s)
+                return false;
+        /* glibc 2.36 elf/dl-tunables.c parse_tunables(): a name runs to '=',
+         * ':' or the end; a name ending in ':' is skipped; a name reaching
+         * the end stops parsing; a value runs to ':' or the end. Every
+         * assignment to a known tunable (re)initializes it, so the last one
+         * wins. */
+        for (;;) {
+                const char *name = s, *value;
+                size_t len = 0;
+
+                while (s[len] != '=' && s[len] != ':' && s[len] != '\0')
+                        len++;
+                if (s[len] == '\0')
+                        return found;
+                if (s[len] == ':') {
+                        s += len + 1;
+                        continue;
+                }
+                value = s + len + 1;
+                bool ours = bytes_eq(name, len, "glibc.cpu.hwcaps");
+                s = value;
+                len = 0;
+                while (s[len] != ':' && s[len] != '\0')
+                        len++;
+                if (ours) {
+                        *ret_value = value;
+                        *ret_len = len;
+                        found = true;
+                }
+                if (s[len] == '\0')
+                        return found;
+                s += len + 1;
+        }
+}
+
+void hwcaps_tunables_parse_hwcaps(const char *p, size_t n, struct hwcaps_tunables *ret) {
+        struct hwcaps_tunables t = { .set = true };
+        size_t i = 0;
+
+        /* sysdeps/x86/cpu-tunables.c: comma-separated items; "-NAME"
+         * disables, the name must match exactly (memcmp over its length). */
+        while (i < n) {
+                size_t start = i, len;
+
+                while (i < n && p[i] != ',')
+                        i++;
+                len = i - start;
+                i++; /* skip ',' */
+                if (len < 2 || p[start] != '-')
+                        continue;
+                for (size_t k = 0; k < sizeof honoured / sizeof *honoured; k++)
+                        if (bytes_eq(p + start + 1, len - 1, honoured[k].name)) {
+                                if (honoured[k].feature < 0)
+                                        t.osxsave_disabled = true;
+                                else
+                                        t.disabled |= HWCAPS_BIT(honoured[k].feature);
+                                break;
+                        }
+        }
+        *ret = t;
+}
+
+void hwcaps_tunables_from_env(char *const *envp, bool secure, struct hwcaps_tunables *ret) {
+        static const char key[] = "GLIBC_TUNABLES=";
+        const char *value = NULL;
+        size_t len = 0;
+
+        *ret = (struct hwcaps_tunables) { 0 };
+        /* glibc.cpu.hwcaps has the default security level SXID_ERASE
+         * (sysdeps/x86/dl-tunables.list gives none): ignored when AT_SECURE. */
+        if (secure || !envp)
+                return;
+        /* __tunables_init() parses every GLIBC_TUNABLES entry in order. */
+        for (char *const *e = envp; *e; e++) {
+                const char *s = *e;
+                size_t k = 0;
+
+                while (key[k] && s[k] == key[k])
+                        k++;
+                if (key[k] == '\0')
+                        (void) hwcaps_tunables_find_hwcaps(s + k, &value, &len);
+        }
+        if (value)
+                hwcaps_tunables_parse_hwcaps(value, len, ret);
+}
+
+void hwcaps_tunables_apply(const struct hwcaps_tunables *t, struct hwcaps_view *v) {
+        hwcaps_mask m = t->disabled;
+
+        if (t->osxsave_disabled)
+                /* Without OSXSAVE glibc cannot see the OS-enabled register
+                 * state, so nothing that needs AVX or AVX-512 state is usable. */
+                for (int f = 0; f < HWCAPS_F_COUNT; f++)
+                        if (hwcaps_feature_table[f].state != HWCAPS_STATE_NONE)
+                                m |= HWCAPS_BIT(f);
+        v->usable &= ~m;
+}

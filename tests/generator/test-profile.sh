@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# /etc/profile.d/hwcaps.sh (the build-tree copy, pointing at the built
+# generator) sourced by sh, bash and zsh: same PATH as the generator,
+# silent, idempotent, honours the opt-outs.
+# Usage: test-profile.sh PROFILE_SNIPPET
+set -u
+snippet=$1
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (root-owned fixture directories)"; exit 77; }
+root=$(mktemp -d /tmp/hwcaps-profile.XXXXXX)
+trap 'rm -rf "$root"' EXIT
+chmod 755 "$root"
+mkdir -p "$root/proc" "$root/usr/bin/glibc-hwcaps/x86-64-v2"
+chmod -R 755 "$root"
+echo quiet > "$root/proc/cmdline"
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+V2=/usr/bin/glibc-hwcaps/x86-64-v2
+
+shells="sh bash"
+command -v zsh >/dev/null && shells="$shells zsh"
+for sh in $shells; do
+        # sourced twice; prints PATH afterwards, and nothing else
+        run() { env -i HWCAPS_ROOT="$root" PATH="$1" "${@:2}" "$(command -v $sh)" -c ". '$snippet'; . '$snippet'; printf '%s' \"\$PATH\"" 2>"$root.err"; }
+        got=$(run '/opt/my $x:/usr/bin:/bin')
+        [ "$got" = "/opt/my \$x:$V2:/usr/bin:/bin" ] || fail "$sh: PATH is $got"
+        [ -s "$root.err" ] && fail "$sh: printed to stderr: $(cat "$root.err")"
+        got=$(run "$V2:/usr/bin:/bin")
+        [ "$got" = "$V2:/usr/bin:/bin" ] || fail "$sh: not idempotent: $got"
+        got=$(run /usr/bin:/bin HWCAPS=off)
+        [ "$got" = /usr/bin:/bin ] || fail "$sh: HWCAPS=off ignored: $got"
+        echo "hwcaps=off" > "$root/proc/cmdline"
+        got=$(run "$V2:/usr/bin:/bin")
+        [ "$got" = /usr/bin:/bin ] || fail "$sh: hwcaps=off ignored: $got"
+        echo "systemd.setenv=PATH=/usr/bin" > "$root/proc/cmdline"
+        got=$(run /usr/bin:/bin)
+        [ "$got" = /usr/bin:/bin ] || fail "$sh: systemd.setenv=PATH= ignored: $got"
+        echo quiet > "$root/proc/cmdline"
+done
+[ "$fails" = 0 ] || exit 1
+echo "ok: $shells"

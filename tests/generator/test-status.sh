@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# hwcaps status against a fixture tree, with no reachable service manager
+# (as in a build container): it must say so plainly and print the rest.
+# Usage: test-status.sh HWCAPS   (SYSCONFDIR from meson)
+set -u
+hwcaps=$1
+: "${SYSCONFDIR:?}"
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (root-owned fixture directories)"; exit 77; }
+command -v jq >/dev/null || { echo "SKIP: needs jq"; exit 77; }
+host=$("$hwcaps" level); host=${host#x86-64-v}
+[ "$host" -ge 2 ] || { echo "SKIP: CPU below x86-64-v2"; exit 77; }
+
+root=$(mktemp -d /tmp/hwcaps-status.XXXXXX)
+trap 'rm -rf "$root"' EXIT
+chmod 755 "$root"
+mkdir -p "$root/proc" "$root$SYSCONFDIR" "$root/usr/bin/glibc-hwcaps/x86-64-v2" "$root/opt/bin/glibc-hwcaps/x86-64-v2"
+chmod -R 755 "$root"
+chmod 777 "$root/opt/bin/glibc-hwcaps/x86-64-v2"
+for p in a b c; do cp /bin/true "$root/usr/bin/glibc-hwcaps/x86-64-v2/$p"; done
+echo "quiet hwcaps.max=x86-64-v2" > "$root/proc/cmdline"
+printf '# comment\n[hwcaps]\nenable = yes\n' > "$root$SYSCONFDIR/hwcaps.conf"
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+st() { # st [VAR=value...] [status options...]
+        local envs=()
+        while [ $# -gt 0 ] && [[ $1 == *=* ]]; do envs+=("$1"); shift; done
+        env -i HWCAPS_ROOT="$root" DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/bus "${envs[@]}" "$hwcaps" status "$@"
+}
+
+out=$(st PATH=/opt/bin:/usr/bin:/bin 2>&1); rc=$?
+[ $rc = 0 ] || fail "status exited $rc"
+for want in "System manager:    not reachable" "/usr/bin/glibc-hwcaps/x86-64-v2" "3 programs" \
+            "lacks /usr/bin/glibc-hwcaps/x86-64-v2" "kernel command line (hwcaps.max=x86-64-v2)" \
+            "hwcaps.conf:3 (enable=yes)" "/opt/bin/glibc-hwcaps/x86-64-v2" "skipped: is writable" "log out and in again"; do
+        case $out in *"$want"*) ;; *) fail "human output lacks '$want':"$'\n'"$out" ;; esac
+done
+
+json=$(st PATH=/opt/bin:/usr/bin:/bin --json 2>/dev/null) || fail "status --json failed"
+q() { printf '%s' "$json" | jq -r "$1" 2>&1; }
+[ "$(q .manager_reachable)" = false ] || fail "manager_reachable: $(q .manager_reachable)"
+[ -n "$(q .manager_error)" ] && [ "$(q .manager_error)" != null ] || fail "no manager_error"
+[ "$(q .enabled_by.source):$(q .enabled_by.line)" = "config:3" ] || fail "enabled_by: $(q .enabled_by)"
+[ "$(q .enabled_by.file)" = "$SYSCONFDIR/hwcaps.conf" ] || fail "enabled_by.file: $(q .enabled_by.file)"
+[ "$(q .max_level_by.source)" = cmdline ] || fail "max_level_by: $(q .max_level_by)"
+[ "$(q '.active_levels|join(",")')" = x86-64-v2 ] || fail "active_levels: $(q .active_levels)"
+[ "$(q '.level_directories[]|select(.path=="/usr/bin/glibc-hwcaps/x86-64-v2").programs')" = 3 ] || fail "program count"
+[ "$(q '.level_directories[]|select(.path=="/opt/bin/glibc-hwcaps/x86-64-v2").safe')" = false ] || fail "unsafe dir not flagged"
+[ "$(q .shell.up_to_date)" = false ] || fail "shell.up_to_date should be false"
+
+# A PATH that already has them is up to date; HWCAPS=off in this shell
+# makes the level directory one that should not be there.
+json=$(st PATH=/opt/bin:/usr/bin/glibc-hwcaps/x86-64-v2:/usr/bin:/bin --json 2>/dev/null)
+[ "$(q .shell.up_to_date)" = true ] || fail "shell.up_to_date should be true: $(q .shell)"
+json=$(st PATH=/usr/bin/glibc-hwcaps/x86-64-v2:/usr/bin HWCAPS=off --json 2>/dev/null)
+[ "$(q '.shell.extra|join(",")')" = /usr/bin/glibc-hwcaps/x86-64-v2 ] || fail "shell.extra: $(q .shell)"
+[ "$(q .enabled_by.source)" = environment ] || fail "enabled_by with HWCAPS=off: $(q .enabled_by)"
+
+[ "$fails" = 0 ] || exit 1
+echo ok

@@ -1,0 +1,482 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Integration tests of hwcaps-dispatch and hwcaps which/exec against fixture
+# trees. Usage: test-stub.sh CASE STUB VARIANT HWCAPS LDSO
+# Exit 0 pass, 1 fail, 77 skip (meson's convention).
+set -u
+CASE=$1
+STUB=$(realpath "$2") VARIANT=$(realpath "$3") HWCAPS=$(realpath "$4") LDSO=$5
+
+T=$(mktemp -d /tmp/hwcaps-stub-test.XXXXXX) || exit 1
+trap 'rm -rf "$T"' EXIT
+chmod 755 "$T"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect() { # expect WHAT EXPECTED ACTUAL
+        [ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
+}
+
+# The dynamic linker is the oracle: highest "supported, searched" level.
+ldso_level() {
+        local l
+        l=$("$LDSO" --help | awk '/^Subdirectories of glibc-hwcaps/ {f=1; next}
+                f && /^$/ {exit} f && /supported/ {print $1; exit}')
+        echo "${l:-x86-64-v1}"
+}
+TOP=$(ldso_level)
+lv() { echo "${1#x86-64-v}"; }
+min() { [ "$1" -lt "$2" ] && echo "$1" || echo "$2"; }
+
+# fixture DIR: DIR/foo -> stub, DIR/glibc-hwcaps/x86-64-v{1..4}/foo variants
+fixture() {
+        local d=$1 l
+        mkdir -p "$d"
+        for l in 1 2 3 4; do
+                mkdir -p "$d/glibc-hwcaps/x86-64-v$l"
+                cp "$VARIANT" "$d/glibc-hwcaps/x86-64-v$l/foo"
+        done
+        ln -s "$STUB" "$d/foo"
+}
+
+case_symlink() {
+        fixture "$T/bin"
+        expect "via symlink" "$TOP" "$("$T/bin/foo")"
+}
+
+case_hardlink() {
+        mkdir -p "$T/bin"
+        cp "$STUB" "$T/stub"
+        fixture "$T/bin"
+        rm "$T/bin/foo"
+        ln "$T/stub" "$T/bin/foo"
+        expect "via hard link" "$TOP" "$("$T/bin/foo")"
+        # and a plain copy
+        rm "$T/bin/foo"
+        cp "$STUB" "$T/bin/foo"
+        expect "via copy" "$TOP" "$("$T/bin/foo")"
+}
+
+case_own_name() {
+        local out
+        out=$("$STUB" 2>&1); expect "run as hwcaps-dispatch: status" 127 "$?"
+        case $out in *"see hwcaps-dispatch(8)"*) ;; *) fail "message: $out" ;; esac
+}
+
+case_bad_input() {
+        local out deep
+        fixture "$T/bin"
+        # argc 0: AT_EXECFN still names the program
+        expect "empty argv" "$TOP" "$("$ENVDUP" --no-argv "$T/bin/foo")"
+        # a path so long that no candidate fits in PATH_MAX
+        deep=$T/$(printf 'd%.0s' $(seq 200))
+        for _ in $(seq 19); do deep=$deep/$(printf 'd%.0s' $(seq 200)); done
+        # pad DIR/foo to 4080 bytes: it fits PATH_MAX, DIR/glibc-hwcaps/x86-64-vN/foo does not
+        deep=$deep/$(printf 'e%.0s' $(seq $((4080 - ${#deep} - 5))))
+        [ ${#deep} -eq 4076 ] || fail "fixture: ${#deep}"
+        mkdir -p "$deep"
+        ln -s "$STUB" "$deep/foo"
+        out=$("$deep/foo" 2>&1); expect "path too long: status" 127 "$?"
+        case $out in *"no variant could be run: x86-64-v4 (name too long)"*"x86-64-v1 (name too long)") ;; *) fail "path too long: $out" ;; esac
+        # the same program reached by a short relative path works
+        (cd "$deep" && mkdir -p glibc-hwcaps/x86-64-v1 && cp "$VARIANT" glibc-hwcaps/x86-64-v1/foo) || fail "fixture"
+        expect "deep, relative" x86-64-v1 "$(cd "$deep" && ./foo)"
+}
+
+case_static() {
+        # no dynamic loader, no libc: no PT_INTERP, no PT_DYNAMIC, one PT_LOAD
+        local ph
+        ph=$(readelf -lW "$STUB") || fail "readelf"
+        case $ph in *INTERP*|*DYNAMIC*) fail "not a static non-PIE executable: $ph" ;; esac
+        expect "ELF type" "EXEC (Executable file)" "$(readelf -hW "$STUB" | sed -n 's/^ *Type: *//p')"
+        expect "PT_LOAD segments" 1 "$(printf '%s\n' "$ph" | grep -c ' LOAD ')"
+}
+
+case_no_proc() {
+        # /proc is not needed for a direct start: hide it in a mount namespace
+        [ "$(id -u)" = 0 ] && command -v unshare >/dev/null || exit 77
+        unshare --mount sh -c 'mount -t tmpfs none /proc' 2>/dev/null || exit 77
+        [ "$TOP" = x86-64-v1 ] && exit 77
+        local want=$(( $(lv "$TOP") - 1 )); [ "$want" -lt 2 ] && want=1
+        cp "$STUB" "$T/stub"
+        fixture "$T/bin"
+        rm "$T/bin/foo"; ln "$T/stub" "$T/bin/foo"
+        unshare --mount sh -c 'mount -t tmpfs none /proc && "$1"' sh "$T/bin/foo" > "$T/out" 2>&1 \
+                || fail "without /proc: $(cat "$T/out")"
+        expect "without /proc" "$TOP" "$(cat "$T/out")"
+        ln -f "$T/stub" "$T/bin/glibc-hwcaps/$TOP/foo"
+        expect "without /proc, stub as candidate" "x86-64-v$want" \
+                "$(unshare --mount sh -c 'mount -t tmpfs none /proc && "$1"' sh "$T/bin/foo")"
+}
+
+case_relative() {
+        fixture "$T/bin"
+        expect "./foo" "$TOP" "$(cd "$T/bin" && ./foo)"
+        expect "../bin/foo" "$TOP" "$(cd "$T/bin/glibc-hwcaps" && ../foo)"
+        # exec -a must not matter: AT_EXECFN, not argv[0], names the program
+        expect "exec -a" "$TOP" "$(cd "$T/bin" && exec -a /nonexistent/bar ./foo)"
+        expect "exec -a -bash" "$TOP" "$(exec -a -bash "$T/bin/foo")"
+}
+
+case_missing_each_level() {
+        local gone want l
+        for gone in 4 3 2 1; do
+                rm -rf "$T/bin"
+                fixture "$T/bin"
+                rm "$T/bin/glibc-hwcaps/x86-64-v$gone/foo"
+                want=$(lv "$TOP")
+                [ "$want" = "$gone" ] && want=$((want - 1))
+                [ "$want" -lt 2 ] && want=1
+                # v1 gone: the best supported level still runs
+                [ "$gone" = 1 ] && want=$(lv "$TOP")
+                [ "$gone" = 1 ] && [ "$want" = 1 ] && want=none
+                if [ "$want" = none ]; then
+                        "$T/bin/foo" 2>/dev/null && fail "v1 missing on a v1 CPU should fail"
+                else
+                        expect "x86-64-v$gone missing" "x86-64-v$want" "$("$T/bin/foo")"
+                fi
+        done
+        # only the baseline left
+        rm -rf "$T/bin"; fixture "$T/bin"
+        rm "$T"/bin/glibc-hwcaps/x86-64-v[234]/foo
+        expect "only baseline" x86-64-v1 "$("$T/bin/foo")"
+}
+
+case_all_missing() {
+        local out rc
+        fixture "$T/bin"
+        rm "$T"/bin/glibc-hwcaps/x86-64-v*/foo
+        out=$("$T/bin/foo" 2>&1 >/dev/null); rc=$?
+        expect "exit status" 127 "$rc"
+        expect "one line" 1 "$(printf '%s\n' "$out" | wc -l)"
+        case $out in
+        "hwcaps-dispatch: $T/bin/foo: no variant could be run:"*"$T/bin/glibc-hwcaps/x86-64-v1/foo (not found)"*) ;;
+        *) fail "message: $out" ;;
+        esac
+        for l in $(seq "$(lv "$TOP")" -1 2); do
+                case $out in *"x86-64-v$l/foo (not found)"*) ;; *) fail "x86-64-v$l not named: $out" ;; esac
+        done
+}
+
+case_no_exec_bit() {
+        [ "$TOP" = x86-64-v1 ] && exit 77
+        fixture "$T/bin"
+        chmod 644 "$T/bin/glibc-hwcaps/$TOP/foo"
+        local want=$(( $(lv "$TOP") - 1 )); [ "$want" -lt 2 ] && want=1
+        expect "no exec bit" "x86-64-v$want" "$("$T/bin/foo")"
+        chmod 644 "$T"/bin/glibc-hwcaps/x86-64-v*/foo
+        "$T/bin/foo" >/dev/null 2>&1
+        expect "none executable" 127 "$?"
+}
+
+case_not_elf() {
+        [ "$TOP" = x86-64-v1 ] && exit 77
+        fixture "$T/bin"
+        printf 'this is not a program\n' > "$T/bin/glibc-hwcaps/$TOP/foo"
+        local want=$(( $(lv "$TOP") - 1 )); [ "$want" -lt 2 ] && want=1
+        expect "not ELF" "x86-64-v$want" "$("$T/bin/foo")"
+        # a truncated ELF header is no better
+        head -c 30 "$VARIANT" > "$T/bin/glibc-hwcaps/$TOP/foo"
+        expect "truncated ELF" "x86-64-v$want" "$("$T/bin/foo")"
+        : > "$T/bin/glibc-hwcaps/$TOP/foo"
+        expect "empty file" "x86-64-v$want" "$("$T/bin/foo")"
+        # a directory where the variant should be
+        rm "$T/bin/glibc-hwcaps/$TOP/foo"; mkdir "$T/bin/glibc-hwcaps/$TOP/foo"
+        expect "a directory" "x86-64-v$want" "$("$T/bin/foo")"
+        # a script whose interpreter is missing (ENOENT from execve)
+        rmdir "$T/bin/glibc-hwcaps/$TOP/foo"
+        printf '#!/nonexistent/interpreter\n' > "$T/bin/glibc-hwcaps/$TOP/foo"
+        chmod 755 "$T/bin/glibc-hwcaps/$TOP/foo"
+        expect "missing #! interpreter" "x86-64-v$want" "$("$T/bin/foo")"
+}
+
+case_self() {
+        [ "$TOP" = x86-64-v1 ] && exit 77
+        local want=$(( $(lv "$TOP") - 1 )); [ "$want" -lt 2 ] && want=1
+        cp "$STUB" "$T/stub"
+        fixture "$T/bin"
+        rm "$T/bin/foo"; ln "$T/stub" "$T/bin/foo"
+        # the best candidate is the stub itself (hard link): skipped
+        ln -f "$T/stub" "$T/bin/glibc-hwcaps/$TOP/foo"
+        expect "hard-linked stub as candidate" "x86-64-v$want" "$("$T/bin/foo")"
+        # a level directory that is a symlink back to the stub's directory
+        rm -rf "$T/bin/glibc-hwcaps/$TOP"
+        ln -s .. "$T/bin/glibc-hwcaps/$TOP"
+        [ "$(stat -L -c %i "$T/bin/glibc-hwcaps/$TOP/foo")" = "$(stat -c %i "$T/stub")" ] || fail "fixture"
+        expect "level dir -> .." "x86-64-v$want" "$("$T/bin/foo")"
+        # every candidate is the stub: fails, does not loop
+        for l in 1 2 3 4; do rm -rf "$T/bin/glibc-hwcaps/x86-64-v$l"; ln -s .. "$T/bin/glibc-hwcaps/x86-64-v$l"; done
+        local out; out=$(timeout 10 "$T/bin/foo" 2>&1); 
+        expect "all candidates are the stub" 127 "$?"
+        case $out in *"(is the dispatch stub itself)"*) ;; *) fail "message: $out" ;; esac
+}
+
+case_script() {
+        fixture "$T/bin"
+        printf '#!%s\n' "$T/bin/foo" > "$T/script"
+        chmod +x "$T/script"
+        expect "as #! interpreter" "$TOP" "$(cd "$T" && ./script)"
+        VARIANT_ARGV=$T/argv "$T/script" a 'b c' >/dev/null
+        printf '%s\0' "$T/bin/foo" "$T/script" a 'b c' > "$T/want"
+        cmp -s "$T/want" "$T/argv" || fail "script argv: $(tr '\0' '|' < "$T/argv")"
+        printf '#!%s -x\n' "$T/bin/foo" > "$T/script2"
+        chmod +x "$T/script2"
+        expect "as #! interpreter with an argument" "$TOP" "$("$T/script2")"
+}
+
+case_max_level() {
+        fixture "$T/bin"
+        for l in 1 2 3 4; do
+                expect "HWCAPS_MAX_LEVEL=x86-64-v$l" "x86-64-v$(min "$l" "$(lv "$TOP")")" \
+                        "$(HWCAPS_MAX_LEVEL=x86-64-v$l "$T/bin/foo")"
+        done
+        # invalid values are ignored
+        for v in x86-64-v5 x86-64-v0 x86-64-v x86-64-V2 v2 2 " x86-64-v2" "x86-64-v2 " ""; do
+                expect "HWCAPS_MAX_LEVEL='$v'" "$TOP" "$(HWCAPS_MAX_LEVEL=$v "$T/bin/foo")"
+        done
+        expect "HWCAPS=off" x86-64-v1 "$(HWCAPS=off "$T/bin/foo")"
+        expect "HWCAPS=0" x86-64-v1 "$(HWCAPS=0 "$T/bin/foo")"
+        expect "HWCAPS=on" "$TOP" "$(HWCAPS=on "$T/bin/foo")"
+        expect "HWCAPS=bogus" "$TOP" "$(HWCAPS=bogus "$T/bin/foo")"
+}
+
+case_cmdline() {
+        fixture "$T/bin"
+        mkdir -p "$T/root/proc"
+        check() { # check CMDLINE WANT
+                printf '%s\n' "$1" > "$T/root/proc/cmdline"
+                expect "cmdline '$1'" "$2" "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
+        }
+        check "quiet hwcaps=off splash" x86-64-v1
+        check "hwcaps=0" x86-64-v1
+        check "hwcaps=no" x86-64-v1
+        check "hwcaps=false" x86-64-v1
+        check "hwcaps=off hwcaps=on" "$TOP"
+        check "systemd.setenv=HWCAPS=off" x86-64-v1
+        check "hwcaps.max=x86-64-v2" "x86-64-v$(min 2 "$(lv "$TOP")")"
+        check "hwcaps.max=x86-64-v3" "x86-64-v$(min 3 "$(lv "$TOP")")"
+        check "hwcaps.max=x86-64-v1" x86-64-v1
+        check "hwcaps_max=x86-64-v1" "$TOP"
+        check "'hwcaps=off'" x86-64-v1
+        check "hwcaps=maybe hwcaps.max=x86-64-v9" "$TOP"
+        check "" "$TOP"
+        # the lower of the kernel command line and the environment wins
+        printf 'hwcaps.max=x86-64-v3\n' > "$T/root/proc/cmdline"
+        expect "cmdline v3 + env v4" "x86-64-v$(min 3 "$(lv "$TOP")")" \
+                "$(HWCAPS_ROOT=$T/root HWCAPS_MAX_LEVEL=x86-64-v4 "$T/bin/foo")"
+        expect "cmdline v3 + env v2" "x86-64-v$(min 2 "$(lv "$TOP")")" \
+                "$(HWCAPS_ROOT=$T/root HWCAPS_MAX_LEVEL=x86-64-v2 "$T/bin/foo")"
+        # binary junk and a huge command line are harmless
+        head -c 10000 /dev/urandom > "$T/root/proc/cmdline"
+        "$T/bin/foo" >/dev/null || fail "junk cmdline"
+        { printf 'x%.0s' $(seq 5000); printf ' hwcaps=off\n'; } > "$T/root/proc/cmdline"
+        "$T/bin/foo" >/dev/null || fail "long cmdline"
+        # no proc/cmdline at all (a chroot without /proc)
+        rm "$T/root/proc/cmdline"
+        expect "no cmdline" "$TOP" "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
+}
+
+case_argv() {
+        fixture "$T/bin"
+        local args=("" "a b" "  " $'new\nline' "*" '$HOME' "-" "--" "ü" "")
+        VARIANT_ARGV=$T/argv "$T/bin/foo" "${args[@]}" >/dev/null || fail "run"
+        printf '%s\0' "$T/bin/foo" "${args[@]}" > "$T/want"
+        cmp -s "$T/want" "$T/argv" || fail "argv with spaces and empty strings: $(tr '\0' '|' < "$T/argv")"
+        # argv[0] passes through unchanged, whatever it is
+        (exec -a "my name" env VARIANT_ARGV="$T/argv0" "$T/bin/foo" x) >/dev/null
+        (cd "$T" && VARIANT_ARGV=$T/argv0 bash -c 'exec -a "my name" ./bin/foo x') >/dev/null
+        printf '%s\0' "my name" x > "$T/want"
+        cmp -s "$T/want" "$T/argv0" || fail "argv[0]: $(tr '\0' '|' < "$T/argv0")"
+        # 10,000 arguments
+        mapfile -t many < <(seq -f 'arg %g' 1 10000)
+        VARIANT_ARGV=$T/argv "$T/bin/foo" "${many[@]}" >/dev/null || fail "10000 args"
+        printf '%s\0' "$T/bin/foo" "${many[@]}" > "$T/want"
+        cmp -s "$T/want" "$T/argv" || fail "10000 args differ"
+        # the environment and file descriptors too
+        env -i VARIANT_ENV="$T/env" "A=b c" "EMPTY=" "X=$(printf 'multi\nline')" "$T/bin/foo" >/dev/null
+        printf '%s\0' "VARIANT_ENV=$T/env" "A=b c" "EMPTY=" "X=$(printf 'multi\nline')" > "$T/want"
+        cmp -s "$T/want" "$T/env" || fail "environment: $(tr '\0' '|' < "$T/env")"
+        expect "fd 7" "$TOP
+fd 7 open" "$(VARIANT_FD=7 "$T/bin/foo" 7</dev/null)"
+}
+
+case_status() {
+        fixture "$T/bin"
+        VARIANT_EXIT=42 "$T/bin/foo" >/dev/null
+        expect "exit status" 42 "$?"
+        VARIANT_SIGNAL=15 "$T/bin/foo" >/dev/null
+        expect "SIGTERM" 143 "$?"
+        VARIANT_SIGNAL=6 "$T/bin/foo" >/dev/null 2>&1
+        expect "SIGABRT" 134 "$?"
+}
+
+case_tunables() {
+        fixture "$T/bin"
+        local t want got
+        local -a cases=()
+        for f in CMOV CX8 FPU FXSR MMX SSE SSE2 CMPXCHG16B LAHF64_SAHF64 POPCNT SSE3 SSSE3 \
+                 SSE4_1 SSE4_2 AVX AVX2 BMI1 BMI2 F16C FMA LZCNT MOVBE AVX512F AVX512BW \
+                 AVX512CD AVX512DQ AVX512VL OSXSAVE XSAVE XSAVEC ERMS avx2; do
+                cases+=("glibc.cpu.hwcaps=-$f")
+        done
+        cases+=("glibc.cpu.hwcaps=-AVX2:glibc.cpu.hwcaps=-AVX512F"
+                "glibc.cpu.hwcaps=-AVX512F:glibc.cpu.hwcaps=-AVX2"
+                "glibc.cpu.hwcaps=-AVX2:glibc.cpu.hwcaps="
+                "" "glibc.cpu.hwcaps" "foo:glibc.cpu.hwcaps=-AVX2" "foo=bar:glibc.cpu.hwcaps=-SSE4_2"
+                "glibc.cpu.hwcaps=-AVX512F,,-AVX2" "glibc.cpu.hwcaps=-AVX2 " "glibc.cpu.hwcaps= -AVX2"
+                "glibc.cpu.hwcaps=AVX2,-AVX512F" "glibc.cpu.hwcaps=+AVX2" "glibc.cpu.hwcaps=--AVX2"
+                "glibc.cpu.hwcaps=-AVX2=1" "glibc.cpu.hwcapsx=-AVX2" "xglibc.cpu.hwcaps=-AVX2"
+                "glibc.cpu.hwcaps==-AVX2" "glibc.cpu.hwcaps=-AVX2:" ":glibc.cpu.hwcaps=-AVX2"
+                "glibc.cpu.hwcaps=-AVX512F:junk" "glibc.cpu.hwcaps=-AVX512F:glibc.cpu.hwcaps"
+                "glibc.malloc.check=1:glibc.cpu.hwcaps=-POPCNT,-AVX512VL"
+                "glibc.cpu.hwcaps=-AVX512F-AVX2" "glibc.cpu.hwcaps=-AVX512F," "glibc.cpu.hwcaps=,,,")
+        for t in "${cases[@]}"; do
+                want=$(GLIBC_TUNABLES=$t ldso_level)
+                got=$(GLIBC_TUNABLES=$t "$T/bin/foo")
+                expect "GLIBC_TUNABLES='$t' (ld.so says $want)" "$want" "$got"
+        done
+        # two GLIBC_TUNABLES entries: glibc reads both, in order
+        for pair in "-AVX2 -AVX512F" "-AVX512F -AVX2"; do
+                set -- $pair
+                want=$(env GLIBC_TUNABLES=glibc.cpu.hwcaps=$1 "$ENVDUP" GLIBC_TUNABLES=glibc.cpu.hwcaps=$2 -- "$LDSO" --help \
+                        | awk '/^Subdirectories of glibc-hwcaps/ {f=1; next} f && /^$/ {exit} f && /supported/ {print $1; exit}')
+                got=$("$ENVDUP" GLIBC_TUNABLES=glibc.cpu.hwcaps=$1 GLIBC_TUNABLES=glibc.cpu.hwcaps=$2 -- "$T/bin/foo")
+                expect "two GLIBC_TUNABLES $pair" "${want:-x86-64-v1}" "$got"
+        done
+}
+
+case_secure() {
+        [ "$(id -u)" = 0 ] || exit 77
+        local nobody=65534 out top
+        # under AT_SECURE GLIBC_TUNABLES does not count, also not for the oracle
+        top=$(GLIBC_TUNABLES= ldso_level)
+        fixture "$T/bin"
+        rm "$T/bin/foo"
+        cp "$STUB" "$T/bin/foo"
+        chown 0:0 "$T/bin/foo"
+        chmod 4755 "$T/bin/foo"
+        chmod -R a+rX "$T"
+        mkdir -p "$T/root/proc"; echo hwcaps=off > "$T/root/proc/cmdline"
+        run() { setpriv --reuid=$nobody --regid=$nobody --clear-groups env "$@" VARIANT_SECURE=1 "$T/bin/foo"; }
+        out=$(run)
+        # If this is not secure=1 the file system is mounted nosuid: skip.
+        case $out in *secure=1) ;; *) echo "setuid does not work under $T: $out" >&2; exit 77 ;; esac
+        expect "AT_SECURE" "$top
+secure=1" "$out"
+        expect "AT_SECURE ignores HWCAPS_MAX_LEVEL" "$top
+secure=1" "$(run HWCAPS_MAX_LEVEL=x86-64-v1)"
+        expect "AT_SECURE ignores HWCAPS" "$top
+secure=1" "$(run HWCAPS=off)"
+        expect "AT_SECURE ignores HWCAPS_ROOT" "$top
+secure=1" "$(run HWCAPS_ROOT=$T/root)"
+        expect "AT_SECURE ignores GLIBC_TUNABLES (SXID_ERASE)" "$top
+secure=1" "$(run GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2,-SSE4_2,-AVX512F)"
+        # the premise, asked of glibc itself: a setuid program's glibc ignores
+        # glibc.cpu.hwcaps (SXID_ERASE), a normal one's does not
+        cp "$VARIANT" "$T/v"; chown 0:0 "$T/v"; chmod 4755 "$T/v"
+        if [ "$(VARIANT_AVX2=1 "$VARIANT")" = "plain
+avx2=1" ]; then
+                expect "glibc under AT_SECURE ignores -AVX2" "plain
+avx2=1" "$(setpriv --reuid=$nobody --regid=$nobody --clear-groups env GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2 VARIANT_AVX2=1 "$T/v")"
+                expect "glibc honours -AVX2 otherwise" "plain
+avx2=0" "$(GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2 VARIANT_AVX2=1 "$VARIANT")"
+        fi
+        # the same process without setuid does honour them
+        chmod 0755 "$T/bin/foo"
+        expect "not secure" "x86-64-v1
+secure=0" "$(run HWCAPS_MAX_LEVEL=x86-64-v1)"
+}
+
+case_which_exec() {
+        fixture "$T/bin"
+        local out
+        expect "which -q" "$T/bin/glibc-hwcaps/$TOP/foo" "$("$HWCAPS" which -q "$T/bin/foo")"
+        expect "exec" "$TOP" "$("$HWCAPS" exec "$T/bin/foo")"
+        for l in 1 2 3 4; do
+                local want="x86-64-v$(min "$l" "$(lv "$TOP")")"
+                expect "which, HWCAPS_MAX_LEVEL=x86-64-v$l" "$T/bin/glibc-hwcaps/$want/foo" \
+                        "$(HWCAPS_MAX_LEVEL=x86-64-v$l "$HWCAPS" which -q "$T/bin/foo")"
+                expect "exec, HWCAPS_MAX_LEVEL=x86-64-v$l" "$want" \
+                        "$(HWCAPS_MAX_LEVEL=x86-64-v$l "$HWCAPS" exec "$T/bin/foo")"
+        done
+        # --json: the same verdict, machine-readable
+        HWCAPS_MAX_LEVEL=x86-64-v2 "$HWCAPS" which --json "$T/bin/foo" > "$T/json" || fail "which --json"
+        python3 - "$T/json" "$T/bin/glibc-hwcaps/x86-64-v$(min 2 "$(lv "$TOP")")/foo" "$TOP" <<'PY' || fail "which --json: $(cat "$T/json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+runs = [c["path"] for c in d["candidates"] if c["runs"]]
+assert runs == [sys.argv[2]], runs
+assert d["mode"] == "stub" and d["cpu_level"] == sys.argv[3], d
+assert d["cap"] == "x86-64-v2" and "HWCAPS_MAX_LEVEL" in d["cap_reason"], d
+assert [c["level"] for c in d["candidates"]] == ["x86-64-v4", "x86-64-v3", "x86-64-v2", "x86-64-v1"], d
+PY
+        # exec passes argv (argv[0] = NAME) and the exit status
+        VARIANT_ARGV=$T/argv "$HWCAPS" exec "$T/bin/foo" "" "a b" >/dev/null
+        printf '%s\0' "$T/bin/foo" "" "a b" > "$T/want"
+        cmp -s "$T/want" "$T/argv" || fail "exec argv: $(tr '\0' '|' < "$T/argv")"
+        VARIANT_EXIT=3 "$HWCAPS" exec "$T/bin/foo" >/dev/null
+        expect "exec status" 3 "$?"
+        # reasons
+        [ "$TOP" != x86-64-v1 ] && {
+                chmod 644 "$T/bin/glibc-hwcaps/$TOP/foo"
+                out=$("$HWCAPS" which "$T/bin/foo")
+                case $out in *"$TOP/foo: not executable"*) ;; *) fail "which, no exec bit: $out" ;; esac
+                printf 'junk\n' > "$T/bin/glibc-hwcaps/$TOP/foo"; chmod 755 "$T/bin/glibc-hwcaps/$TOP/foo"
+                out=$("$HWCAPS" which "$T/bin/foo")
+                case $out in *"$TOP/foo: not an executable format"*) ;; *) fail "which, not ELF: $out" ;; esac
+                head -c 30 "$VARIANT" > "$T/bin/glibc-hwcaps/$TOP/foo"
+                out=$("$HWCAPS" which "$T/bin/foo")
+                case $out in *"$TOP/foo: not an executable format"*) ;; *) fail "which, truncated ELF: $out" ;; esac
+                : > "$T/bin/glibc-hwcaps/$TOP/foo"
+                out=$("$HWCAPS" which "$T/bin/foo")
+                case $out in *"$TOP/foo: not an executable format"*) ;; *) fail "which, empty file: $out" ;; esac
+                rm "$T/bin/glibc-hwcaps/$TOP/foo"
+                out=$("$HWCAPS" which "$T/bin/foo")
+                case $out in *"$TOP/foo: missing"*) ;; *) fail "which, missing: $out" ;; esac
+                ln -s ../../foo "$T/bin/glibc-hwcaps/$TOP/foo"
+                out=$("$HWCAPS" which "$T/bin/foo")
+                case $out in *"$TOP/foo: is the dispatch stub itself"*) ;; *) fail "which, self: $out" ;; esac
+        }
+        out=$(HWCAPS_MAX_LEVEL=x86-64-v1 "$HWCAPS" which "$T/bin/foo")
+        if [ "$TOP" = x86-64-v1 ]; then
+                case $out in *"x86-64-v2/foo: level not supported by this CPU"*) ;; *) fail "which, unsupported: $out" ;; esac
+        else
+                case $out in *"x86-64-v2/foo: capped at x86-64-v1 by HWCAPS_MAX_LEVEL"*) ;; *) fail "which, capped: $out" ;; esac
+        fi
+        out=$("$HWCAPS" which /bin/sh)
+        case $out in *"not the hwcaps dispatch stub"*) ;; *) fail "which, not a stub: $out" ;; esac
+        # PATH mode: level dirs before their directory; unsafe ones skipped
+        rm -rf "$T/bin"; fixture "$T/bin"; rm "$T/bin/foo"; cp "$VARIANT" "$T/bin/foo"
+        local want_path="$T/bin/glibc-hwcaps/$TOP/foo"
+        [ "$TOP" = x86-64-v1 ] && want_path=$T/bin/foo
+        expect "which PATH" "$want_path" "$(PATH=$T/bin:/usr/bin:/bin "$HWCAPS" which -q foo)"
+        expect "exec PATH" "$(min2 "$TOP")" "$(PATH=$T/bin:/usr/bin:/bin "$HWCAPS" exec foo)"
+        # a PATH the generator already composed: level entries listed once, under their directory
+        out=$(PATH=$T/bin/glibc-hwcaps/x86-64-v3:$T/bin:/bin "$HWCAPS" which foo)
+        expect "composed PATH, x86-64-v3 listed once" 1 "$(printf '%s\n' "$out" | grep -c "x86-64-v3/foo")"
+        chmod g+w "$T/bin/glibc-hwcaps"
+        out=$(PATH=$T/bin:/usr/bin:/bin "$HWCAPS" which foo)
+        # (on a baseline-only CPU every level is "not supported" first)
+        [ "$TOP" = x86-64-v1 ] || case $out in
+                *"unsafe directory"*"writable by group or others"*) ;;
+                *) fail "which, unsafe: $out" ;;
+        esac
+        expect "unsafe dir skipped" "$T/bin/foo" "$(PATH=$T/bin:/usr/bin:/bin "$HWCAPS" which -q foo)"
+        # errors
+        "$HWCAPS" which >/dev/null 2>&1; expect "which without NAME" 2 "$?"
+        "$HWCAPS" which a b >/dev/null 2>&1; expect "which with two NAMEs" 2 "$?"
+        "$HWCAPS" which "" >/dev/null 2>&1; expect "which ''" 2 "$?"
+        "$HWCAPS" which --bogus x >/dev/null 2>&1; expect "which --bogus" 2 "$?"
+        "$HWCAPS" exec >/dev/null 2>&1; expect "exec without NAME" 2 "$?"
+        "$HWCAPS" exec --bogus >/dev/null 2>&1; expect "exec --bogus" 2 "$?"
+        PATH=$T "$HWCAPS" which no-such-program >/dev/null 2>&1; expect "which, not found" 1 "$?"
+        "$HWCAPS" exec "$T/no-such-program" 2>/dev/null; expect "exec, not found" 127 "$?"
+        out=$(HWCAPS_MAX_LEVEL=bogus "$HWCAPS" which -q /bin/sh 2>&1 >/dev/null)
+        case $out in *"ignoring HWCAPS_MAX_LEVEL=bogus"*) ;; *) fail "which, bad HWCAPS_MAX_LEVEL: $out" ;; esac
+}
+
+# the best level a PATH lookup can use: level dirs start at v2
+min2() { [ "$1" = x86-64-v1 ] && echo plain || echo "$1"; }
+
+ENVDUP=${ENVDUP:-}
+"case_$CASE" || exit 1
+exit 0
