@@ -54,7 +54,7 @@ V3="x86-64-v3 x86-64-v2"
 # expected before /usr/bin; conf = /etc/hwcaps.conf; dirs = install level
 # directories at image build (no: the reload case creates them at run time).
 case_setup() {
-	cpu=Haswell append= ldso=$V3 levels=$V3 conf= dirs=yes reload= refresh= setenv_path=
+	cpu=Haswell append= ldso=$V3 levels=$V3 conf= dirs=yes reload= refresh= setenv_path= dropins= only_usr_bin=
 	case $1 in
 	qemu64) cpu=qemu64 ldso= levels= ;;
 	nehalem) cpu=Nehalem ldso=x86-64-v2 levels=x86-64-v2 ;;
@@ -65,12 +65,15 @@ case_setup() {
 	setenv-path) append=systemd.setenv=PATH=/usr/bin:/bin levels= setenv_path=/usr/bin:/bin ;;
 	setenv-hwcaps-off) append=systemd.setenv=HWCAPS=off levels= ;;
 	conf-max-v2) conf=$(printf '[hwcaps]\nmax-level=x86-64-v2\n') levels=x86-64-v2 ;;
+	# Drop-ins: the vendor's enable=no is masked by the admin's file of the
+	# same name in /etc, and directories=/usr/bin keeps /bin without levels.
+	conf-dropins) dropins=yes only_usr_bin=yes ;;
 	daemon-reload) dirs=no reload=yes levels= ;;
 	refresh) dirs=no refresh=yes levels= ;;
 	*) return 1 ;;
 	esac
 }
-all_cases="qemu64 nehalem haswell haswell-noavx2 cmdline-off cmdline-max-v2 setenv-path setenv-hwcaps-off conf-max-v2 daemon-reload refresh"
+all_cases="qemu64 nehalem haswell haswell-noavx2 cmdline-off cmdline-max-v2 setenv-path setenv-hwcaps-off conf-max-v2 conf-dropins daemon-reload refresh"
 if [ "$name" = list ]; then
 	echo "$all_cases"
 	exit 0
@@ -155,6 +158,12 @@ done
 [ -z "$reload" ] || : >"$mnt/opt/hwcaps-vm/reload-test"
 [ -z "$refresh" ] || : >"$mnt/opt/hwcaps-vm/refresh-test"
 [ -z "$conf" ] || printf '%s\n' "$conf" >"$mnt/etc/hwcaps.conf"
+if [ -n "$dropins" ]; then
+	install -d "$mnt/usr/lib/hwcaps.conf.d" "$mnt/etc/hwcaps.conf.d"
+	printf '[hwcaps]\nenable=no\n' >"$mnt/usr/lib/hwcaps.conf.d/50-site.conf"
+	printf '[hwcaps]\nmax-level=x86-64-v3\n' >"$mnt/etc/hwcaps.conf.d/50-site.conf"
+	printf '[hwcaps]\ndirectories=/usr/bin\n' >"$mnt/etc/hwcaps.conf.d/60-dirs.conf"
+fi
 ldconfig -r "$mnt"
 umount "$mnt"
 
@@ -223,9 +232,10 @@ actual:   \"$4\""; fi
 # base PATH exactly, and right before /usr/bin sit exactly the expected level
 # directories, highest first (DESIGN.md "The search path"). Any other
 # directory may have either nothing or its own full set in front of it: on a
-# merged-/usr system /bin/glibc-hwcaps/... exists too.
+# merged-/usr system /bin/glibc-hwcaps/... exists too. With only_usr_bin set
+# (directories=/usr/bin), no other directory may have any.
 pathcheck() { # actual base levels
-	awk -v actual="$1" -v base="$2" -v levels="$3" 'BEGIN {
+	awk -v actual="$1" -v base="$2" -v levels="$3" -v strict="$only_usr_bin" 'BEGIN {
 		na = split(actual, A, ":"); nb = split(base, B, ":"); nl = split(levels, L, " ")
 		if (actual == "") { print "PATH is empty or missing"; exit 1 }
 		j = 0; run = ""
@@ -239,6 +249,7 @@ pathcheck() { # actual base levels
 			want = ""
 			for (k = 1; k <= nl; k++) want = want (k > 1 ? ":" : "") e "/glibc-hwcaps/" L[k]
 			if (e == "/usr/bin" && run != want) { printf "before /usr/bin: \"%s\", expected \"%s\"\n", run, want; exit 1 }
+			if (run != "" && strict != "" && e != "/usr/bin") { printf "before %s: \"%s\", expected nothing (directories=/usr/bin)\n", e, run; exit 1 }
 			if (run != "" && run != want) { printf "before %s: \"%s\", expected \"%s\" or nothing\n", e, run, want; exit 1 }
 			run = ""
 		}

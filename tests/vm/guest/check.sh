@@ -38,7 +38,7 @@ for kind in system user; do
 done
 report profile_d "$([ -f /etc/profile.d/hwcaps.sh ] && echo present || echo absent)"
 report hwcaps_cli "$(command -v hwcaps || echo absent)"
-report hwcaps_conf "$(cat /etc/hwcaps.conf 2>/dev/null || echo absent)"
+report hwcaps_conf "$(grep -H -v -e '^#' -e '^$' /etc/hwcaps.conf /etc/hwcaps.conf.d/*.conf /usr/lib/hwcaps.conf.d/*.conf 2>/dev/null)"
 # Every installed hwcaps binary must find its shared libraries in the image.
 missing=
 for f in /usr/bin/hwcaps /usr/lib/systemd/system-environment-generators/60-hwcaps \
