@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "json.h"
+#include "rpm-owner.h"
 #include "macro.h"
 #include "policy.h"
 
@@ -324,7 +325,7 @@ static void print_pathcheck_json(const struct pathcheck *pc, bool last) {
         printf(" }%s\n", last ? "" : ",");
 }
 
-static void print_json(const struct status *s) {
+static void print_json(const struct status *s, bool packages) {
         const struct hwcaps_policy *p = &s->shell_policy;
 
         printf("{\n");
@@ -382,7 +383,13 @@ static void print_json(const struct status *s) {
                 printf(i ? ", " : "");
                 json_string(stdout, s->advice[i]);
         }
-        printf("]\n}\n");
+        if (!packages) {
+                printf("]\n}\n");
+                return;
+        }
+        /* The package report is appended by the caller as the last field. */
+        printf("],\n  \"packages\": ");
+        fflush(stdout);
 }
 
 static void print_pathcheck(const struct pathcheck *pc, const char *label) {
@@ -439,8 +446,6 @@ static void print_human(const struct status *s) {
                 else
                         printf("  %-40s %4ld program%s  %s\n", d->path, d->programs, d->programs == 1 ? " " : "s",
                                d->active ? "active" : "inactive");
-                /* Package ownership (librpm) goes here:
-                 * hwcaps_rpm_report(s->root, d->path, ...) for each directory. */
         }
         printf("\n");
         print_pathcheck(&s->shell, "This shell's PATH:");
@@ -457,13 +462,15 @@ static void print_human(const struct status *s) {
 }
 
 static const char status_help[] =
-        "Usage: hwcaps status [--json] [--user] [--root DIR]\n"
+        "Usage: hwcaps status [--json] [--user] [--packages] [--root DIR]\n"
         "Show which levels are active and why (kernel command line, hwcaps.conf\n"
         "file:line, environment or default), the level directories and how many\n"
         "programs each holds, and whether this shell's PATH and the service\n"
         "manager's environment contain them.\n"
         "  --json        machine-readable output\n"
         "  --user        ask the user manager (user bus) instead of the system manager\n"
+        "  --packages    also show the rpm package owning each variant and its baseline,\n"
+        "                and flag stale variants (version-release differs) and missing baselines\n"
         "  --root DIR    read files under DIR (also $HWCAPS_ROOT)\n";
 
 int cmd_status(int argc, char **argv) {
@@ -472,8 +479,10 @@ int cmd_status(int argc, char **argv) {
                 { "json", no_argument, NULL, 'j' },
                 { "user", no_argument, NULL, 'u' },
                 { "root", required_argument, NULL, 'r' },
+                { "packages", no_argument, NULL, 'p' },
                 {}
         };
+        bool packages = false, packages_failed = false;
         struct status s = { .shell.name = "shell", .manager.name = "manager" };
         const char *root = NULL;
         bool json = false;
@@ -494,6 +503,9 @@ int cmd_status(int argc, char **argv) {
                         break;
                 case 'r':
                         root = optarg;
+                        break;
+                case 'p':
+                        packages = true;
                         break;
                 default:
                         usage_error("status: unknown option '%s'", argv[optind - 1]);
@@ -539,10 +551,23 @@ int cmd_status(int argc, char **argv) {
                        "\"hwcaps status%s\" shows it", s.user ? "user" : "system", s.user ? " --user" : "");
 
         if (json)
-                print_json(&s);
+                print_json(&s, packages);
         else
                 print_human(&s);
         r = 0;
+        if (packages) {
+                int k;
+                if (!json)
+                        printf("\nPackages:\n");
+                fflush(stdout);
+                /* Stale or unowned variants are findings, shown in the
+                 * report; only a missing rpmdb makes status fail. */
+                k = hwcaps_rpm_report(s.root[0] ? s.root : "/", stdout, json);
+                if (json)
+                        printf("}\n");
+                if (k < 0)
+                        packages_failed = true;
+        }
 nomem:
         hwcaps_sources_done(&s.src);
         hwcaps_strv_free(s.manager_env);
@@ -556,5 +581,5 @@ nomem:
                 log_error("status: out of memory");
                 return EXIT_FAIL;
         }
-        return EXIT_OK;
+        return packages_failed ? EXIT_FAIL : EXIT_OK;
 }

@@ -22,6 +22,7 @@ static const struct {
         { "which",   cmd_which,   "show which variant of a program runs, and why the others do not" },
         { "exec",    cmd_exec,    "run the best variant of a program" },
         { "status",  cmd_status,  "show which levels are active and why, and where PATH lacks them" },
+        { "check",   cmd_check,   "check glibc-hwcaps variants (buildroots, installed trees, rpm owners)" },
 };
 
 static void vlog(const char *prefix, const char *fmt, va_list ap) {

@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: MIT */
+/* hwcaps check: is every glibc-hwcaps variant under the given paths sane?
+ * Run by packagers and by the rpm buildroot policy script (brp-hwcaps-check)
+ * at the end of %install. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "elf-note.h"
+#include "level.h"
+#include "macro.h"
+#include "rpm-owner.h"
+
+#define HWCAPS_DIR "glibc-hwcaps"
+
+struct check {
+        const char *root;  /* prefix of every real path; "" for none */
+        unsigned problems;
+        unsigned variants;
+};
+
+static void problem(struct check *c, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void problem(struct check *c, const char *path, const char *fmt, ...) {
+        va_list ap;
+
+        fprintf(stderr, "%s: %s: ", program_name, path);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+        c->problems++;
+}
+
+/* The path as the user names it (inside the root) -> the path to open. */
+static char *real_path(const struct check *c, const char *path) {
+        char *s;
+
+        if (asprintf(&s, "%s%s", c->root, path) < 0)
+                return NULL;
+        return s;
+}
+
+static char *join(const char *dir, const char *name) {
+        char *s;
+        size_t n = strlen(dir);
+
+        if (asprintf(&s, "%s%s%s", dir, n > 0 && dir[n - 1] == '/' ? "" : "/", name) < 0)
+                return NULL;
+        return s;
+}
+
+/* The last component of path, and the one before it ("" when none): enough
+ * to tell a level directory and a variant from their position. */
+static void last_two(const char *path, char *last, char *parent, size_t size) {
+        _cleanup_free_ char *p = strdup(path);
+        char *s;
+
+        last[0] = parent[0] = 0;
+        if (!p)
+                return;
+        for (size_t n = strlen(p); n > 1 && p[n - 1] == '/'; n--)
+                p[n - 1] = 0;
+        s = strrchr(p, '/');
+        snprintf(last, size, "%s", s ? s + 1 : p);
+        if (!s)
+                return;
+        *s = 0;
+        s = strrchr(p, '/');
+        snprintf(parent, size, "%s", s ? s + 1 : p);
+}
+
+static bool is_library(const char *name) {
+        const char *s = strstr(name, ".so");
+        return s && (s[3] == 0 || s[3] == '.');
+}
+
+static bool exists(const struct check *c, const char *path) {
+        _cleanup_free_ char *rp = real_path(c, path);
+        struct stat st;
+
+        return rp && lstat(rp, &st) == 0;
+}
+
+static int skip_dots(const struct dirent *de) {
+        return strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+}
+
+struct entries {
+        struct dirent **v;
+        int n;
+};
+
+static void entries_free(struct entries *e) {
+        for (int i = 0; i < e->n; i++)
+                free(e->v[i]);
+        free(e->v);
+}
+
+/* Sorted, so that messages come in the same order on every file system. */
+static int list_dir(const char *rp, struct entries *ret) {
+        ret->n = scandir(rp, &ret->v, skip_dots, alphasort);
+        if (ret->n < 0) {
+                ret->n = 0;
+                ret->v = NULL;
+                return -errno;
+        }
+        return 0;
+}
+
+/* dir is ".../D/glibc-hwcaps/LEVEL", name a file in it. */
+static void check_variant(struct check *c, const char *dir, int level, const char *name) {
+        _cleanup_free_ char *path = join(dir, name), *rp = NULL, *base_dir = NULL;
+        _cleanup_close_ int fd = -1;
+        struct hwcaps_elf_info info;
+        const char *reason = NULL;
+        struct stat st;
+        int r;
+
+        if (!path || !(rp = real_path(c, path)) || !(base_dir = strdup(dir))) {
+                problem(c, dir, "out of memory");
+                return;
+        }
+        c->variants++;
+
+        if (lstat(rp, &st) < 0) {
+                problem(c, path, "cannot stat: %s", strerror(errno));
+                return;
+        }
+        if (S_ISDIR(st.st_mode)) {
+                problem(c, path, "is a directory; a level directory holds only programs and libraries");
+                return;
+        }
+        if (S_ISLNK(st.st_mode)) {
+                char target[PATH_MAX];
+                ssize_t n = readlink(rp, target, sizeof(target) - 1);
+                if (n < 0) {
+                        problem(c, path, "cannot read symlink: %s", strerror(errno));
+                        return;
+                }
+                target[n] = 0;
+                /* An absolute target means the same path inside the root. */
+                _cleanup_free_ char *t = target[0] == '/' ? real_path(c, target) : NULL;
+                if (target[0] == '/' && !t) {
+                        problem(c, path, "out of memory");
+                        return;
+                }
+                if (stat(t ?: rp, &st) < 0) {
+                        problem(c, path, "dangling symlink to %s", target);
+                        return;
+                }
+                /* (An absolute target is resolved inside the root one level
+                 * deep; a chain of absolute links would continue on the host.) */
+                if (t) {
+                        free(rp);
+                        rp = t;
+                        t = NULL;
+                }
+        }
+        /* Never open a device or FIFO: opening can block or have effects. */
+        if (!S_ISREG(st.st_mode)) {
+                problem(c, path, "not a regular file (expected an x86-64 ELF program or library)");
+                return;
+        }
+        fd = open(rp, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0) {
+                problem(c, path, "cannot open: %s", strerror(errno));
+                return;
+        }
+        r = hwcaps_elf_isa_needed_fd(fd, &info, &reason);
+        if (r == -ENOEXEC || r == -EBADMSG)
+                problem(c, path, "%s%s (expected an x86-64 ELF program or library)",
+                        r == -EBADMSG ? "malformed ELF file: " : "", reason);
+        else if (r < 0)
+                problem(c, path, "cannot read: %s", strerror(-r));
+        else if (info.has_isa_needed) {
+                int need = hwcaps_elf_isa_level(info.isa_needed);
+                if (need > HWCAPS_LEVEL_MAX)
+                        problem(c, path, "ELF ISA marker has unknown level bits (GNU_PROPERTY_X86_ISA_1_NEEDED 0x%x)",
+                                info.isa_needed);
+                else if (need > level)
+                        problem(c, path, "ELF ISA marker %s is above its directory's level %s",
+                                hwcaps_level_name(need), hwcaps_level_name(level));
+        }
+
+        if (!is_library(name) && !(st.st_mode & 0111))
+                problem(c, path, "not executable (mode %04o); a program in a level directory must be executable",
+                        (unsigned) (st.st_mode & 07777));
+
+        /* The baseline: D/name, or D/glibc-hwcaps/x86-64-v1/name when the
+         * program is dispatched by the stub (%hwcaps_dispatch). */
+        if (level > HWCAPS_LEVEL_V1) {
+                /* D is dir minus "glibc-hwcaps/LEVEL" when the path spells
+                 * them out, else dir/../.. (dir was named as "." or the like). */
+                char last[NAME_MAX + 1], parent[NAME_MAX + 1];
+                _cleanup_free_ char *up = NULL;
+                const char *d;
+
+                for (size_t n = strlen(base_dir); n > 1 && base_dir[n - 1] == '/'; n--)
+                        base_dir[n - 1] = 0;
+                last_two(base_dir, last, parent, sizeof(last));
+                char *s = strcmp(parent, HWCAPS_DIR) == 0 ? strrchr(base_dir, '/') : NULL;
+                if (s) {
+                        *s = 0;                         /* .../D/glibc-hwcaps */
+                        s = strrchr(base_dir, '/');
+                        if (s)
+                                *s = 0;                 /* .../D */
+                        d = !s ? "." : base_dir[0] ? base_dir : "/";
+                } else
+                        d = up = join(dir, "../..");
+                if (!d) {
+                        problem(c, path, "out of memory");
+                        return;
+                }
+                _cleanup_free_ char *b1 = join(d, name);
+                _cleanup_free_ char *v1dir = join(d, HWCAPS_DIR "/x86-64-v1");
+                _cleanup_free_ char *b2 = v1dir ? join(v1dir, name) : NULL;
+                if (!b1 || !b2)
+                        problem(c, path, "out of memory");
+                else if (!exists(c, b1) && !exists(c, b2))
+                        problem(c, path, "variant without baseline: neither %s nor %s exists", b1, b2);
+        }
+}
+
+/* path is ".../glibc-hwcaps/NAME". */
+static void check_level_dir(struct check *c, const char *path, const char *name) {
+        _cleanup_free_ char *rp = real_path(c, path);
+        _cleanup_(entries_free) struct entries e = {};
+        struct stat st;
+        int level = hwcaps_level_parse(name, strlen(name)), r;
+
+        if (!rp) {
+                problem(c, path, "out of memory");
+                return;
+        }
+        if (lstat(rp, &st) < 0) {
+                problem(c, path, "cannot stat: %s", strerror(errno));
+                return;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+                problem(c, path, "not a directory; " HWCAPS_DIR "/ holds only level directories");
+                return;
+        }
+        if (level < 0) {
+                problem(c, path, "\"%s\" is not a level directory (expected x86-64-v1, x86-64-v2, x86-64-v3 or x86-64-v4)", name);
+                return;
+        }
+        r = list_dir(rp, &e);
+        if (r < 0) {
+                problem(c, path, "cannot open directory: %s", strerror(-r));
+                return;
+        }
+        for (int i = 0; i < e.n; i++)
+                check_variant(c, path, level, e.v[i]->d_name);
+}
+
+static void check_tree(struct check *c, const char *path, unsigned depth) {
+        _cleanup_free_ char *rp = real_path(c, path);
+        _cleanup_(entries_free) struct entries e = {};
+        char last[NAME_MAX + 1], parent[NAME_MAX + 1];
+        struct stat st;
+        int r;
+
+        if (!rp) {
+                problem(c, path, "out of memory");
+                return;
+        }
+        if (lstat(rp, &st) < 0) {
+                problem(c, path, "cannot stat: %s", strerror(errno));
+                return;
+        }
+
+        /* "." or "../x86-64-v3" named on the command line: classify by the
+         * real names (inside a --root, PATH is absolute already). */
+        _cleanup_free_ char *canon = depth == 0 && !c->root[0] ? realpath(rp, NULL) : NULL;
+        last_two(canon ?: path, last, parent, sizeof(last));
+        if (strcmp(parent, HWCAPS_DIR) == 0) {
+                check_level_dir(c, path, last);
+                return;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+                /* A single file named on the command line. */
+                char *slash = strrchr(path, '/');
+                int level = hwcaps_level_parse(parent, strlen(parent));
+                _cleanup_free_ char *dir = slash ? strndup(path, (size_t) (slash - path)) : strdup(".");
+                if (!dir) {
+                        problem(c, path, "out of memory");
+                        return;
+                }
+                _cleanup_free_ char *cdir = canon ? strdup(canon) : NULL;
+                char *cs = cdir ? strrchr(cdir, '/') : NULL;
+                if (cs)
+                        *cs = 0;
+                last_two(cdir ?: dir, last, parent, sizeof(last));
+                if (level < 0 && strcmp(parent, HWCAPS_DIR) == 0) {
+                        /* glibc-hwcaps/x86-64-v5/foo: the directory is wrong. */
+                        check_level_dir(c, dir, last);
+                        return;
+                }
+                if (level < 0 || strcmp(parent, HWCAPS_DIR) != 0) {
+                        if (depth == 0)
+                                problem(c, path, "not in a level directory (expected .../" HWCAPS_DIR "/x86-64-vN/NAME)");
+                        return;
+                }
+                check_variant(c, dir, level, slash ? slash + 1 : path);
+                return;
+        }
+
+        /* Far deeper than any real tree: a loop of bind mounts or the like. */
+        if (depth > 64)
+                return;
+        r = list_dir(rp, &e);
+        if (r < 0) {
+                problem(c, path, "cannot open directory: %s", strerror(-r));
+                return;
+        }
+        for (int i = 0; i < e.n; i++) {
+                _cleanup_free_ char *sub = join(path, e.v[i]->d_name);
+                _cleanup_free_ char *rsub = sub ? real_path(c, sub) : NULL;
+                if (!rsub) {
+                        problem(c, path, "out of memory");
+                        return;
+                }
+                if (strcmp(last, HWCAPS_DIR) == 0) {
+                        /* Every entry of glibc-hwcaps/ must be a level directory. */
+                        check_level_dir(c, sub, e.v[i]->d_name);
+                        continue;
+                }
+                /* Only real directories are descended into: a symlink to "/"
+                 * in a buildroot must not make us check the build host. */
+                if (lstat(rsub, &st) < 0 || !S_ISDIR(st.st_mode))
+                        continue;
+                check_tree(c, sub, depth + 1);
+        }
+}
+
+static const char check_help[] =
+        "Usage: hwcaps check [--root DIR] [PATH...]\n"
+        "       hwcaps check --owners [--root DIR] [--json]\n"
+        "Check the glibc-hwcaps level directories under each PATH (a directory tree,\n"
+        "a level directory or a single variant; default: all of DIR). Fails, naming\n"
+        "file and reason, for: a variant without baseline program, an ELF ISA marker\n"
+        "above its directory's level, a directory in glibc-hwcaps/ that is not a\n"
+        "level, a program that is not executable, a file that is not an x86-64 ELF.\n"
+        "  --root DIR    PATHs are inside DIR (a buildroot or a sysroot); messages\n"
+        "                name files as installed (also $HWCAPS_ROOT)\n"
+        "  --owners      list every variant with the rpm package owning it and its\n"
+        "                baseline, flagging stale and missing baselines (rpmdb of DIR)\n"
+        "  --json        with --owners: JSON output\n"
+        "Exit status: 0 no problems, 1 problems found, 2 usage error.\n";
+
+int cmd_check(int argc, char **argv) {
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'h' },
+                { "root", required_argument, NULL, 'r' },
+                { "owners", no_argument, NULL, 'o' },
+                { "json", no_argument, NULL, 'j' },
+                {}
+        };
+        struct check c = {};
+        const char *root = NULL;
+        bool owners = false, json = false;
+        int opt;
+
+        optind = 0;
+        opterr = 0;
+        while ((opt = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
+                switch (opt) {
+                case 'h':
+                        printf("%s", check_help);
+                        return EXIT_OK;
+                case 'r':
+                        root = optarg;
+                        break;
+                case 'o':
+                        owners = true;
+                        break;
+                case 'j':
+                        json = true;
+                        break;
+                default:
+                        usage_error("check: unknown option '%s'", argv[optind - 1]);
+                        return EXIT_USAGE;
+                }
+        if (json && !owners) {
+                usage_error("check: --json goes with --owners");
+                return EXIT_USAGE;
+        }
+
+        c.root = hwcaps_root(root);
+        if (owners) {
+                if (optind < argc) {
+                        usage_error("check: --owners takes no PATH (it reads the rpmdb of --root)");
+                        return EXIT_USAGE;
+                }
+                /* librpm wants an absolute root. */
+                _cleanup_free_ char *abs = c.root[0] ? realpath(c.root, NULL) : NULL;
+                if (c.root[0] && !abs) {
+                        log_error("%s: %s", c.root, strerror(errno));
+                        return EXIT_FAIL;
+                }
+                int r = hwcaps_rpm_report(abs ?: "/", stdout, json);
+                if (r < 0)
+                        return EXIT_FAIL;
+                return r > 0 ? EXIT_FAIL : EXIT_OK;
+        }
+
+        if (optind >= argc) {
+                if (!c.root[0]) {
+                        usage_error("check: name a PATH to check, or --root DIR");
+                        return EXIT_USAGE;
+                }
+                check_tree(&c, "/", 0);
+        } else
+                for (int i = optind; i < argc; i++) {
+                        if (c.root[0] && argv[i][0] != '/') {
+                                usage_error("check: with --root, PATH must be absolute (inside the root): '%s'", argv[i]);
+                                return EXIT_USAGE;
+                        }
+                        check_tree(&c, argv[i], 0);
+                }
+
+        if (c.problems > 0) {
+                log_error("check: %u problem%s in glibc-hwcaps directories", c.problems, c.problems == 1 ? "" : "s");
+                return EXIT_FAIL;
+        }
+        printf("%s: check: %u variant%s, no problems\n", program_name, c.variants, c.variants == 1 ? "" : "s");
+        return EXIT_OK;
+}

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: MIT */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <rpm/header.h>
+#include <rpm/rpmdb.h>
+#include <rpm/rpmfileutil.h>
+#include <rpm/rpmlib.h>
+#include <rpm/rpmts.h>
+
+#include "commands.h"
+#include "json.h"
+#include "level.h"
+#include "macro.h"
+#include "rpm-owner.h"
+
+#ifndef TAKE_PTR
+#define TAKE_PTR(p) ({ typeof(p) _p = (p); (p) = NULL; _p; })
+#endif
+
+struct row {
+        char *path, *baseline;     /* inside the root; baseline NULL if none */
+        char *pkg, *base_pkg;      /* NEVRA, NULL if unowned */
+        int level;
+        const char *state;
+};
+
+struct report {
+        struct row *rows;
+        size_t n, allocated;
+};
+
+static void report_done(struct report *r) {
+        for (size_t i = 0; i < r->n; i++) {
+                free(r->rows[i].path);
+                free(r->rows[i].baseline);
+                free(r->rows[i].pkg);
+                free(r->rows[i].base_pkg);
+        }
+        free(r->rows);
+}
+
+static inline void rpmtsfreep(rpmts *ts) {
+        if (*ts)
+                rpmtsFree(*ts);
+}
+
+/* The package owning path (inside the root): NEVRA and EVR, both NULL when no
+ * package does. Allocated; 0 or -ENOMEM. */
+static int owner(rpmts ts, const char *path, char **ret_nevra, char **ret_evr) {
+        rpmdbMatchIterator mi = rpmtsInitIterator(ts, RPMDBI_INSTFILENAMES, path, 0);
+        Header h;
+
+        *ret_nevra = *ret_evr = NULL;
+        if (!mi)
+                return 0;
+        h = rpmdbNextIterator(mi);
+        if (h) {
+                *ret_nevra = headerGetAsString(h, RPMTAG_NEVRA);
+                *ret_evr = headerGetAsString(h, RPMTAG_EVR);
+        }
+        rpmdbFreeIterator(mi);
+        if (h && (!*ret_nevra || !*ret_evr)) {
+                free(*ret_nevra);
+                free(*ret_evr);
+                *ret_nevra = *ret_evr = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+static bool exists(const char *root, const char *path) {
+        _cleanup_free_ char *p = NULL;
+        struct stat st;
+
+        return asprintf(&p, "%s%s", root, path) >= 0 && lstat(p, &st) == 0;
+}
+
+static int add_variant(struct report *rep, rpmts ts, const char *root, const char *dir, int level, const char *name) {
+        _cleanup_free_ char *path = NULL, *b0 = NULL, *b1 = NULL, *evr = NULL, *base_evr = NULL;
+        struct row row = { .level = level };
+        int r;
+
+        if (asprintf(&path, "%s/glibc-hwcaps/%s/%s", dir, hwcaps_level_name(level), name) < 0 ||
+            asprintf(&b0, "%s/%s", dir, name) < 0 ||
+            asprintf(&b1, "%s/glibc-hwcaps/x86-64-v1/%s", dir, name) < 0)
+                return -ENOMEM;
+
+        /* A dispatched program's DIR/NAME is the stub; its real baseline is
+         * the one %hwcaps_dispatch moved to x86-64-v1/. */
+        if (exists(root, b1))
+                row.baseline = TAKE_PTR(b1);
+        else if (exists(root, b0))
+                row.baseline = TAKE_PTR(b0);
+
+        r = owner(ts, path, &row.pkg, &evr);
+        if (r >= 0 && row.baseline)
+                r = owner(ts, row.baseline, &row.base_pkg, &base_evr);
+        row.path = TAKE_PTR(path);
+        if (!row.baseline)
+                row.state = "missing-baseline";
+        else if (!row.pkg)
+                row.state = "unowned";
+        else if (row.base_pkg && strcmp(evr, base_evr) != 0)
+                row.state = "stale";
+        else
+                row.state = "ok";
+
+        if (rep->n == rep->allocated) {
+                size_t a = rep->allocated ? rep->allocated * 2 : 16;
+                struct row *t = reallocarray(rep->rows, a, sizeof(*t));
+                if (!t)
+                        r = -ENOMEM;
+                else {
+                        rep->rows = t;
+                        rep->allocated = a;
+                }
+        }
+        if (r < 0) {
+                free(row.path);
+                free(row.baseline);
+                free(row.pkg);
+                free(row.base_pkg);
+                return r;
+        }
+        rep->rows[rep->n++] = row;
+        return 0;
+}
+
+static int cmp_row(const void *a, const void *b) {
+        return strcmp(((const struct row *) a)->path, ((const struct row *) b)->path);
+}
+
+static void print_table(const struct report *rep, FILE *out) {
+        int w[3] = { (int) strlen("VARIANT"), (int) strlen("PACKAGE"), (int) strlen("BASELINE PACKAGE") };
+
+        for (size_t i = 0; i < rep->n; i++) {
+                const struct row *r = &rep->rows[i];
+                int l[3] = { (int) strlen(r->path), r->pkg ? (int) strlen(r->pkg) : 1, r->base_pkg ? (int) strlen(r->base_pkg) : 1 };
+                for (int k = 0; k < 3; k++)
+                        if (l[k] > w[k])
+                                w[k] = l[k];
+        }
+        fprintf(out, "%-*s  %-*s  %-*s  %s\n", w[0], "VARIANT", w[1], "PACKAGE", w[2], "BASELINE PACKAGE", "STATE");
+        for (size_t i = 0; i < rep->n; i++) {
+                const struct row *r = &rep->rows[i];
+                fprintf(out, "%-*s  %-*s  %-*s  %s\n", w[0], r->path, w[1], r->pkg ?: "-",
+                        w[2], r->base_pkg ?: "-", r->state);
+        }
+}
+
+static void json_or_null(FILE *out, const char *s) {
+        if (s)
+                json_string(out, s);
+        else
+                fputs("null", out);
+}
+
+static void print_json(const struct report *rep, const char *root, FILE *out) {
+        fputs("{\"root\":", out);
+        json_string(out, root);
+        fputs(",\"variants\":[", out);
+        for (size_t i = 0; i < rep->n; i++) {
+                const struct row *r = &rep->rows[i];
+                fputs(i ? ",{\"path\":" : "{\"path\":", out);
+                json_string(out, r->path);
+                fputs(",\"level\":", out);
+                json_string(out, hwcaps_level_name(r->level));
+                fputs(",\"package\":", out);
+                json_or_null(out, r->pkg);
+                fputs(",\"baseline\":", out);
+                json_or_null(out, r->baseline);
+                fputs(",\"baseline_package\":", out);
+                json_or_null(out, r->base_pkg);
+                fputs(",\"state\":", out);
+                json_string(out, r->state);
+                fputc('}', out);
+        }
+        fputs("]}\n", out);
+}
+
+int hwcaps_rpm_report(const char *root, FILE *out, bool json) {
+        static const char *const dirs[] = {
+                "/usr/bin", "/usr/sbin", "/usr/libexec", "/usr/lib64", "/usr/lib",
+                "/usr/local/bin", "/bin", "/sbin",
+        };
+        _cleanup_(rpmtsfreep) rpmts ts = NULL;
+        struct report rep = {};
+        struct { dev_t dev; ino_t ino; } seen[ELEMENTSOF(dirs)];
+        size_t nseen = 0;
+        const char *prefix = strcmp(root, "/") == 0 ? "" : root;
+        int r = 0, bad = 0;
+
+        if (rpmReadConfigFiles(NULL, NULL) != 0) {
+                log_error("cannot read the rpm configuration");
+                return -EIO;
+        }
+        ts = rpmtsCreate();
+        if (!ts)
+                return -ENOMEM;
+        if (rpmtsSetRootDir(ts, root) != 0) {
+                log_error("%s: not usable as rpm root (an absolute path is needed)", root);
+                return -EINVAL;
+        }
+        /* librpm creates nothing with O_RDONLY but also reports no error
+         * for a missing database (rpm 4.18, sqlite backend): look first. */
+        _cleanup_free_ char *dbpath = rpmGetPath("%{_dbpath}", NULL);
+        _cleanup_free_ char *dbdir = NULL;
+        struct stat dst;
+        if (!dbpath || asprintf(&dbdir, "%s%s", prefix, dbpath) < 0)
+                return -ENOMEM;
+        if (stat(dbdir, &dst) < 0 || !S_ISDIR(dst.st_mode) || rpmtsOpenDB(ts, O_RDONLY) != 0) {
+                log_error("%s: cannot open the rpm database (%s inside the root; rpm --root %s --initdb creates one)",
+                          root, dbpath, root);
+                return -ENOENT;
+        }
+
+        for (size_t i = 0; i < ELEMENTSOF(dirs) && r >= 0; i++) {
+                _cleanup_free_ char *hw = NULL;
+                struct stat st;
+
+                if (asprintf(&hw, "%s%s/glibc-hwcaps", prefix, dirs[i]) < 0) {
+                        r = -ENOMEM;
+                        break;
+                }
+                if (stat(hw, &st) < 0 || !S_ISDIR(st.st_mode))
+                        continue;
+                /* /bin is /usr/bin on merged-/usr systems: report it once. */
+                bool dup = false;
+                for (size_t k = 0; k < nseen; k++)
+                        dup = dup || (seen[k].dev == st.st_dev && seen[k].ino == st.st_ino);
+                if (dup)
+                        continue;
+                seen[nseen].dev = st.st_dev;
+                seen[nseen++].ino = st.st_ino;
+
+                for (int level = HWCAPS_LEVEL_V2; level <= HWCAPS_LEVEL_MAX && r >= 0; level++) {
+                        _cleanup_free_ char *ld = NULL;
+                        _cleanup_closedir_ DIR *d = NULL;
+
+                        if (asprintf(&ld, "%s/%s", hw, hwcaps_level_name(level)) < 0) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        d = opendir(ld);
+                        if (!d)
+                                continue;
+                        for (struct dirent *de; r >= 0 && (de = readdir(d)); )
+                                if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+                                        r = add_variant(&rep, ts, prefix, dirs[i], level, de->d_name);
+                }
+        }
+        if (r < 0) {
+                log_error("cannot list the variants under %s: %s", root, strerror(-r));
+                report_done(&rep);
+                return r;
+        }
+
+        if (rep.n > 0)
+                qsort(rep.rows, rep.n, sizeof(rep.rows[0]), cmp_row);
+        if (json)
+                print_json(&rep, root, out);
+        else if (rep.n == 0)
+                fprintf(out, "no glibc-hwcaps variants under %s\n", root);
+        else
+                print_table(&rep, out);
+        for (size_t i = 0; i < rep.n; i++)
+                bad += strcmp(rep.rows[i].state, "ok") != 0;
+        report_done(&rep);
+        return bad;
+}
