@@ -60,6 +60,8 @@ case_setup() {
 	nehalem) cpu=Nehalem ldso=x86-64-v2 levels=x86-64-v2 ;;
 	haswell) ;;
 	haswell-noavx2) cpu=Haswell,-avx2 ldso=x86-64-v2 levels=x86-64-v2 ;;
+	# Everything TCG emulates: up to x86-64-v3, no AVX-512 (qemu 7.2).
+	max) cpu=max ;;
 	cmdline-off) append=hwcaps=off levels= ;;
 	cmdline-max-v2) append=hwcaps.max=x86-64-v2 levels=x86-64-v2 ;;
 	setenv-path) append=systemd.setenv=PATH=/usr/bin:/bin levels= setenv_path=/usr/bin:/bin ;;
@@ -73,7 +75,7 @@ case_setup() {
 	*) return 1 ;;
 	esac
 }
-all_cases="qemu64 nehalem haswell haswell-noavx2 cmdline-off cmdline-max-v2 setenv-path setenv-hwcaps-off conf-max-v2 conf-dropins daemon-reload refresh"
+all_cases="qemu64 nehalem haswell haswell-noavx2 max cmdline-off cmdline-max-v2 setenv-path setenv-hwcaps-off conf-max-v2 conf-dropins daemon-reload refresh"
 if [ "$name" = list ]; then
 	echo "$all_cases"
 	exit 0
@@ -154,6 +156,13 @@ for l in x86-64-v2 x86-64-v3 x86-64-v4; do
 		install -d -m 0755 -o root -g root "$mnt/usr/bin/glibc-hwcaps/$l"
 		install -m 0755 -o root -g root "$mnt/opt/hwcaps-vm/hello-$l" "$mnt/usr/bin/glibc-hwcaps/$l/hwcaps-vm-hello"
 	fi
+done
+# Programs marked with an x86 ISA level (GNU property, -z x86-64-vN): the
+# dynamic linker must refuse those above the CPU's level (exit 127, "CPU ISA
+# level is lower than required"), the safety net DESIGN.md relies on.
+printf 'int main(void) { return 0; }\n' >"$work/isa.c"
+for l in x86-64-v2 x86-64-v3 x86-64-v4; do
+	cc -O2 -Wl,-z,"$l" -o "$mnt/opt/hwcaps-vm/isa-$l" "$work/isa.c" 2>>"$logdir/build.log" || rm -f "$mnt/opt/hwcaps-vm/isa-$l"
 done
 [ -z "$reload" ] || : >"$mnt/opt/hwcaps-vm/reload-test"
 [ -z "$refresh" ] || : >"$mnt/opt/hwcaps-vm/refresh-test"
@@ -292,6 +301,19 @@ for src in glibc cpuid; do
 	[ "$src" = glibc ] || key=hwcaps_levels_$src
 	is cli "hwcaps levels (source $src) equals ld.so's verdict in the VM" \
 		"$(words "$(get ldso)") (exit 0)" "$(words "$(get "$key" | sed 's/ | / /g')") (exit $(get "${key}_rc"))"
+done
+
+for l in x86-64-v2 x86-64-v3 x86-64-v4; do
+	r=$(get "isa_$l")
+	case " $ldso " in
+	*" $l "*) want="0 " ;;
+	*) want="127 CPU ISA level is lower than required" ;;
+	esac
+	if [ "$r" = absent ] || [ -z "$r" ]; then
+		skipped "a program marked -z $l is refused exactly when the CPU lacks $l" "the host compiler could not build it"
+	else
+		is plain "a program marked -z $l is refused exactly when the CPU lacks $l" "$want" "$(printf '%s' "$r" | sed 's/^\([0-9]*\) .*CPU ISA level is lower than required.*/\1 CPU ISA level is lower than required/')"
+	fi
 done
 
 base=$(get gen_path_at_10)

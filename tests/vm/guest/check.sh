@@ -52,6 +52,14 @@ report ldd_missing "$missing"
 
 # The dynamic linker's verdict: the oracle.
 report ldso "$(/lib64/ld-linux-x86-64.so.2 --help | sed -n 's/^[[:space:]]*\(x86-64-v[0-9]\) (supported, searched)$/\1/p' | tr '\n' ' ')"
+for l in x86-64-v2 x86-64-v3 x86-64-v4; do
+	if [ -x "$dir/isa-$l" ]; then
+		e=$("$dir/isa-$l" 2>&1)
+		report "isa_$l" "$? $e"
+	else
+		report "isa_$l" absent
+	fi
+done
 if command -v hwcaps >/dev/null 2>&1; then
 	levels=$(hwcaps levels 2>&1)
 	report hwcaps_levels_rc "$?"
