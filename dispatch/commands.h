@@ -18,6 +18,8 @@ int cmd_which(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 
 /* Shared by the commands (hwcaps.c). */
 extern const char *program_name;

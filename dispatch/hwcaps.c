@@ -23,6 +23,8 @@ static const struct {
         { "exec",    cmd_exec,    "run the best variant of a program" },
         { "status",  cmd_status,  "show which levels are active and why, and where PATH lacks them" },
         { "check",   cmd_check,   "check glibc-hwcaps variants (buildroots, installed trees, rpm owners)" },
+        { "bench",   cmd_bench,   "time a command once per installed level variant of its program" },
+        { "profile", cmd_profile, "record, convert, merge and show AutoFDO sample profiles" },
 };
 
 static void vlog(const char *prefix, const char *fmt, va_list ap) {

@@ -48,16 +48,14 @@ static const unsigned glibc_index[HWCAPS_F_COUNT] = {
         [HWCAPS_F_AVX512VL] = x86_cpu_AVX512VL,
 };
 
-/* x86_cpu_present()/x86_cpu_active() of glibc 2.36's <sys/platform/x86.h>
- * compute (1 << bit) in int, undefined behaviour for bit 31 (AVX512VL is
- * CPUID leaf 7 EBX bit 31; found by UBSan in the sanitizer build). The same
- * lookup with an unsigned shift. */
-static bool glibc_feature(unsigned index, bool active) {
-        const unsigned bits = 8 * sizeof(unsigned);
-        const struct cpuid_feature *f = __x86_get_cpuid_feature_leaf(index / (bits * 4));
-        unsigned reg = (index & (bits * 4 - 1)) / bits, bit = index & (bits - 1);
+/* glibc 2.36's inline x86_cpu_present()/x86_cpu_active() compute "1 << bit"
+ * on an int, undefined for bit 31 (AVX512VL) and reported by UBSan. Same
+ * lookup through the exported __x86_get_cpuid_feature_leaf(), unsigned. */
+static bool glibc_bit(unsigned index, bool active) {
+        const struct cpuid_feature *leaf = __x86_get_cpuid_feature_leaf(index / 128);
+        unsigned reg = (index % 128) / 32, bit = index % 32;
 
-        return ((active ? f->active_array[reg] : f->cpuid_array[reg]) >> bit) & 1u;
+        return ((active ? leaf->active_array : leaf->cpuid_array)[reg] >> bit) & 1u;
 }
 
 void hwcaps_probe_glibc(struct hwcaps_probe *p) {
@@ -70,9 +68,9 @@ void hwcaps_probe_glibc(struct hwcaps_probe *p) {
         hwcaps_view_from_cpuid(&p->cpuid, &raw);
         p->view.os = raw.os;
         for (int f = 0; f < HWCAPS_F_COUNT; f++) {
-                if (glibc_feature(glibc_index[f], false))
+                if (glibc_bit(glibc_index[f], false))
                         p->view.cpu |= HWCAPS_BIT(f);
-                if (glibc_feature(glibc_index[f], true))
+                if (glibc_bit(glibc_index[f], true))
                         p->view.usable |= HWCAPS_BIT(f);
         }
         /* get-isa-level.h tests FPU with CPU_FEATURE_CPU_P, not _USABLE_P:

@@ -28,6 +28,7 @@ rpm -qp --list "$main" | grep -qx /usr/bin/hwcaps && echo "ok: hwcaps package ha
 assert_eq "rpm-macros package files" \
 "$(rpm --eval '%{_rpmconfigdir}')/brp-hwcaps-check
 $(rpm --eval '%{_rpmmacrodir}')/macros.hwcaps
+$(rpm --eval '%{_rpmmacrodir}')/macros.hwcaps-profile
 /usr/share/man/man7/hwcaps-macros.7" "$(rpm -qp --list "$macros" | sed 's/\.gz$//')"
 assert_eq "rpm-macros requires the tool" "hwcaps >= $version-1" "$(requires "$macros" | grep '^hwcaps')"
 if [ -z "$with" ] || [ "${with#*generator}" = "$with" ]; then

@@ -1,0 +1,170 @@
+#!/bin/sh
+# Runs inside the test VM (hwcaps-vm-check.service, after multi-user.target).
+# Reports facts, one "HWCAPS-CHECK key=value" line each, on /dev/ttyS1, which
+# the host captures to a file of its own (ttyS0 carries the boot console).
+# It asserts nothing: run-case.sh compares on the host, so an assertion can
+# change without a reboot. The unit powers the VM off when this exits.
+set -u
+out=/dev/ttyS1
+dir=/opt/hwcaps-vm
+report() {
+	# One write per line, newlines inside a value flattened to " | ".
+	printf 'HWCAPS-CHECK %s=%s\n' "$1" "$(printf '%s' "$2" | sed ':a;N;$!ba;s/\n/ | /g')" >"$out"
+}
+envvar() {
+	# $1 = the value of variable $2 in a "systemctl show-environment" listing
+	# systemctl quotes values with special characters as $'...'
+	printf '%s\n' "$1" | sed -n "s/^$2=//p" | sed -e "s/^\\$'\\(.*\\)'$/\\1/" -e "s/^'\\(.*\\)'$/\\1/"
+}
+sysenv() {
+	systemctl show-environment 2>&1
+}
+syspath() {
+	systemctl start hwcaps-vm-syspath.service 2>&1 && cat /run/hwcaps-vm-syspath
+}
+field() {
+	printf '%s\n' "$1" | sed -n "s/^$2=//p"
+}
+
+report start "$(cut -d' ' -f1 /proc/uptime)"
+report case "$(cat "$dir/case")"
+report cmdline "$(cat /proc/cmdline)"
+report cpu_flags "$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -x -E 'sse4_2|popcnt|avx|avx2|fma|bmi2|movbe|avx512f' | tr '\n' ' ')"
+# merged /usr: /lib/systemd is /usr/lib/systemd
+for kind in system user; do
+	gen=absent
+	[ -x "/usr/lib/systemd/$kind-environment-generators/60-hwcaps" ] && gen=present
+	[ "$kind" = system ] && report generator "$gen" || report generator_user "$gen"
+done
+report profile_d "$([ -f /etc/profile.d/hwcaps.sh ] && echo present || echo absent)"
+report hwcaps_cli "$(command -v hwcaps || echo absent)"
+report hwcaps_conf "$(grep -H -v -e '^#' -e '^$' /etc/hwcaps.conf /etc/hwcaps.conf.d/*.conf /usr/lib/hwcaps.conf.d/*.conf 2>/dev/null)"
+# Every installed hwcaps binary must find its shared libraries in the image.
+missing=
+for f in /usr/bin/hwcaps /usr/lib/systemd/system-environment-generators/60-hwcaps \
+	/usr/lib/systemd/user-environment-generators/60-hwcaps /usr/libexec/hwcaps/*; do
+	[ -f "$f" ] || continue
+	if ldd "$f" 2>&1 | grep -q 'not found'; then
+		missing="$missing $f:$(ldd "$f" 2>&1 | sed -n 's/^[[:space:]]*\([^ ]*\) => not found.*/\1/p' | tr '\n' ',')"
+	fi
+done
+report ldd_missing "$missing"
+
+# The dynamic linker's verdict: the oracle.
+report ldso "$(/lib64/ld-linux-x86-64.so.2 --help | sed -n 's/^[[:space:]]*\(x86-64-v[0-9]\) (supported, searched)$/\1/p' | tr '\n' ' ')"
+for l in x86-64-v2 x86-64-v3 x86-64-v4; do
+	if [ -x "$dir/isa-$l" ]; then
+		e=$("$dir/isa-$l" 2>&1)
+		report "isa_$l" "$? $e"
+	else
+		report "isa_$l" absent
+	fi
+done
+if command -v hwcaps >/dev/null 2>&1; then
+	levels=$(hwcaps levels 2>&1)
+	report hwcaps_levels_rc "$?"
+	report hwcaps_levels "$levels"
+	# Raw CPUID/XGETBV instead of glibc's view: must agree as well.
+	levels=$(hwcaps levels --source cpuid 2>&1)
+	report hwcaps_levels_cpuid_rc "$?"
+	report hwcaps_levels_cpuid "$levels"
+fi
+
+env=$(sysenv)
+report manager_path "$(envvar "$env" PATH)"
+report manager_hwcaps "$(envvar "$env" HWCAPS)"
+report gen_path_at_10 "$(envvar "$env" HWCAPS_VM_PATH_AT_10)"
+report gen_path_at_99 "$(envvar "$env" HWCAPS_VM_PATH_AT_99)"
+report gen_hwcaps_at_10 "$(envvar "$env" HWCAPS_VM_HWCAPS_AT_10)"
+report gen_run "$(envvar "$env" HWCAPS_VM_RUN_10)"
+
+s=$(syspath)
+report service_path "$(field "$s" PATH)"
+report service_hello "$(field "$s" hello)"
+
+# The lingering user's manager starts hwcaps-vm-userpath.service itself.
+uf=/run/user/1000/hwcaps-vm-userpath
+i=0
+while [ ! -s "$uf" ] && [ "$i" -lt 120 ]; do sleep 1; i=$((i + 1)); done
+u=$(cat "$uf" 2>/dev/null)
+report user_unit_path "$(field "$u" PATH)"
+report user_gen_path_at_10 "$(field "$u" AT_10)"
+report user_unit_hello "$(field "$u" hello)"
+r=$(timeout 60 systemd-run --user -M tester@ --wait --pipe --quiet /bin/sh -c 'echo "$PATH"' 2>&1)
+report user_run_path "$r"
+r=$(timeout 60 systemctl --user -M tester@ show-environment 2>&1)
+report user_manager_path "$(envvar "$r" PATH)"
+report user_gen_run "$(envvar "$r" HWCAPS_VM_RUN_10)"
+
+# Login shells: su - runs bash as a login shell for tester (Debian's
+# /etc/profile resets PATH, then sources /etc/profile.d/*.sh).
+report login_path "$(su - tester -c 'echo "$PATH"' 2>&1)"
+report login_hello "$(su - tester -c 'hwcaps-vm-hello' 2>&1)"
+report root_login_path "$(env -i TERM=dumb bash -lc 'echo "$PATH"' 2>&1)"
+
+if [ -f "$dir/reload-test" ]; then
+	# Level directories appear after boot, as when a package installs its
+	# first variant; daemon-reload (then daemon-reexec) must re-run the
+	# environment generators and pick them up.
+	install -d -o root -g root -m 0755 /usr/bin/glibc-hwcaps /usr/bin/glibc-hwcaps/x86-64-v2
+	install -o root -g root -m 0755 "$dir/hello-x86-64-v2" /usr/bin/glibc-hwcaps/x86-64-v2/hwcaps-vm-hello
+	systemctl daemon-reload
+	env=$(sysenv)
+	report reload_manager_path "$(envvar "$env" PATH)"
+	report reload_gen_run "$(envvar "$env" HWCAPS_VM_RUN_10)"
+	s=$(syspath)
+	report reload_service_path "$(field "$s" PATH)"
+	report reload_service_hello "$(field "$s" hello)"
+
+	install -d -o root -g root -m 0755 /usr/bin/glibc-hwcaps/x86-64-v3
+	install -o root -g root -m 0755 "$dir/hello-x86-64-v3" /usr/bin/glibc-hwcaps/x86-64-v3/hwcaps-vm-hello
+	systemctl daemon-reexec
+	# Wait until the re-executed manager answers again.
+	i=0
+	until systemctl is-system-running >/dev/null 2>&1 || [ "$i" -ge 30 ]; do
+		case $(systemctl is-system-running 2>/dev/null) in running | degraded | starting) break ;; esac
+		sleep 1
+		i=$((i + 1))
+	done
+	env=$(sysenv)
+	report reexec_manager_path "$(envvar "$env" PATH)"
+	report reexec_gen_run "$(envvar "$env" HWCAPS_VM_RUN_10)"
+	s=$(syspath)
+	report reexec_service_path "$(field "$s" PATH)"
+	report reexec_service_hello "$(field "$s" hello)"
+fi
+
+# What the generators logged this boot (diagnostics, not asserted).
+report journal_hwcaps "$(journalctl -b -o cat --no-pager 2>/dev/null | grep -i 'hwcaps' | grep -v -i -e 'hwcaps-vm' -e 'hwcaps VM' -e 'command line' | head -n 20)"
+if [ -f "$dir/refresh-test" ]; then
+	# What a package's rpm file trigger runs after installing the first
+	# program into a level directory (systemd/hwcaps.spec-triggers):
+	# hwcaps-refresh reloads the system manager and every running user
+	# manager whose PATH would change, and nothing when none would.
+	refresh=/usr/libexec/hwcaps/hwcaps-refresh
+	report refresh_helper "$([ -x "$refresh" ] && echo present || echo absent)"
+	install -d -o root -g root -m 0755 /usr/bin/glibc-hwcaps /usr/bin/glibc-hwcaps/x86-64-v2
+	install -o root -g root -m 0755 "$dir/hello-x86-64-v2" /usr/bin/glibc-hwcaps/x86-64-v2/hwcaps-vm-hello
+	for round in 1 2; do
+		rc=absent
+		if [ -x "$refresh" ]; then
+			timeout 120 "$refresh" >/dev/null 2>&1
+			rc=$?
+		fi
+		report refresh${round}_rc "$rc"
+		env=$(sysenv)
+		report refresh${round}_manager_path "$(envvar "$env" PATH)"
+		report refresh${round}_gen_run "$(envvar "$env" HWCAPS_VM_RUN_10)"
+		s=$(syspath)
+		report refresh${round}_service_path "$(field "$s" PATH)"
+		report refresh${round}_service_hello "$(field "$s" hello)"
+		r=$(timeout 60 systemctl --user -M tester@ show-environment 2>&1)
+		report refresh${round}_user_manager_path "$(envvar "$r" PATH)"
+		report refresh${round}_user_gen_run "$(envvar "$r" HWCAPS_VM_RUN_10)"
+		r=$(timeout 60 systemd-run --user -M tester@ --wait --pipe --quiet /bin/sh -c 'echo "$PATH"' 2>&1)
+		report refresh${round}_user_run_path "$r"
+	done
+fi
+
+report failed_units "$(systemctl --failed --plain --no-legend 2>&1 | cut -d' ' -f1 | tr '\n' ' ')"
+report done "$(cut -d' ' -f1 /proc/uptime)"

@@ -1,0 +1,390 @@
+#!/bin/sh
+# Boot one hwcaps end-to-end case on real systemd in a TCG qemu VM and check
+# it from the host. Output is TAP (meson: protocol 'tap'); assertions that
+# need a part not yet on main (generator, profile.d snippet, CLI) are marked
+# "# TODO" when that part is missing from the image, so they show as expected
+# failures rather than passes.
+#
+# usage: run-case.sh [--source DIR] [--build DIR] CASE
+#   CASE: see case_setup below, or "list".
+# Environment:
+#   HWCAPS_VM_CACHE    image cache (default /var/cache/hwcaps/vm)
+#   HWCAPS_VM_TIMEOUT  seconds before qemu is killed (default 480)
+#   HWCAPS_VM_QEMU     the qemu binary (default qemu-system-x86_64)
+#   HWCAPS_VM_LOGDIR   where console.log/check.log of the case are kept
+#   HWCAPS_VM_UNDER_MESON=1  report "skip" as TAP and exit 0 (meson treats a
+#                      non-zero exit of a TAP test as an error)
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../.." && pwd)
+build=
+while [ $# -gt 1 ]; do
+	case $1 in
+	--source) src=$2; shift 2 ;;
+	--build) build=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 1 ] || { echo "usage: $0 [--source DIR] [--build DIR] CASE" >&2; exit 2; }
+name=$1
+cache=${HWCAPS_VM_CACHE:-/var/cache/hwcaps/vm}
+timeout_s=${HWCAPS_VM_TIMEOUT:-480}
+qemu=${HWCAPS_VM_QEMU:-qemu-system-x86_64}
+
+skip() {
+	if [ "${HWCAPS_VM_UNDER_MESON:-}" = 1 ]; then
+		echo "SKIP: $*" >&2
+		echo "1..0 # SKIP $*"
+		exit 0
+	fi
+	echo "SKIP: $*"
+	exit 77
+}
+
+# Systemd's compiled-in PATH for Debian 12 and what Debian's /etc/profile
+# sets for login shells (root and other users).
+DEFAULT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+LOGIN_PATH=/usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games
+ROOT_LOGIN_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+V3="x86-64-v3 x86-64-v2"
+
+# Per case: cpu = qemu -cpu; append = extra kernel command line; ldso = the
+# levels ld.so must report for that CPU model; levels = the level directories
+# expected before /usr/bin; conf = /etc/hwcaps.conf; dirs = install level
+# directories at image build (no: the reload case creates them at run time).
+case_setup() {
+	cpu=Haswell append= ldso=$V3 levels=$V3 conf= dirs=yes reload= refresh= setenv_path= dropins= only_usr_bin=
+	case $1 in
+	qemu64) cpu=qemu64 ldso= levels= ;;
+	nehalem) cpu=Nehalem ldso=x86-64-v2 levels=x86-64-v2 ;;
+	haswell) ;;
+	haswell-noavx2) cpu=Haswell,-avx2 ldso=x86-64-v2 levels=x86-64-v2 ;;
+	# Everything TCG emulates: up to x86-64-v3, no AVX-512 (qemu 7.2).
+	max) cpu=max ;;
+	cmdline-off) append=hwcaps=off levels= ;;
+	cmdline-max-v2) append=hwcaps.max=x86-64-v2 levels=x86-64-v2 ;;
+	setenv-path) append=systemd.setenv=PATH=/usr/bin:/bin levels= setenv_path=/usr/bin:/bin ;;
+	setenv-hwcaps-off) append=systemd.setenv=HWCAPS=off levels= ;;
+	conf-max-v2) conf=$(printf '[hwcaps]\nmax-level=x86-64-v2\n') levels=x86-64-v2 ;;
+	# Drop-ins: the vendor's enable=no is masked by the admin's file of the
+	# same name in /etc, and directories=/usr/bin keeps /bin without levels.
+	conf-dropins) dropins=yes only_usr_bin=yes ;;
+	daemon-reload) dirs=no reload=yes levels= ;;
+	refresh) dirs=no refresh=yes levels= ;;
+	*) return 1 ;;
+	esac
+}
+all_cases="qemu64 nehalem haswell haswell-noavx2 max cmdline-off cmdline-max-v2 setenv-path setenv-hwcaps-off conf-max-v2 conf-dropins daemon-reload refresh"
+if [ "$name" = list ]; then
+	echo "$all_cases"
+	exit 0
+fi
+case_setup "$name" || { echo "run-case: unknown case \"$name\" (known: $all_cases)" >&2; exit 2; }
+
+[ "$(id -u)" -eq 0 ] || skip "the VM tests need root (loop mount of the image)"
+command -v "$qemu" >/dev/null 2>&1 || skip "$qemu not installed (.ci/deps installs qemu-system-x86)"
+# TCG only: KVM guests hang on these machines (nested virtualization).
+"$qemu" -accel help 2>/dev/null | grep -qx tcg || skip "$qemu offers no TCG accelerator"
+command -v meson >/dev/null 2>&1 || skip "meson not installed"
+
+# The image: built once, cached. build-image.sh prints its own SKIP line.
+rc=0
+"$here/build-image.sh" >&2 || rc=$?
+if [ "$rc" -eq 77 ]; then skip "cannot build the Debian image (see above)"; fi
+[ "$rc" -eq 0 ] || { echo "Bail out! build-image.sh failed ($rc)"; exit 1; }
+
+# The project, built for /usr and /etc as a distribution would: a private
+# build directory, so the developer's own build options (prefix /usr/local…)
+# do not change what the VM sees. One case builds at a time.
+if [ -n "$build" ]; then
+	vmbuild=$build/tests/vm/usr-build
+	logroot=${HWCAPS_VM_LOGDIR:-$build/tests/vm/logs}
+else
+	vmbuild=$src/build-vm
+	logroot=${HWCAPS_VM_LOGDIR:-$cache/logs}
+fi
+mkdir -p "$(dirname "$vmbuild")" "$logroot/$name"
+logdir=$logroot/$name
+work=$(mktemp -d "$cache/run-$name.XXXXXX")
+mnt=$work/mnt
+cleanup() {
+	if mountpoint -q "$mnt" 2>/dev/null; then umount "$mnt" || umount -l "$mnt" || true; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+(
+	flock 9
+	if [ ! -f "$vmbuild/build.ninja" ]; then
+		meson setup --prefix=/usr --sysconfdir=/etc --localstatedir=/var \
+			-Dtests=disabled -Dman-pages=disabled "$vmbuild" "$src" >"$logdir/build.log" 2>&1
+	fi
+	meson compile -C "$vmbuild" >>"$logdir/build.log" 2>&1
+	meson install -C "$vmbuild" --no-rebuild --destdir "$work/stage" >>"$logdir/build.log" 2>&1
+) 9>"$vmbuild.lock" || { sed 's/^/# /' "$logdir/build.log"; echo "Bail out! building or installing the project failed"; exit 1; }
+mkdir -p "$work/stage"
+
+# A writable copy of the image with the project and the test plumbing.
+cp --sparse=always "$cache/rootfs.img" "$work/disk.img"
+mkdir "$mnt"
+mount -o loop "$work/disk.img" "$mnt"
+# --keep-directory-symlink: the image is merged-/usr, /lib is a symlink.
+tar -C "$work/stage" -cf - . | tar -C "$mnt" -xf - --keep-directory-symlink
+g=$here/guest
+install -d "$mnt/opt/hwcaps-vm"
+install -m 0755 "$g/check.sh" "$mnt/opt/hwcaps-vm/check.sh"
+printf '%s\n' "$name" >"$mnt/opt/hwcaps-vm/case"
+install -m 0644 "$g/hwcaps-vm-check.service" "$g/hwcaps-vm-syspath.service" "$mnt/etc/systemd/system/"
+install -d "$mnt/etc/systemd/system/multi-user.target.wants" "$mnt/etc/systemd/user/default.target.wants"
+ln -sf ../hwcaps-vm-check.service "$mnt/etc/systemd/system/multi-user.target.wants/"
+install -m 0644 "$g/hwcaps-vm-userpath.service" "$mnt/etc/systemd/user/"
+ln -sf ../hwcaps-vm-userpath.service "$mnt/etc/systemd/user/default.target.wants/"
+for d in system-environment-generators user-environment-generators; do
+	install -d "$mnt/usr/lib/systemd/$d"
+	install -m 0755 "$g/probe-generator.sh" "$mnt/usr/lib/systemd/$d/10-hwcaps-vm-probe"
+	install -m 0755 "$g/probe-generator.sh" "$mnt/usr/lib/systemd/$d/99-hwcaps-vm-probe"
+done
+# A program with a variant per level: which one runs shows which PATH won.
+printf '#!/bin/sh\necho baseline\n' >"$mnt/usr/bin/hwcaps-vm-hello"
+chmod 0755 "$mnt/usr/bin/hwcaps-vm-hello"
+for l in x86-64-v2 x86-64-v3 x86-64-v4; do
+	printf '#!/bin/sh\necho %s\n' "$l" >"$mnt/opt/hwcaps-vm/hello-$l"
+	chmod 0755 "$mnt/opt/hwcaps-vm/hello-$l"
+	if [ "$dirs" = yes ]; then
+		install -d -m 0755 -o root -g root "$mnt/usr/bin/glibc-hwcaps/$l"
+		install -m 0755 -o root -g root "$mnt/opt/hwcaps-vm/hello-$l" "$mnt/usr/bin/glibc-hwcaps/$l/hwcaps-vm-hello"
+	fi
+done
+# Programs marked with an x86 ISA level (GNU property, -z x86-64-vN): the
+# dynamic linker must refuse those above the CPU's level (exit 127, "CPU ISA
+# level is lower than required"), the safety net DESIGN.md relies on.
+printf 'int main(void) { return 0; }\n' >"$work/isa.c"
+for l in x86-64-v2 x86-64-v3 x86-64-v4; do
+	cc -O2 -Wl,-z,"$l" -o "$mnt/opt/hwcaps-vm/isa-$l" "$work/isa.c" 2>>"$logdir/build.log" || rm -f "$mnt/opt/hwcaps-vm/isa-$l"
+done
+[ -z "$reload" ] || : >"$mnt/opt/hwcaps-vm/reload-test"
+[ -z "$refresh" ] || : >"$mnt/opt/hwcaps-vm/refresh-test"
+[ -z "$conf" ] || printf '%s\n' "$conf" >"$mnt/etc/hwcaps.conf"
+if [ -n "$dropins" ]; then
+	install -d "$mnt/usr/lib/hwcaps.conf.d" "$mnt/etc/hwcaps.conf.d"
+	printf '[hwcaps]\nenable=no\n' >"$mnt/usr/lib/hwcaps.conf.d/50-site.conf"
+	printf '[hwcaps]\nmax-level=x86-64-v3\n' >"$mnt/etc/hwcaps.conf.d/50-site.conf"
+	printf '[hwcaps]\ndirectories=/usr/bin\n' >"$mnt/etc/hwcaps.conf.d/60-dirs.conf"
+fi
+ldconfig -r "$mnt"
+umount "$mnt"
+
+# At most two VMs at once on this shared machine, whatever meson's -j says.
+mkdir -p "$cache/slots"
+while :; do
+	for s in 0 1; do
+		exec 8>"$cache/slots/$s"
+		if flock -n 8; then break 2; fi
+	done
+	sleep 2
+done
+
+cmdline="root=/dev/vda rw console=ttyS0 panic=-1 $append"
+echo "# boot: -cpu $cpu, kernel command line: $cmdline"
+t0=$(date +%s)
+qrc=0
+# Never -enable-kvm: KVM guests hang on these machines; TCG works.
+timeout --kill-after=10 "$timeout_s" "$qemu" -accel tcg -cpu "$cpu" -m 1024 \
+	-display none -vga none -no-reboot -nic none -monitor none \
+	-kernel "$cache/vmlinuz" -initrd "$cache/initrd.img" -append "$cmdline" \
+	-drive "file=$work/disk.img,format=raw,if=virtio" \
+	-serial "file:$logdir/console.log" -serial "file:$logdir/check.log" \
+	2>"$logdir/qemu.log" || qrc=$?
+exec 8>&-
+t1=$(date +%s)
+echo "# qemu exited with $qrc after $((t1 - t0)) s"
+
+# ---- assertions, on the host -------------------------------------------
+get() {
+	tr -d '\r' <"$logdir/check.log" | sed -n "s/^HWCAPS-CHECK $1=//p" | tail -n 1
+}
+words() {
+	# normalise a list: one space between words, none around
+	printf '%s' "$1" | tr -s ' \t' '  ' | sed 's/^ //; s/ $//'
+}
+n=0
+generator=$(get generator)
+profile_d=$(get profile_d)
+cli=$(get hwcaps_cli)
+tap() { # ok(0/1) needs description [diagnostic]
+	n=$((n + 1))
+	todo=
+	if [ "$1" -ne 0 ]; then
+		case $2 in
+		generator) [ "$generator" = present ] || todo=" # TODO hwcaps-env-generator (60-hwcaps) is not installed: generator not on main yet" ;;
+		profile) [ "$profile_d" = present ] || todo=" # TODO /etc/profile.d/hwcaps.sh is not installed: not on main yet" ;;
+		cli) [ "$cli" != absent ] || todo=" # TODO the hwcaps CLI is not installed: not on main yet" ;;
+		refresh) [ "$(get refresh_helper)" = present ] || todo=" # TODO /usr/libexec/hwcaps/hwcaps-refresh is not installed: not on main yet" ;;
+		esac
+		echo "not ok $n - $3$todo"
+		[ -z "${4:-}" ] || printf '%s\n' "$4" | sed 's/^/#   /'
+	else
+		echo "ok $n - $3"
+	fi
+}
+skipped() { # description reason
+	n=$((n + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+is() { # needs description expected actual
+	if [ "$3" = "$4" ]; then tap 0 "$1" "$2"; else tap 1 "$1" "$2" "expected: \"$3\"
+actual:   \"$4\""; fi
+}
+# A PATH is right when, with the level directories taken out, it equals the
+# base PATH exactly, and right before /usr/bin sit exactly the expected level
+# directories, highest first (DESIGN.md "The search path"). Any other
+# directory may have either nothing or its own full set in front of it: on a
+# merged-/usr system /bin/glibc-hwcaps/... exists too. With only_usr_bin set
+# (directories=/usr/bin), no other directory may have any.
+pathcheck() { # actual base levels
+	awk -v actual="$1" -v base="$2" -v levels="$3" -v strict="$only_usr_bin" 'BEGIN {
+		na = split(actual, A, ":"); nb = split(base, B, ":"); nl = split(levels, L, " ")
+		if (actual == "") { print "PATH is empty or missing"; exit 1 }
+		j = 0; run = ""
+		for (i = 1; i <= na; i++) {
+			e = A[i]
+			if (e ~ /\/glibc-hwcaps\/x86-64-v[0-9]+$/) { run = run (run == "" ? "" : ":") e; continue }
+			j++
+			if (j > nb || e != B[j]) {
+				printf "entry %d is \"%s\" where the base PATH has \"%s\"\n", i, e, (j > nb ? "(nothing)" : B[j]); exit 1
+			}
+			want = ""
+			for (k = 1; k <= nl; k++) want = want (k > 1 ? ":" : "") e "/glibc-hwcaps/" L[k]
+			if (e == "/usr/bin" && run != want) { printf "before /usr/bin: \"%s\", expected \"%s\"\n", run, want; exit 1 }
+			if (run != "" && strict != "" && e != "/usr/bin") { printf "before %s: \"%s\", expected nothing (directories=/usr/bin)\n", e, run; exit 1 }
+			if (run != "" && run != want) { printf "before %s: \"%s\", expected \"%s\" or nothing\n", e, run, want; exit 1 }
+			run = ""
+		}
+		if (run != "") { printf "level directories with no parent after them: %s\n", run; exit 1 }
+		if (j != nb) { printf "base entries missing from entry %d (\"%s\") on\n", j + 1, B[j + 1]; exit 1 }
+	}'
+}
+path_is() { # needs description actual base levels
+	if msg=$(pathcheck "$3" "$4" "$5"); then tap 0 "$1" "$2"; else tap 1 "$1" "$2" "$msg
+PATH:     \"$3\"
+base:     \"$4\"
+levels:   \"$5\""; fi
+}
+top() { # highest expected level, or baseline
+	set -- $1
+	echo "${1:-baseline}"
+}
+
+echo "# check.log:"
+tr -d '\r' <"$logdir/check.log" | sed 's/^/#   /'
+done_at=$(get done)
+if [ -z "$done_at" ]; then
+	tap 1 plain "the VM booted, ran the checks and reported (case $name)" "$(tail -n 40 "$logdir/console.log" | tr -d '\r' | sed 's/\x1b\[[0-9;]*m//g')"
+	echo "1..$n"
+	exit 0
+fi
+tap 0 plain "the VM booted, ran the checks and reported (case $name; -cpu $cpu; $((t1 - t0)) s wall, checks at $(get start)-$done_at s uptime)"
+is plain "no failed units in the VM" "" "$(words "$(get failed_units)")"
+is generator "hwcaps-env-generator is installed as 60-hwcaps for the system and user managers" "present present" "$generator $(get generator_user)"
+is profile "the login shell snippet /etc/profile.d/hwcaps.sh is installed" present "$profile_d"
+is plain "every installed hwcaps binary finds its shared libraries (ldd)" "" "$(words "$(get ldd_missing)")"
+is plain "the kernel command line carries the case's options" "yes" "$(case " $(get cmdline) " in *" $append "*) echo yes ;; *) echo no ;; esac)"
+is plain "ld.so under -cpu $cpu reports levels \"$ldso\" (supported, searched)" "$ldso" "$(words "$(get ldso)")"
+
+# hwcaps levels against the dynamic linker, the oracle.
+# "hwcaps levels" prints one level per line, highest first (check.sh joins
+# lines with " | "), exactly ld.so's "supported, searched" list.
+for src in glibc cpuid; do
+	key=hwcaps_levels
+	[ "$src" = glibc ] || key=hwcaps_levels_$src
+	is cli "hwcaps levels (source $src) equals ld.so's verdict in the VM" \
+		"$(words "$(get ldso)") (exit 0)" "$(words "$(get "$key" | sed 's/ | / /g')") (exit $(get "${key}_rc"))"
+done
+
+for l in x86-64-v2 x86-64-v3 x86-64-v4; do
+	r=$(get "isa_$l")
+	case " $ldso " in
+	*" $l "*) want="0 " ;;
+	*) want="127 CPU ISA level is lower than required" ;;
+	esac
+	if [ "$r" = absent ] || [ -z "$r" ]; then
+		skipped "a program marked -z $l is refused exactly when the CPU lacks $l" "the host compiler could not build it"
+	else
+		is plain "a program marked -z $l is refused exactly when the CPU lacks $l" "$want" "$(printf '%s' "$r" | sed 's/^\([0-9]*\) .*CPU ISA level is lower than required.*/\1 CPU ISA level is lower than required/')"
+	fi
+done
+
+base=$(get gen_path_at_10)
+if [ -n "$setenv_path" ]; then
+	# Fact from the issue: systemd.setenv=PATH= is applied before the
+	# environment generators run (they receive it).
+	is plain "systemd.setenv=PATH is applied before environment generators run" "$setenv_path" "$base"
+	is generator "PATH from systemd.setenv=PATH is left exactly as given" "$setenv_path" "$(get manager_path)"
+	is generator "a system service gets exactly the systemd.setenv PATH" "$setenv_path" "$(get service_path)"
+else
+	is plain "environment generators receive systemd's default PATH" "$DEFAULT_PATH" "$base"
+fi
+case $append in
+systemd.setenv=HWCAPS=off) is plain "systemd.setenv=HWCAPS=off reaches the environment generators" off "$(get gen_hwcaps_at_10)" ;;
+esac
+is plain "the manager's PATH is what the last environment generator left (generator output replaces PATH)" "$(get gen_path_at_99)" "$(get manager_path)"
+path_is generator "systemctl show-environment PATH has levels \"$levels\" before /usr/bin" "$(get manager_path)" "$base" "$levels"
+path_is generator "a system service's PATH has levels \"$levels\" before /usr/bin" "$(get service_path)" "$base" "$levels"
+is generator "a system service runs the $(top "$levels") variant of a program found by PATH" "$(top "$levels")" "$(get service_hello)"
+
+ubase=$(get user_gen_path_at_10)
+[ -z "$setenv_path" ] || ubase=$DEFAULT_PATH
+is plain "user environment generators receive the user manager's default PATH" "$DEFAULT_PATH" "$(get user_gen_path_at_10)"
+path_is generator "a lingering user's service (user@1000) has levels \"$levels\"" "$(get user_unit_path)" "$ubase" "$levels"
+path_is generator "systemd-run --user -M tester@ sees levels \"$levels\"" "$(get user_run_path)" "$ubase" "$levels"
+path_is generator "systemctl --user show-environment PATH has levels \"$levels\"" "$(get user_manager_path)" "$ubase" "$levels"
+is generator "a user service runs the $(top "$levels") variant" "$(top "$levels")" "$(get user_unit_hello)"
+
+if [ -z "$setenv_path" ]; then
+	path_is profile "a login shell (su - tester) has levels \"$levels\"" "$(get login_path)" "$LOGIN_PATH" "$levels"
+	path_is profile "a root login shell (bash -l) has levels \"$levels\"" "$(get root_login_path)" "$ROOT_LOGIN_PATH" "$levels"
+	is profile "a login shell runs the $(top "$levels") variant" "$(top "$levels")" "$(get login_hello)"
+else
+	echo "# login shells under systemd.setenv=PATH (not asserted): $(get login_path)"
+fi
+
+if [ -n "$reload" ]; then
+	# Fact from the issue: daemon-reload and daemon-reexec re-run the
+	# environment generators (a fresh probe token each run).
+	r0=$(get gen_run) r1=$(get reload_gen_run) r2=$(get reexec_gen_run)
+	tap "$([ -n "$r0" ] && [ -n "$r1" ] && [ "$r0" != "$r1" ] && echo 0 || echo 1)" plain "systemctl daemon-reload re-runs environment generators" "tokens: boot \"$r0\", after reload \"$r1\""
+	tap "$([ -n "$r1" ] && [ -n "$r2" ] && [ "$r1" != "$r2" ] && echo 0 || echo 1)" plain "systemctl daemon-reexec re-runs environment generators" "tokens: after reload \"$r1\", after reexec \"$r2\""
+	path_is generator "after x86-64-v2/ appears and daemon-reload, show-environment has it before /usr/bin" "$(get reload_manager_path)" "$base" x86-64-v2
+	path_is generator "after daemon-reload, a newly started service has x86-64-v2" "$(get reload_service_path)" "$base" x86-64-v2
+	is generator "after daemon-reload, a service runs the x86-64-v2 variant" x86-64-v2 "$(get reload_service_hello)"
+	path_is generator "after x86-64-v3/ appears and daemon-reexec, show-environment has v3 and v2" "$(get reexec_manager_path)" "$base" "$V3"
+	path_is generator "after daemon-reexec, a newly started service has v3 and v2" "$(get reexec_service_path)" "$base" "$V3"
+	is generator "after daemon-reexec, a service runs the x86-64-v3 variant" x86-64-v3 "$(get reexec_service_hello)"
+fi
+if [ -n "$refresh" ]; then
+	# hwcaps-refresh, the rpm file trigger's helper, after x86-64-v2/ appears:
+	# system and user managers pick it up; a second run reloads nothing.
+	is refresh "hwcaps-refresh is installed in /usr/libexec/hwcaps" present "$(get refresh_helper)"
+fi
+if [ -n "$refresh" ] && [ "$(get refresh_helper)" != present ]; then
+	for d in "hwcaps-refresh exits 0" "after hwcaps-refresh, managers and new services have x86-64-v2" \
+		"a second hwcaps-refresh reloads nothing"; do
+		skipped "$d" "hwcaps-refresh is not installed"
+	done
+elif [ -n "$refresh" ]; then
+	is refresh "hwcaps-refresh exits 0" 0 "$(get refresh1_rc)"
+	path_is refresh "after hwcaps-refresh, show-environment has x86-64-v2" "$(get refresh1_manager_path)" "$base" x86-64-v2
+	path_is refresh "after hwcaps-refresh, a newly started service has x86-64-v2" "$(get refresh1_service_path)" "$base" x86-64-v2
+	is refresh "after hwcaps-refresh, a service runs the x86-64-v2 variant" x86-64-v2 "$(get refresh1_service_hello)"
+	path_is refresh "after hwcaps-refresh, the user manager's environment has x86-64-v2" "$(get refresh1_user_manager_path)" "$ubase" x86-64-v2
+	path_is refresh "after hwcaps-refresh, systemd-run --user has x86-64-v2" "$(get refresh1_user_run_path)" "$ubase" x86-64-v2
+	r0=$(get refresh1_gen_run) r1=$(get refresh2_gen_run)
+	tap "$([ -n "$r0" ] && [ "$r0" = "$r1" ] && echo 0 || echo 1)" refresh "a second hwcaps-refresh does not reload the system manager (nothing changed)" "tokens: \"$r0\" then \"$r1\""
+	r0=$(get refresh1_user_gen_run) r1=$(get refresh2_user_gen_run)
+	tap "$([ -n "$r0" ] && [ "$r0" = "$r1" ] && echo 0 || echo 1)" refresh "a second hwcaps-refresh does not reload the user manager (nothing changed)" "tokens: \"$r0\" then \"$r1\""
+	r0=$(get user_gen_run) r1=$(get refresh1_user_gen_run)
+	tap "$([ -n "$r0" ] && [ -n "$r1" ] && [ "$r0" != "$r1" ] && echo 0 || echo 1)" refresh "hwcaps-refresh re-ran the user manager's environment generators" "tokens: boot \"$r0\", after refresh \"$r1\""
+fi
+echo "1..$n"
