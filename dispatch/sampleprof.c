@@ -79,6 +79,13 @@ int sampleprof_parse_text(const char *text, struct sample_func **ret, size_t *re
                                 cap = ncap;
                         }
                         int r = parse_head(p, len, &v[n]);
+                        /* Totals that add up past 2^64 are no real profile;
+                         * wrapped, the sum made "show" print shares above
+                         * 100% (found by fuzz-sampleprof). */
+                        if (r == 0 && v[n].total > UINT64_MAX - sum) {
+                                free(v[n].name);
+                                r = -EBADMSG;
+                        }
                         if (r < 0) {
                                 sampleprof_free(v, n);
                                 if (bad_line)
