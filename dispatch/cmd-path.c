@@ -1,23 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* hwcaps path: the PATH the environment generator would produce. */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "commands.h"
 #include "macro.h"
 #include "policy.h"
-
-static void warn_stderr(void *userdata, const char *fmt, ...) {
-        va_list ap;
-        (void) userdata;
-        fprintf(stderr, "%s: warning: ", program_name);
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-        fputc('\n', stderr);
-}
 
 static const char path_help[] =
         "Usage: hwcaps path [--path PATH] [--root DIR]\n"
@@ -65,11 +54,11 @@ int cmd_path(int argc, char **argv) {
         }
 
         root = hwcaps_root(root);
-        r = hwcaps_sources_load(&s, root, warn_stderr, NULL);
+        r = hwcaps_sources_load(&s, root, log_warning_cb, NULL);
         if (r >= 0) {
                 hwcaps_policy_decide(&s, secure_getenv("HWCAPS"), secure_getenv("HWCAPS_MAX_LEVEL"),
-                                     &p, warn_stderr, NULL);
-                r = hwcaps_policy_path(&p, root, path ? path : "", &out, warn_stderr, NULL);
+                                     &p, log_warning_cb, NULL);
+                r = hwcaps_policy_path(&p, root, path ? path : "", &out, log_warning_cb, NULL);
         }
         hwcaps_sources_done(&s);
         if (r < 0) {

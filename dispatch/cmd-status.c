@@ -58,16 +58,6 @@ struct status {
         size_t n_advice;
 };
 
-static void warn_stderr(void *userdata, const char *fmt, ...) {
-        va_list ap;
-        (void) userdata;
-        fprintf(stderr, "%s: warning: ", program_name);
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-        fputc('\n', stderr);
-}
-
 static const char *env_get(char **env, const char *name) {
         size_t n = strlen(name);
         const char *found = NULL;
@@ -517,18 +507,18 @@ int cmd_status(int argc, char **argv) {
         }
         s.root = hwcaps_root(root);
 
-        r = hwcaps_sources_load(&s.src, s.root, warn_stderr, NULL);
+        r = hwcaps_sources_load(&s.src, s.root, log_warning_cb, NULL);
         if (r < 0)
                 goto nomem;
         hwcaps_policy_decide(&s.src, secure_getenv("HWCAPS"), secure_getenv("HWCAPS_MAX_LEVEL"),
-                             &s.shell_policy, warn_stderr, NULL);
+                             &s.shell_policy, log_warning_cb, NULL);
         s.shell.path = getenv("PATH");
 
         s.manager_reachable = manager_environment(s.user, &s.manager_env, s.manager_error, sizeof s.manager_error) >= 0;
         if (s.manager_reachable) {
                 /* The manager's generator saw the manager's HWCAPS, not ours. */
                 hwcaps_policy_decide(&s.src, env_get(s.manager_env, "HWCAPS"), env_get(s.manager_env, "HWCAPS_MAX_LEVEL"),
-                                     &s.manager_policy, warn_stderr, NULL);
+                                     &s.manager_policy, log_warning_cb, NULL);
                 s.manager.path = env_get(s.manager_env, "PATH");
         }
 

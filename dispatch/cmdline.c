@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "bytes.h"
 #include "cmdline.h"
 #include "level.h"
 
@@ -12,23 +13,14 @@ static bool is_space(char c) {
         return (unsigned char) c <= ' ';
 }
 
-static bool bytes_eq(const char *a, size_t n, const char *lit) {
-        size_t i = 0;
-
-        for (; i < n && lit[i]; i++)
-                if (a[i] != lit[i])
-                        return false;
-        return i == n && lit[i] == '\0';
-}
-
 int hwcaps_parse_boolean(const char *s, size_t n) {
         static const char *const yes[] = { "1", "yes", "y", "true", "t", "on" };
         static const char *const no[] = { "0", "no", "n", "false", "f", "off" };
 
         for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
-                if (bytes_eq(s, n, yes[i]))
+                if (hwcaps_bytes_eq(s, n, yes[i]))
                         return 1;
-                if (bytes_eq(s, n, no[i]))
+                if (hwcaps_bytes_eq(s, n, no[i]))
                         return 0;
         }
         return -1;
@@ -46,24 +38,24 @@ static void apply(struct hwcaps_cmdline *c, const char *w, size_t n,
         v = w + eq + 1;
         vn = eq < n ? n - eq - 1 : 0;
 
-        if (bytes_eq(w, eq, "hwcaps")) {
+        if (hwcaps_bytes_eq(w, eq, "hwcaps")) {
                 /* A bare boolean switch means "on", as in systemd. */
                 r = eq == n ? 1 : hwcaps_parse_boolean(v, vn);
                 if (r >= 0)
                         c->enabled = r;
                 else if (warn)
                         warn(userdata, "hwcaps", v, vn);
-        } else if (bytes_eq(w, eq, "hwcaps.max")) {
+        } else if (hwcaps_bytes_eq(w, eq, "hwcaps.max")) {
                 r = eq < n ? hwcaps_level_parse(v, vn) : -1;
                 if (r > 0)
                         c->max_level = r;
                 else if (warn)
                         warn(userdata, "hwcaps.max", v, vn);
-        } else if (bytes_eq(w, eq, "systemd.setenv") && eq < n) {
+        } else if (hwcaps_bytes_eq(w, eq, "systemd.setenv") && eq < n) {
                 /* The variable name is case-sensitive, as in systemd. */
-                if (vn >= 5 && bytes_eq(v, 5, "PATH="))
+                if (vn >= 5 && hwcaps_bytes_eq(v, 5, "PATH="))
                         c->setenv_path = true;
-                else if (vn >= 7 && bytes_eq(v, 7, "HWCAPS=")) {
+                else if (vn >= 7 && hwcaps_bytes_eq(v, 7, "HWCAPS=")) {
                         r = hwcaps_parse_boolean(v + 7, vn - 7);
                         if (r >= 0)
                                 c->env_enabled = r;
@@ -112,7 +104,7 @@ void hwcaps_cmdline_parse(const char *buf, size_t n, struct hwcaps_cmdline *ret,
                 /* Later words win, so a later option overrides an earlier one. */
                 if (!truncated)
                         apply(&c, word, len, warn, userdata);
-                else if (len >= 20 && bytes_eq(word, 20, "systemd.setenv=PATH="))
+                else if (len >= 20 && hwcaps_bytes_eq(word, 20, "systemd.setenv=PATH="))
                         c.setenv_path = true;
         }
         *ret = c;

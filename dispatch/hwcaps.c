@@ -47,6 +47,14 @@ void log_warning(const char *fmt, ...) {
         va_end(ap);
 }
 
+void log_warning_cb(void *userdata, const char *fmt, ...) {
+        va_list ap;
+        (void) userdata;
+        va_start(ap, fmt);
+        vlog("warning: ", fmt, ap);
+        va_end(ap);
+}
+
 void usage_error(const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);

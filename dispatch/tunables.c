@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "bytes.h"
 #include "tunables.h"
 
 /* The names glibc 2.36 honours with "-NAME" in glibc.cpu.hwcaps, from
@@ -27,15 +28,6 @@ static const struct {
         { "AVX512VL", HWCAPS_F_AVX512VL }, { "OSXSAVE", -1 },
 };
 
-static bool bytes_eq(const char *a, size_t n, const char *lit) {
-        size_t i = 0;
-
-        for (; i < n && lit[i]; i++)
-                if (a[i] != lit[i])
-                        return false;
-        return i == n && lit[i] == '\0';
-}
-
 bool hwcaps_tunables_find_hwcaps(const char *s, const char **ret_value, size_t *ret_len) {
         bool found = false;
 
@@ -59,7 +51,7 @@ bool hwcaps_tunables_find_hwcaps(const char *s, const char **ret_value, size_t *
                         continue;
                 }
                 value = s + len + 1;
-                bool ours = bytes_eq(name, len, "glibc.cpu.hwcaps");
+                bool ours = hwcaps_bytes_eq(name, len, "glibc.cpu.hwcaps");
                 s = value;
                 len = 0;
                 while (s[len] != ':' && s[len] != '\0')
@@ -91,7 +83,7 @@ void hwcaps_tunables_parse_hwcaps(const char *p, size_t n, struct hwcaps_tunable
                 if (len < 2 || p[start] != '-')
                         continue;
                 for (size_t k = 0; k < sizeof honoured / sizeof *honoured; k++)
-                        if (bytes_eq(p + start + 1, len - 1, honoured[k].name)) {
+                        if (hwcaps_bytes_eq(p + start + 1, len - 1, honoured[k].name)) {
                                 if (honoured[k].feature < 0)
                                         t.osxsave_disabled = true;
                                 else
