@@ -119,4 +119,38 @@ P
         fi
 fi
 
+# ---- a sample profile that does not exist, or is corrupt ------------------
+# The macros cannot check at expansion (rpmbuild expands %build before %prep
+# could create the file), so the compiler stops the build, and says why.
+if command -v clang >/dev/null; then
+        head -c 512 /dev/urandom >"$WORK/corrupt.afdo"
+        printf 'not a profile\n' >"$WORK/junk.txt"
+        for bad in "$WORK/missing.afdo:no such file or directory" "$WORK/corrupt.afdo:Could not open profile" \
+                   "$WORK/junk.txt:Could not open profile"; do
+                file=${bad%%:*} msg=${bad#*:}
+                name=bad-$(basename "$file")
+                if build "$name" --define "toolchain clang" --define "sample_profile $file"; then
+                        fail "$name: a bad sample profile did not stop the build"
+                elif grep -q -- "$msg" "$WORK/$name.log" && grep -q -- "$file" "$WORK/$name.log"; then
+                        echo "ok: $name: build stopped, the compiler names the file: $msg"
+                else
+                        fail "$name: build failed without naming the profile"; tail -n 20 "$WORK/$name.log" >&2
+                fi
+        done
+fi
+if command -v gcc >/dev/null; then
+        if build bad-gcc-missing --define "toolchain gcc" --define "sample_profile $WORK/missing.afdo"; then
+                fail "gcc: a missing sample profile did not stop the build"
+        else
+                grep -q "cannot open profile file $WORK/missing.afdo" "$WORK/bad-gcc-missing.log" &&
+                        echo "ok: gcc: missing sample profile stops the build, named" || fail "gcc: missing profile not named"
+        fi
+        if build bad-gcc-corrupt --define "toolchain gcc" --define "sample_profile $WORK/corrupt.afdo"; then
+                fail "gcc: a corrupt sample profile did not stop the build"
+        else
+                grep -q "AutoFDO profile magic number does not match" "$WORK/bad-gcc-corrupt.log" &&
+                        echo "ok: gcc: corrupt sample profile stops the build" || fail "gcc: corrupt profile error missing"
+        fi
+fi
+
 [ $failures -eq 0 ] || { echo "$failures failure(s)" >&2; exit 1; }
