@@ -214,7 +214,44 @@ static int out_add(struct out *o, const char *s, size_t n) {
         return 0;
 }
 
-static int add_level_dirs(struct out *out, const struct hwcaps_path_opts *o, const char *s, size_t n) {
+/* The level directories already inserted, by identity: on a merged-/usr
+ * system "/bin" is "/usr/bin", and its level directories would otherwise
+ * be inserted twice under two names for nothing (a later copy of a directory
+ * already searched can never win a lookup). */
+struct seen {
+        struct { dev_t dev; ino_t ino; } *id;
+        size_t count, cap;
+};
+
+/* Returns 1 when the directory root+lvl was inserted before, 0 when not
+ * (and remembers it), or -ENOMEM. A directory that cannot be stat'ed now is
+ * treated as new: hwcaps_dir_check just found it safe. */
+static int seen_before(struct seen *seen, const char *root, const char *lvl) {
+        char p[PATH_MAX];
+        struct stat st;
+
+        if (snprintf(p, sizeof p, "%s%s", root ? root : "", lvl) >= (int) sizeof p || stat(p, &st) < 0)
+                return 0;
+        for (size_t i = 0; i < seen->count; i++)
+                if (seen->id[i].dev == st.st_dev && seen->id[i].ino == st.st_ino)
+                        return 1;
+        if (seen->count == seen->cap) {
+                size_t cap = seen->cap ? 2 * seen->cap : 8;
+                void *id = realloc(seen->id, cap * sizeof *seen->id);
+
+                if (!id)
+                        return -ENOMEM;
+                seen->id = id;
+                seen->cap = cap;
+        }
+        seen->id[seen->count].dev = st.st_dev;
+        seen->id[seen->count].ino = st.st_ino;
+        seen->count++;
+        return 0;
+}
+
+static int add_level_dirs(struct out *out, struct seen *seen, const struct hwcaps_path_opts *o,
+                          const char *s, size_t n) {
         char dir[PATH_MAX], lvl[PATH_MAX];
         const char *reason = NULL;
         int r;
@@ -233,6 +270,12 @@ static int add_level_dirs(struct out *out, const struct hwcaps_path_opts *o, con
 
                 switch (v) {
                 case HWCAPS_DIR_SAFE:
+                        r = seen_before(seen, o->root, lvl);
+                        if (r != 0) {
+                                if (r < 0)
+                                        return r;
+                                break;
+                        }
                         r = out_add(out, lvl, strlen(lvl));
                         if (r < 0)
                                 return r;
@@ -250,9 +293,14 @@ static int add_level_dirs(struct out *out, const struct hwcaps_path_opts *o, con
         return 0;
 }
 
+static void seen_done(struct seen *seen) {
+        free(seen->id);
+}
+
 int hwcaps_path_compose(const char *path, const struct hwcaps_path_opts *o, char **ret) {
         _cleanup_free_ struct entry *e = NULL, *sorted = NULL;
         struct out out = { NULL, 0, 0, false };
+        _cleanup_(seen_done) struct seen seen = { NULL, 0, 0 };
         size_t count = 1, k = 0;
         int r;
 
@@ -294,7 +342,7 @@ int hwcaps_path_compose(const char *path, const struct hwcaps_path_opts *o, char
                         continue;
 
                 if (s[0] == '/' && e[i].first && allowed(o, s, e[i].n)) {
-                        r = add_level_dirs(&out, o, s, e[i].n);
+                        r = add_level_dirs(&out, &seen, o, s, e[i].n);
                         if (r < 0)
                                 goto fail;
                 }

@@ -125,6 +125,11 @@ static const struct pcase cases[] = {
         /* a symlinked level directory or PATH directory whose target is safe */
         { "/opt/link", 4, "/opt/link/glibc-hwcaps/x86-64-v3:/opt/link" },
         { "/symdir", 2, "/symdir/glibc-hwcaps/x86-64-v2:/symdir" },
+        /* merged /usr: a level directory reached again under another name
+         * ("/symdir" is "/usr/bin") is inserted once, at its first place */
+        { "/usr/bin:/symdir", 4, V432 "/usr/bin:/symdir" },
+        { "/symdir:/usr/bin", 3, "/symdir/glibc-hwcaps/x86-64-v3:/symdir/glibc-hwcaps/x86-64-v2:/symdir:/usr/bin" },
+        { "/usr/bin:/opt/link", 4, V432 "/usr/bin:/opt/link" },
         /* "/" is not "" */
         { "/", 4, "/glibc-hwcaps/x86-64-v2:/" },
         /* level entries of a PATH directory are regenerated: stale ones go */
