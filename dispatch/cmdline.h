@@ -13,6 +13,13 @@ struct hwcaps_cmdline {
         int env_enabled;  /* systemd.setenv=HWCAPS=: -1 not given, 0 off, 1 on */
 };
 
+/* The longest /proc/cmdline any hwcaps part reads. The kernel writes at
+ * most COMMAND_LINE_SIZE (2 KiB on x86) plus what bootconfig adds (under
+ * 32 KiB), so a longer file is not a real command line: it is treated like
+ * an unreadable one (it may hide the admin's opt-out), and the generator,
+ * `hwcaps which` and the stub all draw the line at the same byte. */
+#define HWCAPS_CMDLINE_MAX (64 * 1024)
+
 /* Called for a value it does not understand: key and the value bytes. */
 typedef void (*hwcaps_cmdline_warn_fn)(void *userdata, const char *key,
                                        const char *value, size_t n);

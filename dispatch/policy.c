@@ -12,7 +12,6 @@
 
 /* Linux caps the command line far lower (COMMAND_LINE_SIZE, 2 KiB on x86
  * before 6.x bootconfig); anything beyond this is not a real command line. */
-#define CMDLINE_SIZE_MAX (4 * 1024 * 1024)
 #define CMDLINE_WARNINGS_MAX 8
 
 const char *hwcaps_root_prefix(const char *opt) {
@@ -50,13 +49,13 @@ int hwcaps_sources_load(struct hwcaps_sources *s, const char *root, hwcaps_warn_
 
         *s = (struct hwcaps_sources) {};
         hwcaps_config_init(&s->config);
-        r = hwcaps_read_file(root, "/proc/cmdline", CMDLINE_SIZE_MAX, &cmdline, &n);
+        r = hwcaps_read_file(root, "/proc/cmdline", HWCAPS_CMDLINE_MAX, &cmdline, &n);
         if (r == -ENOMEM)
                 return r;
         s->cmdline_error = r < 0 ? r : 0;
         if (r < 0 && warn)
                 warn(userdata, "cannot read /proc/cmdline: %s; kernel command line options not applied",
-                     r == -EFBIG ? "larger than 4 MiB" : strerror(-r));
+                     r == -EFBIG ? "larger than 64 KiB" : strerror(-r));
         hwcaps_cmdline_parse(cmdline ? cmdline : "", n, &s->cmdline, cmdline_warn, &cw);
 
         r = hwcaps_config_load(&s->config, root, warn, userdata);

@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "cpu-raw.h"
+#include "fileio.h"
 #include "macro.h"
 #include "probe.h"
 #include "resolve.h"
@@ -49,27 +50,19 @@ static void warn_cmdline(void *userdata, const char *key, const char *value, siz
 }
 
 static void read_cmdline(const char *root, struct hwcaps_cmdline *c) {
-        _cleanup_free_ char *p = NULL;
-        _cleanup_fclose_ FILE *f = NULL;
-        char buf[8192];
+        _cleanup_free_ char *buf = NULL;
         size_t n = 0;
+        int r;
 
         *c = (struct hwcaps_cmdline) { .enabled = -1, .env_enabled = -1 };
-        if (asprintf(&p, "%s/proc/cmdline", root) < 0)
+        /* As the stub (stub.c read_cmdline()): missing means no options;
+         * unreadable, or longer than the stub reads, means the baseline. */
+        r = hwcaps_read_file(root, "/proc/cmdline", HWCAPS_CMDLINE_MAX, &buf, &n);
+        if (r == -ENOENT || r == -ENOTDIR)
                 return;
-        /* As the stub (stub.c read_cmdline()): missing means no options,
-         * unreadable means the baseline. */
-        f = fopen(p, "re");
-        if (!f) {
-                if (errno != ENOENT && errno != ENOTDIR) {
-                        log_warning("cannot read %s: %s; the stub runs the baseline", p, strerror(errno));
-                        c->enabled = 0;
-                }
-                return;
-        }
-        n = fread(buf, 1, sizeof buf, f);
-        if (ferror(f)) {
-                log_warning("cannot read %s: %s; the stub runs the baseline", p, strerror(errno));
+        if (r < 0) {
+                log_warning("cannot read %s/proc/cmdline: %s; the stub runs the baseline", root,
+                            r == -EFBIG ? "longer than 64 KiB" : strerror(-r));
                 c->enabled = 0;
                 return;
         }

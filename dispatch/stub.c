@@ -212,6 +212,26 @@ static enum hwcaps_level cpu_level(char *const *envp, bool secure) {
         return hwcaps_level_from_usable(v.usable);
 }
 
+/* The rest of a command line longer than CMDLINE_BYTES (bootconfig can
+ * make one), read after the n bytes of head and parsed whole. A frame of
+ * its own, so that the common case never touches these stack pages. One
+ * byte more than the limit tells a longer file from one of exactly
+ * HWCAPS_CMDLINE_MAX. */
+static __attribute__((noinline)) void read_long_cmdline(long fd, const char *head, unsigned long n,
+                                                         struct hwcaps_cmdline *ret) {
+        char buf[HWCAPS_CMDLINE_MAX + 1];
+        long r = 0;
+
+        memcpy(buf, head, n);
+        while (n < sizeof buf && (r = sys3(__NR_read, fd, (long) (buf + n), (long) (sizeof buf - n))) > 0)
+                n += (unsigned long) r;
+        if (r < 0 || n > HWCAPS_CMDLINE_MAX) {
+                ret->enabled = 0;
+                return;
+        }
+        hwcaps_cmdline_parse(buf, n, ret, NULL, NULL);
+}
+
 /* Reads <root>/proc/cmdline; a missing file (no /proc in a chroot) means no
  * options. */
 static void read_cmdline(const char *root, struct hwcaps_cmdline *ret) {
@@ -232,7 +252,8 @@ static void read_cmdline(const char *root, struct hwcaps_cmdline *ret) {
         /* No /proc (a chroot) means no options. Any other failure hides
          * the admin's opt-out (hwcaps=off, hwcaps.max=), so run the
          * baseline, as with hwcaps=off (found by tests/faults: an
-         * unreadable /proc/cmdline ran a variant above the admin's cap). */
+         * unreadable /proc/cmdline ran a variant above the admin's cap).
+         * So does one longer than HWCAPS_CMDLINE_MAX, whose end is not read. */
         fd = sys3(__NR_open, (long) p, O_RDONLY | O_CLOEXEC, 0);
         if (fd < 0) {
                 if (fd != -ENOENT && fd != -ENOTDIR)
@@ -242,12 +263,13 @@ static void read_cmdline(const char *root, struct hwcaps_cmdline *ret) {
         r = 0;
         while (n < sizeof buf && (r = sys3(__NR_read, fd, (long) (buf + n), (long) (sizeof buf - n))) > 0)
                 n += (unsigned long) r;
-        (void) sys3(__NR_close, fd, 0, 0);
-        if (r < 0) {
+        if (r >= 0 && n == sizeof buf)
+                read_long_cmdline(fd, buf, n, ret);
+        else if (r < 0)
                 ret->enabled = 0;
-                return;
-        }
-        hwcaps_cmdline_parse(buf, n, ret, NULL, NULL);
+        else
+                hwcaps_cmdline_parse(buf, n, ret, NULL, NULL);
+        (void) sys3(__NR_close, fd, 0, 0);
 }
 
 /* The one line naming every candidate tried and why it did not run;

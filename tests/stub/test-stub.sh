@@ -268,8 +268,20 @@ case_cmdline() {
         # binary junk and a huge command line are harmless
         head -c 10000 /dev/urandom > "$T/root/proc/cmdline"
         "$T/bin/foo" >/dev/null || fail "junk cmdline"
-        { printf 'x%.0s' $(seq 5000); printf ' hwcaps=off\n'; } > "$T/root/proc/cmdline"
-        "$T/bin/foo" >/dev/null || fail "long cmdline"
+        # an opt-out at the end of a long command line is seen (the stub
+        # read only 4 KiB before), and one longer than 64 KiB, whose end the
+        # stub does not read, runs the baseline as an unreadable one does
+        { head -c 5000 /dev/zero | tr '\0' x; printf ' hwcaps=off\n'; } > "$T/root/proc/cmdline"
+        expect "hwcaps=off after 5000 bytes" x86-64-v1 "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
+        { head -c 65000 /dev/zero | tr '\0' x; printf ' hwcaps.max=x86-64-v2\n'; } > "$T/root/proc/cmdline"
+        expect "hwcaps.max after 65000 bytes" "x86-64-v$(min 2 "$(lv "$TOP")")" "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
+        { head -c 65536 /dev/zero | tr '\0' x; } > "$T/root/proc/cmdline"
+        expect "a cmdline of exactly 64 KiB is read" "$TOP" "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
+        { head -c 65537 /dev/zero | tr '\0' x; } > "$T/root/proc/cmdline"
+        expect "a cmdline over 64 KiB: baseline" x86-64-v1 "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
+        w=$(HWCAPS_ROOT=$T/root "$HWCAPS" which "$T/bin/foo" 2>&1 || true)
+        case $w in *"longer than 64 KiB; the stub runs the baseline"*) ;;
+        *) fail "hwcaps which does not say the stub runs the baseline for a cmdline over 64 KiB: $w" ;; esac
         # no proc/cmdline at all (a chroot without /proc)
         rm "$T/root/proc/cmdline"
         expect "no cmdline" "$TOP" "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
