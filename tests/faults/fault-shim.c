@@ -79,12 +79,11 @@ static void *next(const char *name) {
 
 #define REAL(name) static __typeof__(name) *real; if (!real) real = (__typeof__(name) *) next(#name)
 
-__attribute__((destructor)) static void fini(void) {
+static void write_report(void) {
         const char *path = getenv("HWCAPS_FAULT_REPORT");
         char line[128];
         int fd, len;
 
-        armed = false;
         if (!path)
                 return;
         REAL(open);
@@ -95,6 +94,11 @@ __attribute__((destructor)) static void fini(void) {
                 (void) k;
                 close(fd);
         }
+}
+
+__attribute__((destructor)) static void fini(void) {
+        armed = false;
+        write_report();
 }
 
 /* --- open ---------------------------------------------------------------- */
@@ -184,9 +188,48 @@ WRAP(C_STAT, EACCES, -1, int, access, (const char *p, int m), (p, m))
 
 /* --- exec ---------------------------------------------------------------- */
 
-WRAP(C_EXEC, EACCES, -1, int, execve, (const char *p, char *const a[], char *const e[]), (p, a, e))
-WRAP(C_EXEC, EACCES, -1, int, execv, (const char *p, char *const a[]), (p, a))
-WRAP(C_EXEC, EACCES, -1, int, execvp, (const char *p, char *const a[]), (p, a))
+/* A successful exec runs no destructor, and the new program would load
+ * this shim again and count its own calls: so write the report first
+ * (rewritten at exit if the exec fails) and start the new program without
+ * the shim and its variables. */
+static char *const *without_shim(char *const env[], char **copy, size_t max) {
+        size_t n = 0;
+
+        for (size_t i = 0; env && env[i] && n + 1 < max; i++)
+                if (strncmp(env[i], "LD_PRELOAD=", 11) != 0 && strncmp(env[i], "HWCAPS_FAULT_", 13) != 0)
+                        copy[n++] = env[i];
+        copy[n] = NULL;
+        return copy;
+}
+
+#define EXEC_ENV_MAX 4096
+extern char **environ;
+
+int execve(const char *p, char *const a[], char *const e[]) {
+        char *copy[EXEC_ENV_MAX];
+        REAL(execve);
+        if (fail_now(C_EXEC, "execve")) {
+                errno = EACCES;
+                return -1;
+        }
+        write_report();
+        return real(p, a, without_shim(e, copy, EXEC_ENV_MAX));
+}
+
+int execv(const char *p, char *const a[]) {
+        return execve(p, a, environ);
+}
+
+int execvp(const char *p, char *const a[]) {
+        char *copy[EXEC_ENV_MAX];
+        REAL(execvpe);
+        if (fail_now(C_EXEC, "execvp")) {
+                errno = EACCES;
+                return -1;
+        }
+        write_report();
+        return real(p, a, without_shim(environ, copy, EXEC_ENV_MAX));
+}
 WRAP(C_EXEC, EACCES, EACCES, int, posix_spawn,
      (pid_t *pid, const char *p, const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *at,
       char *const a[], char *const e[]), (pid, p, fa, at, a, e))

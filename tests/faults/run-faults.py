@@ -17,6 +17,10 @@ Scenarios:
   cli-level HWCAPS        hwcaps level, hwcaps levels (glibc source)
   cli-check HWCAPS V3 V4  hwcaps check --root on a buildroot whose v3 variant
                           is marked v3 (passes) or v4 (fails)
+  cli-which-exec HWCAPS STUB
+                          hwcaps exec / hwcaps which, by name through PATH
+                          and by absolute path of a copy of the stub, with
+                          hwcaps.max=x86-64-v3 in FIXTURE/proc/cmdline
   generator GENERATOR     hwcaps-env-generator with HWCAPS_ROOT=FIXTURE
   stub STUB               hwcaps-dispatch-faults (built with its fault hook)
                           installed as usr/bin/foo of a fixture; SHIM unused
@@ -144,6 +148,75 @@ def stub_check(cap):
     return check
 
 
+def make_which_fixture(root, stub):
+    """usr/bin/foo (baseline) and usr/bin/bar (a copy of the stub), each with
+    variants v2..v4 in usr/bin/glibc-hwcaps/ (bar's baseline in x86-64-v1);
+    every program prints its level."""
+    bindir = os.path.join(root, "usr/bin")
+    for name in ["foo", "bar"]:
+        for lvl in range(1, 5):
+            if name == "foo" and lvl == 1:
+                path = os.path.join(bindir, "foo")
+            else:
+                d = os.path.join(bindir, "glibc-hwcaps/x86-64-v%d" % lvl)
+                os.makedirs(d, exist_ok=True)
+                path = os.path.join(d, name)
+            with open(path, "w") as f:
+                f.write("#!/bin/sh\necho v%d\n" % lvl)
+            os.chmod(path, 0o755)
+    shutil.copy(stub, os.path.join(bindir, "bar"))
+    return bindir
+
+
+def exec_check(cap):
+    """hwcaps exec runs a variant no higher than the reference run's and
+    never above the cap, or exits 1/126/127 with a message and no output."""
+    def check(rc, out, err, ref):
+        if rc == 0:
+            if not re.fullmatch(r"v[1-4]\n", out):
+                return "exit 0 with output %r" % out
+            if int(out[1]) > int(ref[1][1]) or int(out[1]) > cap:
+                return "ran %s (reference %s, cap v%d)" % (out.strip(), ref[1].strip(), cap)
+            return None
+        if rc in (1, 126, 127):
+            if out:
+                return "exit %d but the program ran: %r" % (rc, out[:200])
+            if not err.startswith("hwcaps"):
+                return "exit %d without a message: %r" % (rc, err[:300])
+            return None
+        return "exit status %d" % rc
+    return check
+
+
+def which_check(cap):
+    """hwcaps which names as the winner a candidate no higher than the
+    reference's and never above the cap (a failed call may only make it
+    choose lower, or find nothing: exit 1), or exits 1 with a message."""
+    def level_of_winner(out):
+        for line in out.splitlines():
+            if line.endswith(": runs"):
+                m = re.match(r"\s+x86-64-v([2-4]) ", line)
+                return int(m.group(1)) if m else 1
+        return None
+    def check(rc, out, err, ref):
+        want = level_of_winner(ref[1])
+        if rc == 0:
+            got = level_of_winner(out)
+            if got is None:
+                return "exit 0 without a winner:\n%s" % out
+            if got > want or got > cap:
+                return "names an x86-64-v%d winner (reference v%s, cap v%d):\n%s" % (got, want, cap, out)
+            return None
+        if rc == 1:
+            if level_of_winner(out) is not None:
+                return "exit 1 but names a winner:\n%s" % out
+            if not out.strip() and not err.startswith("hwcaps"):
+                return "exit 1 without a message: %r" % err[:300]
+            return None
+        return "exit status %d" % rc
+    return check
+
+
 def make_check_fixture(root, elf_v3, elf_v4, good):
     """A buildroot: usr/bin/foo with a v3 variant marked v3 (good) or v4 (bad)."""
     d = os.path.join(root, "usr/bin/glibc-hwcaps/x86-64-v3")
@@ -215,6 +288,14 @@ def main():
         make_check_fixture(bad, args[1], args[2], False)
         cmds = [([args[0], "check", "--root", good], env, check_check),
                 ([args[0], "check", "--root", bad], env, check_check)]
+    elif scenario == "cli-which-exec":
+        # args: HWCAPS STUB
+        bindir = make_which_fixture(root, args[1])
+        wenv = dict(env, HWCAPS_ROOT=root, PATH=bindir + ":/usr/bin:/bin")
+        cmds = [([args[0], "exec", "foo"], wenv, exec_check(3)),
+                ([args[0], "exec", os.path.join(bindir, "bar")], wenv, exec_check(3)),
+                ([args[0], "which", "foo"], wenv, which_check(3)),
+                ([args[0], "which", os.path.join(bindir, "bar")], wenv, which_check(3))]
     elif scenario == "stub":
         # The stub is static: no shim, its fault hook reads the same variables.
         shim = ""
