@@ -28,6 +28,15 @@ run_shipped() {
 
 levels=$("$HWCAPS" levels 2>/dev/null || true)
 
+# ships WHAT NAME PROFILE: NAME's shipped v2 variant (and v3, where this host
+# runs it) says it was built with PROFILE.
+ships() {
+        assert_eq "$1 (v2)" "profile $3, level x86-64-v2 or lower (1)" "$(run_shipped "$2" x86-64-v2 2>&1)"
+        if printf '%s\n' "$levels" | grep -qx x86-64-v3; then
+                assert_eq "$1 (v3)" "profile $3, level x86-64-v3 (1)" "$(run_shipped "$2" x86-64-v3 2>&1)"
+        fi
+}
+
 # ---- default: profiles "none pgo", the first (none) is shipped -----------
 if build ship-default; then
         log=$WORK/ship-default.log
@@ -47,12 +56,7 @@ if build ship-default; then
         rpm -qpl "$WORK/ship-default"/RPMS/*/*.rpm >"$WORK/list" 2>/dev/null
         assert_contains "v2 variant packaged" "$WORK/list" /usr/bin/glibc-hwcaps/x86-64-v2/prof-demo
         assert_contains "v3 variant packaged" "$WORK/list" /usr/bin/glibc-hwcaps/x86-64-v3/prof-demo
-        assert_eq "default: the first profile (none) is shipped (v2)" "profile none, level x86-64-v2 or lower (1)" \
-                "$(run_shipped ship-default x86-64-v2 2>&1)"
-        if printf '%s\n' "$levels" | grep -qx x86-64-v3; then
-                assert_eq "default: the first profile (none) is shipped (v3)" "profile none, level x86-64-v3 (1)" \
-                        "$(run_shipped ship-default x86-64-v3 2>&1)"
-        fi
+        ships "default: the first profile (none) is shipped" ship-default none
 else
         fail "the level x profile build failed"; tail -n 30 "$WORK/ship-default.log" >&2
 fi
@@ -61,12 +65,7 @@ fi
 if build ship-pgo --define "hwcaps_ship_profile pgo" --define "hwcaps_parallel 0"; then
         grep -qx 'hwcaps: shipping x86-64-v2 (profile pgo)' "$WORK/ship-pgo.log" &&
                 echo "ok: the log says which profile is shipped" || fail "no 'shipping' line"
-        assert_eq "hwcaps_ship_profile pgo ships the pgo build (v2)" "profile pgo, level x86-64-v2 or lower (1)" \
-                "$(run_shipped ship-pgo x86-64-v2 2>&1)"
-        if printf '%s\n' "$levels" | grep -qx x86-64-v3; then
-                assert_eq "hwcaps_ship_profile pgo ships the pgo build (v3)" "profile pgo, level x86-64-v3 (1)" \
-                        "$(run_shipped ship-pgo x86-64-v3 2>&1)"
-        fi
+        ships "hwcaps_ship_profile pgo ships the pgo build" ship-pgo pgo
 else
         fail "the build shipping pgo failed"; tail -n 30 "$WORK/ship-pgo.log" >&2
 fi
