@@ -131,7 +131,7 @@ static int add_dir(struct status *s, const char *dir, size_t n, dev_t *devs, ino
 
         for (int l = HWCAPS_LEVEL_MAX; l >= HWCAPS_LEVEL_V2; l--) {
                 const char *reason = NULL;
-                enum hwcaps_dir_verdict v = hwcaps_level_dir_check(s->root, d, l, lvl, sizeof lvl, &reason);
+                enum hwcaps_dir_verdict v = hwcaps_level_dir_check(s->root, d, l, lvl, sizeof lvl, &reason, NULL);
                 char full[PATH_MAX];
                 struct stat st;
 

@@ -201,7 +201,7 @@ static int resolve_dir(struct resolve *r, const char *dir, const char *name) {
                 for (int l = HWCAPS_LEVEL_MAX; l >= HWCAPS_LEVEL_V2; l--) {
                         char ldir[PATH_MAX];
                         const char *reason = NULL;
-                        enum hwcaps_dir_verdict v = hwcaps_level_dir_check(NULL, dir, l, ldir, sizeof ldir, &reason);
+                        enum hwcaps_dir_verdict v = hwcaps_level_dir_check(NULL, dir, l, ldir, sizeof ldir, &reason, NULL);
 
                         if (asprintf(&p, "%s/%s", ldir, name) < 0)
                                 return -ENOMEM;

@@ -12,7 +12,8 @@
 
 #define HWCAPS_SUBDIR "/glibc-hwcaps/"
 
-enum hwcaps_dir_verdict hwcaps_dir_check(const char *root, const char *dir, const char **reason) {
+enum hwcaps_dir_verdict hwcaps_dir_check(const char *root, const char *dir, const char **reason,
+                                         struct stat *ret) {
         char p[PATH_MAX];
         struct stat st;
 
@@ -69,6 +70,8 @@ enum hwcaps_dir_verdict hwcaps_dir_check(const char *root, const char *dir, cons
                 *reason = "is writable by group or others";
                 return HWCAPS_DIR_UNSAFE;
         }
+        if (ret)
+                *ret = st;
         return HWCAPS_DIR_SAFE;
 }
 
@@ -83,7 +86,8 @@ static size_t trimmed_len(const char *dir, size_t n) {
 
 enum hwcaps_dir_verdict hwcaps_level_dir_check(const char *root, const char *dir,
                                                enum hwcaps_level level,
-                                               char *buf, size_t bufsize, const char **reason) {
+                                               char *buf, size_t bufsize, const char **reason,
+                                               struct stat *st) {
         size_t n = trimmed_len(dir, strlen(dir));
         const char *name = hwcaps_level_name(level);
 
@@ -98,11 +102,11 @@ enum hwcaps_dir_verdict hwcaps_level_dir_check(const char *root, const char *dir
         /* The parent "glibc-hwcaps" must be safe too, or a user could swap
          * the level directory for one of their own. */
         buf[n + strlen(HWCAPS_SUBDIR) - 1] = '\0';
-        v = hwcaps_dir_check(root, buf, reason);
+        v = hwcaps_dir_check(root, buf, reason, NULL);
         if (v != HWCAPS_DIR_SAFE)
                 return v; /* buf names the parent: that is what to warn about */
         buf[n + strlen(HWCAPS_SUBDIR) - 1] = '/';
-        return hwcaps_dir_check(root, buf, reason);
+        return hwcaps_dir_check(root, buf, reason, st);
 }
 
 int hwcaps_path_entry_level(const char *entry, size_t n, size_t *parent_len) {
@@ -223,17 +227,11 @@ struct seen {
         size_t count, cap;
 };
 
-/* Returns 1 when the directory root+lvl was inserted before, 0 when not
- * (and remembers it), or -ENOMEM. A directory that cannot be stat'ed now is
- * treated as new: hwcaps_dir_check just found it safe. */
-static int seen_before(struct seen *seen, const char *root, const char *lvl) {
-        char p[PATH_MAX];
-        struct stat st;
-
-        if (snprintf(p, sizeof p, "%s%s", root ? root : "", lvl) >= (int) sizeof p || stat(p, &st) < 0)
-                return 0;
+/* Returns 1 when the directory st describes was inserted before, 0 when
+ * not (and remembers it), or -ENOMEM. */
+static int seen_before(struct seen *seen, const struct stat *st) {
         for (size_t i = 0; i < seen->count; i++)
-                if (seen->id[i].dev == st.st_dev && seen->id[i].ino == st.st_ino)
+                if (seen->id[i].dev == st->st_dev && seen->id[i].ino == st->st_ino)
                         return 1;
         if (seen->count == seen->cap) {
                 size_t cap = seen->cap ? 2 * seen->cap : 8;
@@ -244,8 +242,8 @@ static int seen_before(struct seen *seen, const char *root, const char *lvl) {
                 seen->id = id;
                 seen->cap = cap;
         }
-        seen->id[seen->count].dev = st.st_dev;
-        seen->id[seen->count].ino = st.st_ino;
+        seen->id[seen->count].dev = st->st_dev;
+        seen->id[seen->count].ino = st->st_ino;
         seen->count++;
         return 0;
 }
@@ -254,6 +252,7 @@ static int add_level_dirs(struct out *out, struct seen *seen, const struct hwcap
                           const char *s, size_t n) {
         char dir[PATH_MAX], lvl[PATH_MAX];
         const char *reason = NULL;
+        struct stat st;
         int r;
 
         if (n >= sizeof dir)
@@ -262,7 +261,7 @@ static int add_level_dirs(struct out *out, struct seen *seen, const struct hwcap
         dir[n] = '\0';
 
         for (int l = o->max_level; l >= HWCAPS_LEVEL_V2; l--) {
-                enum hwcaps_dir_verdict v = hwcaps_level_dir_check(o->root, dir, l, lvl, sizeof lvl, &reason);
+                enum hwcaps_dir_verdict v = hwcaps_level_dir_check(o->root, dir, l, lvl, sizeof lvl, &reason, &st);
                 /* lvl names the parent "glibc-hwcaps" when that failed: one
                  * problem, one warning, and no level below it can pass. */
                 size_t len = strlen(lvl), nl = strlen(hwcaps_level_name(l));
@@ -270,7 +269,7 @@ static int add_level_dirs(struct out *out, struct seen *seen, const struct hwcap
 
                 switch (v) {
                 case HWCAPS_DIR_SAFE:
-                        r = seen_before(seen, o->root, lvl);
+                        r = seen_before(seen, &st);
                         if (r != 0) {
                                 if (r < 0)
                                         return r;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <sys/stat.h>
 
 #include "level.h"
 
@@ -27,15 +28,19 @@ enum hwcaps_dir_verdict {
 };
 
 /* Is the directory root+dir safe to put into PATH: a directory (after
- * symlinks), owned by root, not writable by group or others? */
-enum hwcaps_dir_verdict hwcaps_dir_check(const char *root, const char *dir, const char **reason);
+ * symlinks), owned by root, not writable by group or others? On
+ * HWCAPS_DIR_SAFE, *st (when st is not NULL) is the directory's stat. */
+enum hwcaps_dir_verdict hwcaps_dir_check(const char *root, const char *dir, const char **reason,
+                                         struct stat *st);
 
 /* Checks the parent "dir/glibc-hwcaps", then the level directory of dir
  * for level. Writes the path of the directory the verdict is about to buf:
- * the parent when that is missing or unsafe, else the level directory. */
+ * the parent when that is missing or unsafe, else the level directory.
+ * st as for hwcaps_dir_check(), about the level directory. */
 enum hwcaps_dir_verdict hwcaps_level_dir_check(const char *root, const char *dir,
                                                enum hwcaps_level level,
-                                               char *buf, size_t bufsize, const char **reason);
+                                               char *buf, size_t bufsize, const char **reason,
+                                               struct stat *st);
 
 /* Is entry "P/glibc-hwcaps/x86-64-vN" (N = 2..4)? Returns N and the length
  * of P (0 for "/"), or 0. */
