@@ -15,6 +15,7 @@
 #include <systemd/sd-bus.h>
 
 #include "commands.h"
+#include "dl.h"
 #include "json.h"
 #include "rpm-owner.h"
 #include "macro.h"
@@ -68,23 +69,50 @@ static const char *env_get(char **env, const char *name) {
         return found;
 }
 
+/* libsystemd, opened only by "hwcaps status". */
+HWCAPS_DL_DECLARE(sd_bus_open_user);
+HWCAPS_DL_DECLARE(sd_bus_open_system);
+HWCAPS_DL_DECLARE(sd_bus_set_method_call_timeout);
+HWCAPS_DL_DECLARE(sd_bus_get_property_strv);
+HWCAPS_DL_DECLARE(sd_bus_error_is_set);
+HWCAPS_DL_DECLARE(sd_bus_error_free);
+HWCAPS_DL_DECLARE(sd_bus_flush_close_unref);
+
 /* The manager's environment over D-Bus (libsystemd's sd-bus). No manager
- * (a container, a chroot, a build host) is a normal answer, not an error. */
+ * (a container, a chroot, a build host) is a normal answer, not an error;
+ * nor is a missing libsystemd (the manager is then "not reachable"). */
 static int manager_environment(bool user, char ***ret, char *err, size_t errsize) {
+        static void *handle;
+        static const struct hwcaps_dl_sym syms[] = {
+                HWCAPS_DL_SYM(sd_bus_open_user),
+                HWCAPS_DL_SYM(sd_bus_open_system),
+                HWCAPS_DL_SYM(sd_bus_set_method_call_timeout),
+                HWCAPS_DL_SYM(sd_bus_get_property_strv),
+                HWCAPS_DL_SYM(sd_bus_error_is_set),
+                HWCAPS_DL_SYM(sd_bus_error_free),
+                HWCAPS_DL_SYM(sd_bus_flush_close_unref),
+        };
         sd_bus_error error = SD_BUS_ERROR_NULL;
         sd_bus *bus = NULL;
+        const char *dl_error;
         int r;
 
-        r = user ? sd_bus_open_user(&bus) : sd_bus_open_system(&bus);
+        r = hwcaps_dl_open(&handle, HWCAPS_SONAME_SYSTEMD, syms, ELEMENTSOF(syms), &dl_error);
+        if (r < 0) {
+                snprintf(err, errsize, "%s", dl_error);
+                return r;
+        }
+        r = user ? sym_sd_bus_open_user(&bus) : sym_sd_bus_open_system(&bus);
         if (r >= 0)
-                r = sd_bus_set_method_call_timeout(bus, 5 * 1000 * 1000);
+                r = sym_sd_bus_set_method_call_timeout(bus, 5 * 1000 * 1000);
         if (r >= 0)
-                r = sd_bus_get_property_strv(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                r = sym_sd_bus_get_property_strv(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                                              "org.freedesktop.systemd1.Manager", "Environment", &error, ret);
         if (r < 0)
-                snprintf(err, errsize, "%s", sd_bus_error_is_set(&error) ? error.message : strerror(-r));
-        sd_bus_error_free(&error);
-        sd_bus_flush_close_unref(bus);
+                snprintf(err, errsize, "%s; no running systemd on the %s bus",
+                         sym_sd_bus_error_is_set(&error) ? error.message : strerror(-r), user ? "user" : "system");
+        sym_sd_bus_error_free(&error);
+        sym_sd_bus_flush_close_unref(bus);
         return r;
 }
 
@@ -442,8 +470,8 @@ static void print_human(const struct status *s) {
         if (s->manager_reachable)
                 print_pathcheck(&s->manager, s->user ? "User manager:" : "System manager:");
         else
-                printf("%-18s not reachable (%s): no running systemd on the %s bus, so its environment is unknown\n",
-                       s->user ? "User manager:" : "System manager:", s->manager_error, s->user ? "user" : "system");
+                printf("%-18s not reachable (%s), so its environment is unknown\n",
+                       s->user ? "User manager:" : "System manager:", s->manager_error);
         if (s->n_advice) {
                 printf("\n");
                 for (size_t i = 0; i < s->n_advice; i++)

@@ -13,6 +13,7 @@
 #include <rpm/rpmts.h>
 
 #include "commands.h"
+#include "dl.h"
 #include "json.h"
 #include "level.h"
 #include "macro.h"
@@ -21,6 +22,41 @@
 #ifndef TAKE_PTR
 #define TAKE_PTR(p) ({ typeof(p) _p = (p); (p) = NULL; _p; })
 #endif
+
+/* librpm (and librpmio, its dependency), opened only by the commands that
+ * ask the rpm database. */
+HWCAPS_DL_DECLARE(rpmReadConfigFiles);
+HWCAPS_DL_DECLARE(rpmtsCreate);
+HWCAPS_DL_DECLARE(rpmtsFree);
+HWCAPS_DL_DECLARE(rpmtsSetRootDir);
+HWCAPS_DL_DECLARE(rpmGetPath);
+HWCAPS_DL_DECLARE(rpmtsOpenDB);
+HWCAPS_DL_DECLARE(rpmtsInitIterator);
+HWCAPS_DL_DECLARE(rpmdbNextIterator);
+HWCAPS_DL_DECLARE(headerGetAsString);
+HWCAPS_DL_DECLARE(rpmdbFreeIterator);
+
+static int rpm_open(void) {
+        static void *handle;
+        static const struct hwcaps_dl_sym syms[] = {
+                HWCAPS_DL_SYM(rpmReadConfigFiles),
+                HWCAPS_DL_SYM(rpmtsCreate),
+                HWCAPS_DL_SYM(rpmtsFree),
+                HWCAPS_DL_SYM(rpmtsSetRootDir),
+                HWCAPS_DL_SYM(rpmGetPath),
+                HWCAPS_DL_SYM(rpmtsOpenDB),
+                HWCAPS_DL_SYM(rpmtsInitIterator),
+                HWCAPS_DL_SYM(rpmdbNextIterator),
+                HWCAPS_DL_SYM(headerGetAsString),
+                HWCAPS_DL_SYM(rpmdbFreeIterator),
+        };
+        const char *error;
+        int r = hwcaps_dl_open(&handle, HWCAPS_SONAME_RPM, syms, ELEMENTSOF(syms), &error);
+
+        if (r < 0)
+                log_error("cannot use the rpm database: %s", error);
+        return r;
+}
 
 struct row {
         char *path, *baseline;     /* inside the root; baseline NULL if none */
@@ -46,24 +82,24 @@ static void report_done(struct report *r) {
 
 static inline void rpmtsfreep(rpmts *ts) {
         if (*ts)
-                rpmtsFree(*ts);
+                sym_rpmtsFree(*ts);
 }
 
 /* The package owning path (inside the root): NEVRA and EVR, both NULL when no
  * package does. Allocated; 0 or -ENOMEM. */
 static int owner(rpmts ts, const char *path, char **ret_nevra, char **ret_evr) {
-        rpmdbMatchIterator mi = rpmtsInitIterator(ts, RPMDBI_INSTFILENAMES, path, 0);
+        rpmdbMatchIterator mi = sym_rpmtsInitIterator(ts, RPMDBI_INSTFILENAMES, path, 0);
         Header h;
 
         *ret_nevra = *ret_evr = NULL;
         if (!mi)
                 return 0;
-        h = rpmdbNextIterator(mi);
+        h = sym_rpmdbNextIterator(mi);
         if (h) {
-                *ret_nevra = headerGetAsString(h, RPMTAG_NEVRA);
-                *ret_evr = headerGetAsString(h, RPMTAG_EVR);
+                *ret_nevra = sym_headerGetAsString(h, RPMTAG_NEVRA);
+                *ret_evr = sym_headerGetAsString(h, RPMTAG_EVR);
         }
-        rpmdbFreeIterator(mi);
+        sym_rpmdbFreeIterator(mi);
         if (h && (!*ret_nevra || !*ret_evr)) {
                 free(*ret_nevra);
                 free(*ret_evr);
@@ -195,25 +231,28 @@ int hwcaps_rpm_report(const char *root, FILE *out, bool json) {
         const char *prefix = strcmp(root, "/") == 0 ? "" : root;
         int r = 0, bad = 0;
 
-        if (rpmReadConfigFiles(NULL, NULL) != 0) {
+        r = rpm_open();
+        if (r < 0)
+                return r;
+        if (sym_rpmReadConfigFiles(NULL, NULL) != 0) {
                 log_error("cannot read the rpm configuration");
                 return -EIO;
         }
-        ts = rpmtsCreate();
+        ts = sym_rpmtsCreate();
         if (!ts)
                 return -ENOMEM;
-        if (rpmtsSetRootDir(ts, root) != 0) {
+        if (sym_rpmtsSetRootDir(ts, root) != 0) {
                 log_error("%s: not usable as rpm root (an absolute path is needed)", root);
                 return -EINVAL;
         }
         /* librpm creates nothing with O_RDONLY but also reports no error
          * for a missing database (rpm 4.18, sqlite backend): look first. */
-        _cleanup_free_ char *dbpath = rpmGetPath("%{_dbpath}", NULL);
+        _cleanup_free_ char *dbpath = sym_rpmGetPath("%{_dbpath}", NULL);
         _cleanup_free_ char *dbdir = NULL;
         struct stat dst;
         if (!dbpath || asprintf(&dbdir, "%s%s", prefix, dbpath) < 0)
                 return -ENOMEM;
-        if (stat(dbdir, &dst) < 0 || !S_ISDIR(dst.st_mode) || rpmtsOpenDB(ts, O_RDONLY) != 0) {
+        if (stat(dbdir, &dst) < 0 || !S_ISDIR(dst.st_mode) || sym_rpmtsOpenDB(ts, O_RDONLY) != 0) {
                 log_error("%s: cannot open the rpm database (%s inside the root; rpm --root %s --initdb creates one)",
                           root, dbpath, root);
                 return -ENOENT;

@@ -5,7 +5,8 @@
  *
  *   HWCAPS_FAULT_NTH=N        fail call N (1-based); 0 or unset: only count
  *   HWCAPS_FAULT_CALLS=LIST   classes to count, comma-separated (default all
- *                             but malloc): open, read, stat, exec, malloc
+ *                             but malloc and dlopen): open, read, stat, exec,
+ *                             malloc, dlopen
  *   HWCAPS_FAULT_REPORT=FILE  at exit, write "CALLS FAILED-NAME" there
  *
  *   open:   open openat fopen opendir (and their 64 names)     -> EACCES
@@ -13,6 +14,8 @@
  *   stat:   stat lstat fstat fstatat access (and 64 names)     -> EACCES
  *   exec:   execve execv execvp posix_spawn posix_spawnp       -> EACCES
  *   malloc: malloc calloc realloc                              -> ENOMEM
+ *   dlopen: dlopen (never in "all"; glibc's own loads do not go
+ *           through it)                                        -> NULL
  *
  * glibc's own internal opens and reads (inside fopen, opendir, realpath) do
  * not go through these symbols, which is why the stdio and dirent entry
@@ -33,7 +36,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { C_OPEN = 1, C_READ = 2, C_STAT = 4, C_EXEC = 8, C_MALLOC = 16 };
+enum { C_OPEN = 1, C_READ = 2, C_STAT = 4, C_EXEC = 8, C_MALLOC = 16, C_DLOPEN = 32 };
 
 static unsigned classes = C_OPEN | C_READ | C_STAT | C_EXEC;
 static unsigned long nth, calls;
@@ -44,17 +47,28 @@ extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
 
+/* Is word an item of the comma-separated list? ("open" is not "dlopen".) */
+static bool listed(const char *list, const char *word) {
+        size_t n = strlen(word);
+
+        for (const char *p = list; (p = strstr(p, word)); p += n)
+                if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+                        return true;
+        return false;
+}
+
 __attribute__((constructor)) static void init(void) {
         const char *n = getenv("HWCAPS_FAULT_NTH"), *c = getenv("HWCAPS_FAULT_CALLS");
 
         nth = n ? strtoul(n, NULL, 10) : 0;
         if (c) {
                 classes = 0;
-                classes |= strstr(c, "open") ? C_OPEN : 0;
-                classes |= strstr(c, "read") ? C_READ : 0;
-                classes |= strstr(c, "stat") ? C_STAT : 0;
-                classes |= strstr(c, "exec") ? C_EXEC : 0;
-                classes |= strstr(c, "malloc") ? C_MALLOC : 0;
+                classes |= listed(c, "open") ? C_OPEN : 0;
+                classes |= listed(c, "read") ? C_READ : 0;
+                classes |= listed(c, "stat") ? C_STAT : 0;
+                classes |= listed(c, "exec") ? C_EXEC : 0;
+                classes |= listed(c, "malloc") ? C_MALLOC : 0;
+                classes |= listed(c, "dlopen") ? C_DLOPEN : 0;
         }
         armed = true;
 }
@@ -262,3 +276,8 @@ void *realloc(void *p, size_t n) {
         }
         return __libc_realloc(p, n);
 }
+
+/* --- dlopen -------------------------------------------------------------- */
+
+/* dlerror() then has nothing to say: the caller must cope with NULL. */
+WRAP(C_DLOPEN, ENOENT, NULL, void *, dlopen, (const char *f, int fl), (f, fl))

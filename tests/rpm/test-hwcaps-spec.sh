@@ -30,6 +30,13 @@ assert_eq "rpm-macros package files" \
 $(rpm --eval '%{_rpmmacrodir}')/macros.hwcaps
 $(rpm --eval '%{_rpmmacrodir}')/macros.hwcaps-profile
 /usr/share/man/man7/hwcaps-macros.7" "$(rpm -qp --list "$macros" | sed 's/\.gz$//')"
+# The libraries hwcaps opens with dlopen() (their sonames are strings in
+# the binary) are named in Requires, since no dependency generator sees them.
+for so in $(strings "$HWCAPS" | grep -E '^lib(rpm|systemd)\.so\.[0-9]+$' | sort -u); do
+        requires "$main" | grep -qxF "$so()(64bit)" && echo "ok: requires $so()(64bit)" ||
+                fail "hwcaps opens $so with dlopen() but its package does not require $so()(64bit)"
+done
+[ "$(strings "$HWCAPS" | grep -cE '^lib(rpm|systemd)\.so\.[0-9]+$')" -eq 2 ] || fail "expected two sonames in $HWCAPS"
 assert_eq "rpm-macros requires the tool" "hwcaps >= $version-1" "$(requires "$macros" | grep '^hwcaps')"
 if [ -z "$with" ] || [ "${with#*generator}" = "$with" ]; then
         rpm -qp --list "$main" | grep -qx /usr/lib/systemd/system-environment-generators/60-hwcaps \
