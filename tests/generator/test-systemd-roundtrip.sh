@@ -32,9 +32,11 @@ esc() { printf '%s' "$1" | sed 's/[^A-Za-z0-9/_.-]/\\&/g'; }
         printf "printf '%%s\\\\n' 'PATH=%s'\n" "$(esc "$inpath" | sed "s/'/'\\\\''/g")"
         printf "printf '%%s\\\\n' 'HWCAPS_ROOT=%s'\n" "$root"
 } > "$gens/10-setup"
-ln -s "$gen" "$gens/60-hwcaps"
+# A copy, not a link: the manager runs as nobody, who may not enter the
+# build tree (a clone under /root, mode 700, failed so on a fresh machine).
+cp "$gen" "$gens/60-hwcaps"
 printf '#!/bin/sh\nprintf "%%s" "$PATH" > %s/got\n' "$w" > "$gens/99-dump"
-chmod 755 "$gens/10-setup" "$gens/99-dump"
+chmod 755 "$gens/10-setup" "$gens/60-hwcaps" "$gens/99-dump"
 touch "$w/got"; chown 65534 "$w/got"
 
 SYSTEMD_ENVIRONMENT_GENERATOR_PATH=$gens timeout 120 \

@@ -8,6 +8,9 @@ PROFILE_MACROS=$SRC/rpm-macros/macros.hwcaps-profile
 command -v rpmbuild >/dev/null || { echo "no rpmbuild" >&2; exit 77; }
 
 ev() { rpm --load "$MACROS" --load "$PROFILE_MACROS" "$@"; }
+# The llvm-profdata the macros merge with (Debian's llvm-14 has no plain
+# llvm-profdata unless the "llvm" package is there too).
+profdata=$(ev --eval '%{__hwcaps_llvm_profdata}')
 
 # ---- expansion: each kind and compiler --------------------------------
 for tc in gcc clang; do
@@ -64,7 +67,7 @@ for tc in gcc clang; do
         pgo=$(find "$WORK/pgo-$tc/BUILD" -maxdepth 2 -type d -path '*.hwcaps/pgo')
         if [ $tc = clang ]; then
                 prof=$pgo/merged.profdata
-                n=$(llvm-profdata show "$prof" 2>/dev/null | sed -n 's/^Total functions: //p')
+                n=$("$profdata" show "$prof" 2>/dev/null | sed -n 's/^Total functions: //p')
                 [ "${n:-0}" -gt 0 ] && echo "ok: clang: merged profile has $n functions" || fail "clang: empty merged profile"
         else
                 prof=$pgo/gcda

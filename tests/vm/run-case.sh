@@ -240,8 +240,9 @@ actual:   \"$4\""; fi
 # A PATH is right when, with the level directories taken out, it equals the
 # base PATH exactly, and right before /usr/bin sit exactly the expected level
 # directories, highest first (DESIGN.md "The search path"). Any other
-# directory may have either nothing or its own full set in front of it: on a
-# merged-/usr system /bin/glibc-hwcaps/... exists too. With only_usr_bin set
+# directory may have either nothing or its own full set in front of it, but
+# /bin nothing: on this merged-/usr system /bin is /usr/bin, whose level
+# directories are already in PATH. With only_usr_bin set
 # (directories=/usr/bin), no other directory may have any.
 pathcheck() { # actual base levels
 	awk -v actual="$1" -v base="$2" -v levels="$3" -v strict="$only_usr_bin" 'BEGIN {
@@ -258,6 +259,7 @@ pathcheck() { # actual base levels
 			want = ""
 			for (k = 1; k <= nl; k++) want = want (k > 1 ? ":" : "") e "/glibc-hwcaps/" L[k]
 			if (e == "/usr/bin" && run != want) { printf "before /usr/bin: \"%s\", expected \"%s\"\n", run, want; exit 1 }
+			if (run != "" && e == "/bin") { printf "before /bin: \"%s\", expected nothing (merged /usr: /bin is /usr/bin)\n", run; exit 1 }
 			if (run != "" && strict != "" && e != "/usr/bin") { printf "before %s: \"%s\", expected nothing (directories=/usr/bin)\n", e, run; exit 1 }
 			if (run != "" && run != want) { printf "before %s: \"%s\", expected \"%s\" or nothing\n", e, run, want; exit 1 }
 			run = ""
