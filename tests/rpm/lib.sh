@@ -52,6 +52,17 @@ rpmb() {
                 "$@" "$rspec"
 }
 
+# install_root ROOT RPM...: a throw-away root with its own rpmdb and the RPMs
+# installed (--nodeps). Debian's rpm keeps its rpmdb in ~/.rpmdb, so it
+# lands in ROOT/root/.rpmdb.
+install_root() {
+        local iroot="$1"
+        shift
+        mkdir -p "$iroot"
+        rpm --root "$iroot" --initdb
+        rpm --root "$iroot" --nodeps -i "$@" 2>"$WORK/rpm-i.log" || { cat "$WORK/rpm-i.log" >&2; fail "rpm -i into $iroot"; }
+}
+
 # demo_source TOPDIR: the demo tarball in TOPDIR/SOURCES.
 demo_source() {
         mkdir -p "$1/SOURCES"

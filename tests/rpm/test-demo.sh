@@ -63,12 +63,9 @@ for l in x86-64-v2 x86-64-v3 x86-64-v4; do
 "$(rpm -qp --qf '[%{FILEMODES:perms} %{FILENAMES}\n]' "$p" | grep -v '^d')"
 done
 
-# Install everything into a throw-away root (Debian's rpm keeps its rpmdb
-# in ~/.rpmdb, so it lands in ROOT/root/.rpmdb).
+# Install everything into a throw-away root.
 root=$WORK/root
-mkdir -p "$root"
-rpm --root "$root" --initdb
-rpm --root "$root" --nodeps -i "$R"/*.rpm 2>"$WORK/rpm-i.log" || { cat "$WORK/rpm-i.log" >&2; fail "rpm -i"; }
+install_root "$root" "$R"/*.rpm
 
 b=$root/usr/bin
 assert_eq "baseline has no level marker" "      Properties: x86 ISA needed: x86-64-baseline" "$(readelf -n "$b/demo" | grep 'ISA needed')"

@@ -51,9 +51,7 @@ fi
 # The packaged macros are the ones that work: build the demo with them from
 # an installed root (rpm --root), the check done by the packaged hwcaps.
 root=$WORK/root
-mkdir -p "$root"
-rpm --root "$root" --initdb
-rpm --root "$root" --nodeps -i "$main" "$macros" 2>/dev/null
+install_root "$root" "$main" "$macros"
 cmp -s "$root$(rpm --eval '%{_rpmmacrodir}')/macros.hwcaps" "$SRC/rpm-macros/macros.hwcaps" \
         && echo "ok: the package installs macros.hwcaps" || fail "installed macros.hwcaps differs"
 [ -x "$root$(rpm --eval '%{_rpmconfigdir}')/brp-hwcaps-check" ] && echo "ok: brp-hwcaps-check is executable" || fail "brp-hwcaps-check not executable"

@@ -72,9 +72,7 @@ for l in x86-64-v2 x86-64-v3 x86-64-v4; do
 done
 
 root=$WORK/root
-mkdir -p "$root"
-rpm --root "$root" --initdb
-rpm --root "$root" --nodeps -i "$R"/*.rpm 2>"$WORK/rpm-i.log" || { cat "$WORK/rpm-i.log" >&2; fail "rpm -i"; }
+install_root "$root" "$R"/*.rpm
 b=$root/usr/bin
 
 rc=0; out=$("$HWCAPS" check --owners --root "$root") || rc=$?
