@@ -50,6 +50,21 @@ static char *real_path(const struct check *c, const char *path) {
         return s;
 }
 
+/* root+path, lstat'ed into *st; NULL after reporting why not. */
+static char *lstat_path(struct check *c, const char *path, struct stat *st) {
+        _cleanup_free_ char *rp = real_path(c, path);
+
+        if (!rp) {
+                problem(c, path, "out of memory");
+                return NULL;
+        }
+        if (lstat(rp, st) < 0) {
+                problem(c, path, "cannot stat: %s", strerror(errno));
+                return NULL;
+        }
+        return TAKE_PTR(rp);
+}
+
 static char *join(const char *dir, const char *name) {
         char *s;
         size_t n = strlen(dir);
@@ -233,19 +248,14 @@ static void check_variant(struct check *c, const char *dir, int level, const cha
 
 /* path is ".../glibc-hwcaps/NAME". */
 static void check_level_dir(struct check *c, const char *path, const char *name) {
-        _cleanup_free_ char *rp = real_path(c, path);
+        _cleanup_free_ char *rp = NULL;
         _cleanup_(entries_free) struct entries e = {};
         struct stat st;
         int level = hwcaps_level_parse(name, strlen(name)), r;
 
-        if (!rp) {
-                problem(c, path, "out of memory");
+        rp = lstat_path(c, path, &st);
+        if (!rp)
                 return;
-        }
-        if (lstat(rp, &st) < 0) {
-                problem(c, path, "cannot stat: %s", strerror(errno));
-                return;
-        }
         if (!S_ISDIR(st.st_mode)) {
                 problem(c, path, "not a directory; " HWCAPS_DIR "/ holds only level directories");
                 return;
@@ -264,20 +274,15 @@ static void check_level_dir(struct check *c, const char *path, const char *name)
 }
 
 static void check_tree(struct check *c, const char *path, unsigned depth) {
-        _cleanup_free_ char *rp = real_path(c, path);
+        _cleanup_free_ char *rp = NULL;
         _cleanup_(entries_free) struct entries e = {};
         char last[NAME_MAX + 1], parent[NAME_MAX + 1];
         struct stat st;
         int r;
 
-        if (!rp) {
-                problem(c, path, "out of memory");
+        rp = lstat_path(c, path, &st);
+        if (!rp)
                 return;
-        }
-        if (lstat(rp, &st) < 0) {
-                problem(c, path, "cannot stat: %s", strerror(errno));
-                return;
-        }
 
         /* "." or "../x86-64-v3" named on the command line: classify by the
          * real names (inside a --root, PATH is absolute already). */

@@ -34,6 +34,9 @@ static inline void closedirp(DIR **d) {
 
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 
+/* Hands a cleanup-owned pointer over: returns it and leaves NULL behind. */
+#define TAKE_PTR(p) ({ __typeof__(p) _p = (p); (p) = NULL; _p; })
+
 static inline int negative_errno(void) {
         return errno > 0 ? -errno : -EIO;
 }

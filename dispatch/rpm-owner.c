@@ -19,10 +19,6 @@
 #include "macro.h"
 #include "rpm-owner.h"
 
-#ifndef TAKE_PTR
-#define TAKE_PTR(p) ({ typeof(p) _p = (p); (p) = NULL; _p; })
-#endif
-
 /* librpm (and librpmio, its dependency), opened only by the commands that
  * ask the rpm database. */
 HWCAPS_DL_DECLARE(rpmReadConfigFiles);
