@@ -212,6 +212,16 @@ static enum hwcaps_level cpu_level(char *const *envp, bool secure) {
         return hwcaps_level_from_usable(v.usable);
 }
 
+/* Reads fd into buf from *n until size bytes or end of file; returns the
+ * last read()'s result (negative: an error). */
+static long read_up_to(long fd, char *buf, unsigned long *n, unsigned long size) {
+        long r = 0;
+
+        while (*n < size && (r = sys3(__NR_read, fd, (long) (buf + *n), (long) (size - *n))) > 0)
+                *n += (unsigned long) r;
+        return r;
+}
+
 /* The rest of a command line longer than CMDLINE_BYTES (bootconfig can
  * make one), read after the n bytes of head and parsed whole. A frame of
  * its own, so that the common case never touches these stack pages. One
@@ -220,12 +230,9 @@ static enum hwcaps_level cpu_level(char *const *envp, bool secure) {
 static __attribute__((noinline)) void read_long_cmdline(long fd, const char *head, unsigned long n,
                                                          struct hwcaps_cmdline *ret) {
         char buf[HWCAPS_CMDLINE_MAX + 1];
-        long r = 0;
 
         memcpy(buf, head, n);
-        while (n < sizeof buf && (r = sys3(__NR_read, fd, (long) (buf + n), (long) (sizeof buf - n))) > 0)
-                n += (unsigned long) r;
-        if (r < 0 || n > HWCAPS_CMDLINE_MAX) {
+        if (read_up_to(fd, buf, &n, sizeof buf) < 0 || n > HWCAPS_CMDLINE_MAX) {
                 ret->enabled = 0;
                 return;
         }
@@ -260,9 +267,7 @@ static void read_cmdline(const char *root, struct hwcaps_cmdline *ret) {
                         ret->enabled = 0;
                 return;
         }
-        r = 0;
-        while (n < sizeof buf && (r = sys3(__NR_read, fd, (long) (buf + n), (long) (sizeof buf - n))) > 0)
-                n += (unsigned long) r;
+        r = read_up_to(fd, buf, &n, sizeof buf);
         if (r >= 0 && n == sizeof buf)
                 read_long_cmdline(fd, buf, n, ret);
         else if (r < 0)
