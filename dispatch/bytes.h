@@ -14,3 +14,18 @@ static inline bool hwcaps_bytes_eq(const char *a, size_t n, const char *lit) {
                         return false;
         return i == n && lit[i] == '\0';
 }
+
+static inline char hwcaps_ascii_lower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c - 'A' + 'a') : c;
+}
+
+/* The same, ignoring ASCII case (systemd's parse_boolean() and level
+ * names typed at a boot prompt). */
+static inline bool hwcaps_bytes_caseeq(const char *a, size_t n, const char *lit) {
+        size_t i = 0;
+
+        for (; i < n && lit[i]; i++)
+                if (hwcaps_ascii_lower(a[i]) != hwcaps_ascii_lower(lit[i]))
+                        return false;
+        return i == n && lit[i] == '\0';
+}

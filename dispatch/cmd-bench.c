@@ -75,7 +75,7 @@ static int split_program(const char *path, char **ret_dir, char **ret_name) {
         }
         char *l = strrchr(dir, '/');
         const size_t gl = strlen("/glibc-hwcaps");
-        if (l && hwcaps_level_parse(l + 1, strlen(l + 1)) > 0 && (size_t) (l - dir) >= gl &&
+        if (l && hwcaps_level_dirname_parse(l + 1, strlen(l + 1)) > 0 && (size_t) (l - dir) >= gl &&
             strncmp(l - gl, "/glibc-hwcaps", gl) == 0)
                 l[-(ptrdiff_t) gl] = '\0';
         if (dir[0] == '\0') {
@@ -109,7 +109,7 @@ static char *variant_path(const char *dir, const char *name, enum hwcaps_level l
 static int parse_levels(const char *s, bool want[static HWCAPS_LEVEL_MAX + 1]) {
         for (const char *p = s; ; ) {
                 size_t n = strcspn(p, ",");
-                int l = hwcaps_level_parse(p, n);
+                int l = hwcaps_level_dirname_parse(p, n);
                 if (l < 0) {
                         usage_error("bench: unknown level \"%.*s\" (expected x86-64-v1, x86-64-v2, x86-64-v3 or x86-64-v4)",
                                     (int) n, p);

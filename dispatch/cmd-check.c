@@ -251,7 +251,7 @@ static void check_level_dir(struct check *c, const char *path, const char *name)
         _cleanup_free_ char *rp = NULL;
         _cleanup_(entries_free) struct entries e = {};
         struct stat st;
-        int level = hwcaps_level_parse(name, strlen(name)), r;
+        int level = hwcaps_level_dirname_parse(name, strlen(name)), r;
 
         rp = lstat_path(c, path, &st);
         if (!rp)
@@ -295,7 +295,7 @@ static void check_tree(struct check *c, const char *path, unsigned depth) {
         if (!S_ISDIR(st.st_mode)) {
                 /* A single file named on the command line. */
                 char *slash = strrchr(path, '/');
-                int level = hwcaps_level_parse(parent, strlen(parent));
+                int level = hwcaps_level_dirname_parse(parent, strlen(parent));
                 _cleanup_free_ char *dir = slash ? strndup(path, (size_t) (slash - path)) : strdup(".");
                 if (!dir) {
                         problem(c, path, "out of memory");

@@ -13,8 +13,10 @@ static const char path_help[] =
         "Print the PATH the environment generator would produce from PATH (default:\n"
         "this process's): the supported level directories of each directory inserted\n"
         "right before it (only existing directories owned by root and not writable by\n"
-        "group or others), under the same policy: kernel command line (hwcaps=,\n"
-        "hwcaps.max=, systemd.setenv=PATH=), $HWCAPS, $HWCAPS_MAX_LEVEL, hwcaps.conf.\n"
+        "group or others, every directory on the way too), under the same decision\n"
+        "as every hwcaps program: /run/hwcaps/policy (the kernel command line and\n"
+        "hwcaps.conf, compiled at boot), $HWCAPS, $HWCAPS_MAX_LEVEL; any off wins\n"
+        "and the lowest cap wins.\n"
         "  --path PATH   compose this PATH instead of $PATH\n"
         "  --root DIR    check directories under DIR (also $HWCAPS_ROOT)\n";
 
@@ -54,10 +56,10 @@ int cmd_path(int argc, char **argv) {
         }
 
         root = hwcaps_root(root);
-        r = hwcaps_sources_load(&s, root, log_warning_cb, NULL);
+        r = hwcaps_sources_load(&s, root, HWCAPS_LOAD_READ, log_warning_cb, NULL);
         if (r >= 0) {
                 hwcaps_policy_decide(&s, secure_getenv("HWCAPS"), secure_getenv("HWCAPS_MAX_LEVEL"),
-                                     &p, log_warning_cb, NULL);
+                                     HWCAPS_SRC_ENV, &p);
                 r = hwcaps_policy_path(&p, root, path ? path : "", &out, log_warning_cb, NULL);
         }
         hwcaps_sources_done(&s);

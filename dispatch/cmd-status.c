@@ -31,7 +31,7 @@ struct leveldir {
         char path[PATH_MAX];
         enum hwcaps_level level;
         bool safe;
-        const char *reason;   /* when not safe */
+        char reason[PATH_MAX + 64]; /* when not safe */
         long programs;        /* executable regular files; -1 unknown */
         bool active;          /* safe, allowed and not above the active level */
 };
@@ -55,7 +55,7 @@ struct status {
         bool manager_reachable;
         char manager_error[256];
         char **manager_env;
-        char advice[4][320];
+        char advice[6][640];
         size_t n_advice;
 };
 
@@ -158,8 +158,8 @@ static int add_dir(struct status *s, const char *dir, size_t n, dev_t *devs, ino
                 d[--n] = '\0';
 
         for (int l = HWCAPS_LEVEL_MAX; l >= HWCAPS_LEVEL_V2; l--) {
-                const char *reason = NULL;
-                enum hwcaps_dir_verdict v = hwcaps_level_dir_check(s->root, d, l, lvl, sizeof lvl, &reason, NULL);
+                char reason[PATH_MAX + 64] = "";
+                enum hwcaps_dir_verdict v = hwcaps_level_dir_check(s->root, d, l, lvl, sizeof lvl, reason, sizeof reason, NULL);
                 char full[PATH_MAX];
                 struct stat st;
 
@@ -185,7 +185,8 @@ static int add_dir(struct status *s, const char *dir, size_t n, dev_t *devs, ino
                         inos[s->n_dirs] = st.st_ino;
                 }
                 struct leveldir *e = &s->dirs[s->n_dirs++];
-                *e = (struct leveldir) { .level = l, .safe = v == HWCAPS_DIR_SAFE, .reason = reason, .programs = -1 };
+                *e = (struct leveldir) { .level = l, .safe = v == HWCAPS_DIR_SAFE, .programs = -1 };
+                snprintf(e->reason, sizeof e->reason, "%s", reason);
                 snprintf(e->path, sizeof e->path, "%s", lvl);
                 if (e->safe) {
                         e->programs = count_programs(s->root, lvl);
@@ -302,7 +303,7 @@ static void advise(struct status *s, const char *fmt, ...) {
 }
 
 static void print_why_json(const char *name, const struct hwcaps_why *w) {
-        printf("  \"%s\": { \"source\": \"%s\"", name, hwcaps_why_source_name(w->source));
+        printf("  \"%s\": { \"source\": \"%s\"", name, w->source == HWCAPS_WHY_CONFIG ? "config" : "default");
         if (w->file) {
                 printf(", \"file\": ");
                 json_string(stdout, w->file);
@@ -312,6 +313,16 @@ static void print_why_json(const char *name, const struct hwcaps_why *w) {
                 printf(", \"setting\": ");
                 json_string(stdout, w->setting);
         }
+        printf(" },\n");
+}
+
+/* The decision's cause: its source and what it says. */
+static void print_decision_json(const char *name, const struct hwcaps_decision *d) {
+        printf("  \"%s\": { \"source\": \"%s\", \"setting\": ", name, hwcaps_src_name(d->src));
+        if (d->src == HWCAPS_SRC_NONE)
+                printf("null");
+        else
+                json_string(stdout, d->why);
         printf(" },\n");
 }
 
@@ -347,11 +358,12 @@ static void print_json(const struct status *s, bool packages) {
         const struct hwcaps_policy *p = &s->shell_policy;
 
         printf("{\n");
-        printf("  \"cpu_level\": \"%s\",\n", hwcaps_level_name(p->cpu_level) ? hwcaps_level_name(p->cpu_level) : "none");
-        printf("  \"enabled\": %s,\n", json_bool(p->enabled));
-        print_why_json("enabled_by", &p->enabled_why);
-        printf("  \"max_level\": \"%s\",\n", hwcaps_level_name(p->cap));
-        print_why_json("max_level_by", &p->cap_why);
+        printf("  \"cpu_level\": \"%s\",\n", hwcaps_level_name(p->d.cpu) ? hwcaps_level_name(p->d.cpu) : "none");
+        printf("  \"enabled\": %s,\n", json_bool(p->d.cap > HWCAPS_LEVEL_V1));
+        printf("  \"max_level\": \"%s\",\n", hwcaps_level_name(p->d.cap));
+        print_decision_json("max_level_by", &p->d);
+        printf("  \"boot_options_from\": \"%s\",\n",
+               s->src.boot_from == HWCAPS_BOOT_POLICY ? "policy" : s->src.boot_from == HWCAPS_BOOT_CMDLINE ? "cmdline" : "unknown");
         printf("  \"active_levels\": [");
         for (int l = p->level; l >= HWCAPS_LEVEL_V2; l--)
                 printf("\"%s\"%s", hwcaps_level_name(l), l > HWCAPS_LEVEL_V2 ? ", " : "");
@@ -364,7 +376,6 @@ static void print_json(const struct status *s, bool packages) {
                 printf("null");
         printf(",\n");
         print_why_json("directories_by", &p->directories_why);
-        printf("  \"cmdline_readable\": %s,\n", json_bool(s->src.cmdline_error == 0));
         printf("  \"level_directories\": [");
         for (size_t i = 0; i < s->n_dirs; i++) {
                 const struct leveldir *d = &s->dirs[i];
@@ -374,7 +385,7 @@ static void print_json(const struct status *s, bool packages) {
                        d->level >= HWCAPS_LEVEL_V2 ? "\"" : "",
                        d->level >= HWCAPS_LEVEL_V2 ? hwcaps_level_name(d->level) : "null",
                        d->level >= HWCAPS_LEVEL_V2 ? "\"" : "", json_bool(d->safe));
-                if (d->reason)
+                if (!d->safe)
                         json_string(stdout, d->reason);
                 else
                         printf("null");
@@ -410,6 +421,26 @@ static void print_json(const struct status *s, bool packages) {
         fflush(stdout);
 }
 
+/* Is the policy file what the generator would compile now? An edited
+ * hwcaps.conf takes effect at the next daemon-reload, for PATH and the stub
+ * alike. */
+static void advise_policy(struct status *s) {
+        struct hwcaps_cmdline c;
+        struct hwcaps_decision now;
+
+        if (hwcaps_cmdline_read(&s->src.root, &c, NULL, NULL) < 0)
+                return;
+        hwcaps_compile(&c, &s->src.config, &now);
+        if (s->src.boot_from == HWCAPS_BOOT_POLICY && (now.cap != s->src.boot.cap || now.keep_path != s->src.boot.keep_path))
+                advise(s, "hwcaps.conf or the kernel command line now says %s, " HWCAPS_POLICY_PATH " still %s: "
+                       "run \"systemctl daemon-reload\" to put it in force",
+                       now.src == HWCAPS_SRC_NONE ? "no cap" : now.why,
+                       s->src.boot.src == HWCAPS_SRC_NONE ? "no cap" : s->src.boot.why);
+        else if (s->src.boot_from == HWCAPS_BOOT_CMDLINE && now.cap < s->src.boot.cap)
+                advise(s, "%s is not in force: there is no " HWCAPS_POLICY_PATH " (the system environment "
+                       "generator writes it at boot and daemon-reload)", now.why);
+}
+
 static void print_pathcheck(const struct pathcheck *pc, const char *label) {
         if (!pc->path) {
                 printf("%-18s unknown\n", label);
@@ -430,12 +461,16 @@ static void print_human(const struct status *s) {
         const struct hwcaps_policy *p = &s->shell_policy;
         char why[512];
 
-        printf("%-18s %s\n", "CPU level:", hwcaps_level_name(p->cpu_level) ? hwcaps_level_name(p->cpu_level) : "none");
-        printf("%-18s %s, by %s\n", "hwcaps:", p->enabled ? "enabled" : "disabled",
-               hwcaps_why_string(&p->enabled_why, why, sizeof why));
-        if (p->cap_why.source != HWCAPS_WHY_DEFAULT)
-                printf("%-18s %s, by %s\n", "Level cap:", hwcaps_level_name(p->cap),
-                       hwcaps_why_string(&p->cap_why, why, sizeof why));
+        printf("%-18s %s\n", "CPU level:", hwcaps_level_name(p->d.cpu) ? hwcaps_level_name(p->d.cpu) : "none");
+        if (p->d.src == HWCAPS_SRC_NONE)
+                printf("%-18s none\n", "Level cap:");
+        else
+                printf("%-18s %s, by %s\n", "Level cap:",
+                       p->d.cap > HWCAPS_LEVEL_V1 ? hwcaps_level_name(p->d.cap) : "off (the baseline)", p->d.why);
+        printf("%-18s %s\n", "Boot options:",
+               s->src.boot_from == HWCAPS_BOOT_POLICY ? HWCAPS_POLICY_PATH " (kernel command line and hwcaps.conf)" :
+               s->src.boot_from == HWCAPS_BOOT_CMDLINE ? "kernel command line only (no " HWCAPS_POLICY_PATH ")" :
+                                                         "unknown, so hwcaps is off");
         printf("%-18s", "Active levels:");
         if (p->level < HWCAPS_LEVEL_V2)
                 printf(" none");
@@ -450,9 +485,6 @@ static void print_human(const struct status *s) {
         }
         if (p->keep_path)
                 printf("%-18s systemd.setenv=PATH= on the kernel command line: PATH is left as given\n", "");
-        if (s->src.cmdline_error)
-                printf("%-18s /proc/cmdline unreadable (%s): kernel command line options unknown\n", "",
-                       strerror(-s->src.cmdline_error));
 
         printf("\nLevel directories:\n");
         if (s->n_dirs == 0)
@@ -535,18 +567,18 @@ int cmd_status(int argc, char **argv) {
         }
         s.root = hwcaps_root(root);
 
-        r = hwcaps_sources_load(&s.src, s.root, log_warning_cb, NULL);
+        r = hwcaps_sources_load(&s.src, s.root, HWCAPS_LOAD_READ, log_warning_cb, NULL);
         if (r < 0)
                 goto nomem;
         hwcaps_policy_decide(&s.src, secure_getenv("HWCAPS"), secure_getenv("HWCAPS_MAX_LEVEL"),
-                             &s.shell_policy, log_warning_cb, NULL);
+                             HWCAPS_SRC_ENV, &s.shell_policy);
         s.shell.path = getenv("PATH");
 
         s.manager_reachable = manager_environment(s.user, &s.manager_env, s.manager_error, sizeof s.manager_error) >= 0;
         if (s.manager_reachable) {
                 /* The manager's generator saw the manager's HWCAPS, not ours. */
                 hwcaps_policy_decide(&s.src, env_get(s.manager_env, "HWCAPS"), env_get(s.manager_env, "HWCAPS_MAX_LEVEL"),
-                                     &s.manager_policy, log_warning_cb, NULL);
+                                     HWCAPS_SRC_MANAGER, &s.manager_policy);
                 s.manager.path = env_get(s.manager_env, "PATH");
         }
 
@@ -564,6 +596,7 @@ int cmd_status(int argc, char **argv) {
         if (s.shell.path && (s.shell.n_missing || s.shell.n_extra))
                 advise(&s, "log out and in again (a new login shell reads /etc/profile.d/hwcaps.sh)%s",
                        s.manager.path && (s.manager.n_missing || s.manager.n_extra) ? ", after the daemon-reload" : "");
+        advise_policy(&s);
         if (!s.manager_reachable)
                 advise(&s, "the %s manager's environment could not be checked; once systemd runs, "
                        "\"hwcaps status%s\" shows it", s.user ? "user" : "system", s.user ? " --user" : "");

@@ -11,13 +11,14 @@
 
 static const char which_help[] =
         "Usage: hwcaps which [--quiet|--json] [--root DIR] NAME\n"
-        "Show how NAME resolves to a level variant: for a bare name every PATH entry\n"
-        "and the level directories the environment generator puts before it; for a\n"
-        "path to the dispatch stub what the stub would run. Each candidate is marked\n"
-        "\"runs\", or says why it is skipped.\n"
+        "Show which file runs for NAME: a bare name is searched in $PATH exactly as\n"
+        "given, as the shell searches it; a dispatch stub found there, or named by a\n"
+        "path, is followed as the stub follows itself (its aliases, the trust rule,\n"
+        "the one decision). Each candidate is marked \"runs\", or says why it is\n"
+        "skipped.\n"
         "  -q --quiet    print only the path that would run\n"
         "  --json        print the same as JSON\n"
-        "  --root DIR    read DIR/proc/cmdline (also $HWCAPS_ROOT)\n"
+        "  --root DIR    read DIR/run/hwcaps/policy or DIR/proc/cmdline (also $HWCAPS_ROOT)\n"
         "Exit status: 0 something runs, 1 nothing does, 2 usage error.\n";
 
 static void print_json(const char *name, const struct resolve *r) {
@@ -26,15 +27,15 @@ static void print_json(const char *name, const struct resolve *r) {
         printf("{\"name\":");
         json_string(stdout, name);
         printf(",\"mode\":\"%s\",\"cpu_level\":", r->stub_mode ? "stub" : r->not_stub ? "file" : "path");
-        if (hwcaps_level_name(r->plan.cpu))
-                json_string(stdout, hwcaps_level_name(r->plan.cpu));
+        if (hwcaps_level_name(r->d.cpu))
+                json_string(stdout, hwcaps_level_name(r->d.cpu));
         else
                 printf("null");
         printf(",\"cap\":");
-        if (r->plan.reason != HWCAPS_CAP_NONE) {
-                json_string(stdout, hwcaps_level_name(r->plan.cap));
+        if (r->d.src != HWCAPS_SRC_NONE) {
+                json_string(stdout, hwcaps_level_name(r->d.cap));
                 printf(",\"cap_reason\":");
-                json_string(stdout, hwcaps_cap_reason_name(r->plan.reason));
+                json_string(stdout, r->d.why);
         } else
                 printf("null,\"cap_reason\":null");
         printf(",\"candidates\":[");
@@ -124,7 +125,8 @@ int cmd_which(int argc, char **argv) {
                 else if (r.not_stub)
                         printf("%s is not the hwcaps dispatch stub: it runs itself.\n", argv[optind]);
                 else
-                        printf("%s: searched in PATH, each directory after its level directories.\n", argv[optind]);
+                        printf("%s: searched in PATH as given, as the shell searches it%s.\n", argv[optind],
+                               r.stub ? "; the dispatch stub found there runs one of the variants" : "");
                 resolve_print_plan(&r, stdout);
         }
         for (size_t i = 0; i < r.n; i++) {

@@ -8,9 +8,10 @@
 #define WORD_MAX 4096
 
 static bool is_space(char c) {
-        /* Anything at or below ' ' separates words: tabs, newlines and the
-         * NUL bytes a mangled /proc/cmdline might hold. */
-        return (unsigned char) c <= ' ';
+        /* systemd's WHITESPACE (" \t\n\r"); other control bytes are part of
+         * a word there, so they are here (a \v split words for hwcaps but
+         * not for systemd). */
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0';
 }
 
 int hwcaps_parse_boolean(const char *s, size_t n) {
@@ -18,12 +19,35 @@ int hwcaps_parse_boolean(const char *s, size_t n) {
         static const char *const no[] = { "0", "no", "n", "false", "f", "off" };
 
         for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
-                if (hwcaps_bytes_eq(s, n, yes[i]))
+                if (hwcaps_bytes_caseeq(s, n, yes[i]))
                         return 1;
-                if (hwcaps_bytes_eq(s, n, no[i]))
+                if (hwcaps_bytes_caseeq(s, n, no[i]))
                         return 0;
         }
         return -1;
+}
+
+/* A boolean value: a bare key means "on" (systemd); one that cannot be
+ * parsed means off. */
+static int boolean_value(const char *key, const char *v, size_t vn, bool bare,
+                         hwcaps_cmdline_warn_fn warn, void *userdata) {
+        int r = bare ? 1 : hwcaps_parse_boolean(v, vn);
+
+        if (r >= 0)
+                return r;
+        if (warn)
+                warn(userdata, key, v, vn);
+        return 0;
+}
+
+static int level_value(const char *key, const char *v, size_t vn, hwcaps_cmdline_warn_fn warn, void *userdata) {
+        int r = hwcaps_level_parse(v, vn);
+
+        if (r > 0)
+                return r;
+        if (warn)
+                warn(userdata, key, v, vn);
+        return HWCAPS_LEVEL_V1;
 }
 
 static void apply(struct hwcaps_cmdline *c, const char *w, size_t n,
@@ -31,43 +55,41 @@ static void apply(struct hwcaps_cmdline *c, const char *w, size_t n,
         size_t eq = 0;
         const char *v;
         size_t vn;
-        int r;
 
         while (eq < n && w[eq] != '=')
                 eq++;
         v = w + eq + 1;
         vn = eq < n ? n - eq - 1 : 0;
 
-        if (hwcaps_bytes_eq(w, eq, "hwcaps")) {
-                /* A bare boolean switch means "on", as in systemd. */
-                r = eq == n ? 1 : hwcaps_parse_boolean(v, vn);
-                if (r >= 0)
-                        c->enabled = r;
-                else if (warn)
-                        warn(userdata, "hwcaps", v, vn);
-        } else if (hwcaps_bytes_eq(w, eq, "hwcaps.max")) {
-                r = eq < n ? hwcaps_level_parse(v, vn) : -1;
-                if (r > 0)
-                        c->max_level = r;
-                else if (warn)
-                        warn(userdata, "hwcaps.max", v, vn);
-        } else if (hwcaps_bytes_eq(w, eq, "systemd.setenv") && eq < n) {
+        if (hwcaps_bytes_eq(w, eq, "hwcaps"))
+                c->enabled = boolean_value("hwcaps", v, vn, eq == n, warn, userdata);
+        else if (hwcaps_bytes_eq(w, eq, "hwcaps.max"))
+                c->max_level = level_value("hwcaps.max", v, vn, warn, userdata);
+        else if (hwcaps_bytes_eq(w, eq, "systemd.setenv") && eq < n) {
                 /* The variable name is case-sensitive, as in systemd. */
                 if (vn >= 5 && hwcaps_bytes_eq(v, 5, "PATH="))
                         c->setenv_path = true;
-                else if (vn >= 7 && hwcaps_bytes_eq(v, 7, "HWCAPS=")) {
-                        r = hwcaps_parse_boolean(v + 7, vn - 7);
-                        if (r >= 0)
-                                c->env_enabled = r;
-                        else if (warn)
-                                warn(userdata, "systemd.setenv=HWCAPS", v + 7, vn - 7);
+                else if (vn >= 7 && hwcaps_bytes_eq(v, 7, "HWCAPS="))
+                        c->env_enabled = vn == 7 ? -1 :
+                                boolean_value("systemd.setenv=HWCAPS", v + 7, vn - 7, false, warn, userdata);
+                else if (vn >= 17 && hwcaps_bytes_eq(v, 17, "HWCAPS_MAX_LEVEL=")) {
+                        /* An empty value unsets the variable, as in the
+                         * process environment. */
+                        c->env_max_level = vn == 17 ? 0 :
+                                level_value("systemd.setenv=HWCAPS_MAX_LEVEL", v + 17, vn - 17, warn, userdata);
                 }
         }
 }
 
 void hwcaps_cmdline_parse(const char *buf, size_t n, struct hwcaps_cmdline *ret,
                           hwcaps_cmdline_warn_fn warn, void *userdata) {
-        struct hwcaps_cmdline c = { .enabled = -1, .max_level = 0, .setenv_path = false, .env_enabled = -1 };
+        *ret = (struct hwcaps_cmdline) HWCAPS_CMDLINE_INIT;
+        hwcaps_cmdline_parse_more(buf, n, ret, warn, userdata);
+}
+
+void hwcaps_cmdline_parse_more(const char *buf, size_t n, struct hwcaps_cmdline *ret,
+                               hwcaps_cmdline_warn_fn warn, void *userdata) {
+        struct hwcaps_cmdline c = *ret;
         char word[WORD_MAX];
         size_t i = 0;
 
@@ -86,6 +108,17 @@ void hwcaps_cmdline_parse(const char *buf, size_t n, struct hwcaps_cmdline *ret,
                 for (; i < n; i++) {
                         char ch = buf[i];
 
+                        if (ch == '\\' && i + 1 < n) {
+                                /* RETAIN_ESCAPE: both bytes stay. */
+                                if (len + 1 < sizeof word) {
+                                        word[len++] = ch;
+                                        word[len++] = buf[++i];
+                                } else {
+                                        truncated = true;
+                                        i++;
+                                }
+                                continue;
+                        }
                         if (quote) {
                                 if (ch == quote) {
                                         quote = 0;

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <ini.h>
 #include <limits.h>
@@ -215,23 +216,20 @@ static int handler(void *user, const char *section, const char *name, const char
                 return 1;
         }
         if (key_is(name, "enable")) {
+                /* An opt-out that cannot be parsed fails closed. */
                 r = hwcaps_parse_boolean(value, strlen(value));
                 if (r < 0)
-                        pwarn(ps, "enable: \"%s\" is not a boolean (expected yes or no), setting ignored",
+                        pwarn(ps, "enable: \"%s\" is not a boolean (expected yes or no), counts as no",
                               hwcaps_printable(value, strlen(value), 32));
-                else {
-                        c->enabled = r;
-                        set_origin(ps, &c->enabled_at, "enable", value);
-                }
+                c->enabled = r > 0;
+                set_origin(ps, &c->enabled_at, "enable", value);
         } else if (key_is(name, "max-level")) {
                 r = hwcaps_level_parse(value, strlen(value));
                 if (r <= 0)
-                        pwarn(ps, "max-level: unknown level \"%s\" (expected x86-64-v1, x86-64-v2, x86-64-v3 or x86-64-v4), setting ignored",
-                              hwcaps_printable(value, strlen(value), 32));
-                else {
-                        c->max_level = r;
-                        set_origin(ps, &c->max_level_at, "max-level", value);
-                }
+                        pwarn(ps, "max-level: unknown level \"%s\" (expected x86-64-v1 ... x86-64-v4 or v1 ... v4), "
+                              "counts as x86-64-v1 (the baseline)", hwcaps_printable(value, strlen(value), 32));
+                c->max_level = r > 0 ? r : HWCAPS_LEVEL_V1;
+                set_origin(ps, &c->max_level_at, "max-level", value);
         } else if (key_is(name, "directories")) {
                 if (set_directories(ps, "directories", value) < 0)
                         ps->nomem = true;
@@ -347,13 +345,18 @@ static int load_one(struct hwcaps_config *c, const char *root, const char *file,
         if (r == -ENOENT && quiet_missing)
                 return 0;
         if (r < 0) {
+                /* A file that could hold options but cannot be read (mode
+                 * 0600 under root's umask 077, read by a user): it may hold
+                 * the admin's opt-out, so it counts as off (policy.c). A
+                 * file too large, a directory or a FIFO is a bad file, not
+                 * a hidden one. */
+                bool hidden = r != -ENOENT && r != -EFBIG && r != -EISDIR && r != -EBADFD;
+
                 if (warn)
-                        warn(userdata, "cannot read %s: %s, ignored", file,
-                             r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
-                /* A file that could hold options but cannot be read: the
-                 * policy changes nothing then (policy.c). A file too large,
-                 * a directory or a FIFO is a bad file, not a hidden one. */
-                if (r != -ENOENT && r != -EFBIG && r != -EISDIR && r != -EBADFD && !c->unreadable[0])
+                        warn(userdata, "cannot read %s: %s, %s", file,
+                             r == -EFBIG ? "larger than 1 MiB" : strerror(-r),
+                             hidden ? "so hwcaps counts as off (make it readable: chmod 644)" : "ignored");
+                if (hidden && !c->unreadable[0])
                         snprintf(c->unreadable, sizeof c->unreadable, "%s", file);
                 return 0;
         }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "bytes.h"
 #include "level.h"
 
 /* The x86-64 psABI micro-architecture levels, as glibc 2.36 applies them in
@@ -135,15 +136,29 @@ const char *hwcaps_level_name(enum hwcaps_level level) {
 }
 
 int hwcaps_level_parse(const char *s, size_t n) {
-        static const char prefix[] = "x86-64-v";
+        static const char prefix[] = "x86-64-";
         size_t p = sizeof(prefix) - 1;
 
-        if (!s || n != p + 1)
+        if (!s)
                 return -1;
-        for (size_t i = 0; i < p; i++)
-                if (s[i] != prefix[i])
-                        return -1;
-        if (s[p] < '1' || s[p] > '0' + HWCAPS_LEVEL_MAX)
+        /* "x86-64-v3" or the short "v3" (DESIGN.md: accepted wherever a
+         * level is), in any case: typed at a boot prompt as often as in a
+         * file. */
+        if (n == p + 2) {
+                for (size_t i = 0; i < p; i++)
+                        if (hwcaps_ascii_lower(s[i]) != prefix[i])
+                                return -1;
+                s += p;
+                n -= p;
+        }
+        if (n != 2 || hwcaps_ascii_lower(s[0]) != 'v' || s[1] < '1' || s[1] > '0' + HWCAPS_LEVEL_MAX)
                 return -1;
-        return s[p] - '0';
+        return s[1] - '0';
+}
+
+int hwcaps_level_dirname_parse(const char *s, size_t n) {
+        for (int l = HWCAPS_LEVEL_V1; l <= HWCAPS_LEVEL_MAX; l++)
+                if (s && hwcaps_bytes_eq(s, n, hwcaps_level_name((enum hwcaps_level) l)))
+                        return l;
+        return -1;
 }

@@ -100,6 +100,10 @@ enum hwcaps_level hwcaps_level_from_usable(hwcaps_mask usable);
 /* "x86-64-v2" ...; NULL for levels without a name. */
 const char *hwcaps_level_name(enum hwcaps_level level);
 
-/* Accepts "x86-64-v1" .. "x86-64-v4" (exactly, length n); returns the level
- * or -1. */
+/* Accepts "x86-64-v1" .. "x86-64-v4" and "v1" .. "v4" (length n), in any
+ * ASCII case; returns the level or -1. */
 int hwcaps_level_parse(const char *s, size_t n);
+
+/* Exactly a level directory's name, "x86-64-v1" .. "x86-64-v4" (length n),
+ * as glibc spells it on disk and in ld.so --help; returns the level or -1. */
+int hwcaps_level_dirname_parse(const char *s, size_t n);

@@ -35,7 +35,7 @@ int hwcaps_oracle_parse(const char *text, size_t n, unsigned *levels) {
                         i++;
                 if (i == 0 || i == len)
                         break;
-                level = hwcaps_level_parse(line + i, len - i >= 9 ? 9 : len - i);
+                level = hwcaps_level_dirname_parse(line + i, len - i >= 9 ? 9 : len - i);
                 if (level > 0 && memmem(line + i, len - i, "(supported", 10))
                         found |= 1u << level;
                 p = nl;

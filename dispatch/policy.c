@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fileio.h"
 #include "macro.h"
 #include "policy.h"
 #include "probe.h"
 
-/* Linux caps the command line far lower (COMMAND_LINE_SIZE, 2 KiB on x86
- * before 6.x bootconfig); anything beyond this is not a real command line. */
+/* A garbled command line gets a few warnings, not thousands. */
 #define CMDLINE_WARNINGS_MAX 8
 
 const char *hwcaps_root_prefix(const char *opt) {
@@ -21,46 +23,79 @@ const char *hwcaps_root_prefix(const char *opt) {
         return r;
 }
 
-struct cmdline_warn {
-        hwcaps_warn_fn warn;
-        void *userdata;
-        unsigned count;
-};
+void hwcaps_cmdline_warn(void *userdata, const char *key, const char *value, size_t n) {
+        struct hwcaps_cmdline_warn *w = userdata;
+        const char *expected = strstr(key, "MAX") || strstr(key, "max") ? "x86-64-v1 ... x86-64-v4 or v1 ... v4"
+                                                                        : "a boolean such as on or off";
 
-static void cmdline_warn(void *userdata, const char *key, const char *value, size_t n) {
-        struct cmdline_warn *w = userdata;
-        const char *expected = strcmp(key, "hwcaps.max") == 0 ? "x86-64-v1 ... x86-64-v4" : "a boolean such as on or off";
-
-        if (!w->warn || ++w->count > CMDLINE_WARNINGS_MAX + 1)
+        if (!w || !w->warn || ++w->count > CMDLINE_WARNINGS_MAX + 1)
                 return;
         if (w->count == CMDLINE_WARNINGS_MAX + 1)
-                w->warn(w->userdata, "/proc/cmdline: more unknown values, not shown");
+                w->warn(w->userdata, "kernel command line: more values that count as off, not shown");
         else
-                w->warn(w->userdata, "/proc/cmdline: %s=%s: unknown value (expected %s), ignored",
+                w->warn(w->userdata, "kernel command line: %s=%s: not understood (expected %s), counts as off",
                         key, hwcaps_printable(value, n, 40), expected);
 }
 
-int hwcaps_sources_load(struct hwcaps_sources *s, const char *root, hwcaps_warn_fn warn, void *userdata) {
-        _cleanup_free_ char *cmdline = NULL;
-        struct cmdline_warn cw = { warn, userdata, 0 };
+void hwcaps_compile(const struct hwcaps_cmdline *c, const struct hwcaps_config *cfg, struct hwcaps_decision *ret) {
+        struct hwcaps_decision d;
+        char what[400];
+
+        hwcaps_decision_init(&d);
+        hwcaps_decision_cmdline(&d, c);
+        /* hwcaps.conf's layering (vendor < runtime < admin, later files
+         * override earlier ones) is resolved by conffile.c: one value each. */
+        if (cfg->unreadable[0]) {
+                snprintf(what, sizeof what, "%s cannot be read (hwcaps.conf)", cfg->unreadable);
+                hwcaps_decision_cap(&d, HWCAPS_LEVEL_V1, HWCAPS_SRC_CONFIG, what, NULL, 0);
+        }
+        if (cfg->enabled == 0) {
+                snprintf(what, sizeof what, "%s (%s:%u)", cfg->enabled_at.setting, cfg->enabled_at.file, cfg->enabled_at.line);
+                hwcaps_decision_cap(&d, HWCAPS_LEVEL_V1, HWCAPS_SRC_CONFIG, what, NULL, 0);
+        }
+        if (cfg->max_level > 0) {
+                snprintf(what, sizeof what, "%s (%s:%u)", cfg->max_level_at.setting, cfg->max_level_at.file,
+                         cfg->max_level_at.line);
+                hwcaps_decision_cap(&d, cfg->max_level, HWCAPS_SRC_CONFIG, what, NULL, 0);
+        }
+        *ret = d;
+}
+
+int hwcaps_sources_load(struct hwcaps_sources *s, const char *root, enum hwcaps_load_mode mode,
+                        hwcaps_warn_fn warn, void *userdata) {
+        struct hwcaps_cmdline_warn cw = { warn, userdata, 0 };
         struct hwcaps_probe probe;
-        size_t n = 0;
+        struct hwcaps_cmdline c;
         int r;
 
-        *s = (struct hwcaps_sources) {};
+        *s = (struct hwcaps_sources) { .root.fd = -1 };
         hwcaps_config_init(&s->config);
-        r = hwcaps_read_file(root, "/proc/cmdline", HWCAPS_CMDLINE_MAX, &cmdline, &n);
-        if (r == -ENOMEM)
-                return r;
-        s->cmdline_error = r < 0 ? r : 0;
-        if (r < 0 && warn)
-                warn(userdata, "cannot read /proc/cmdline: %s; kernel command line options not applied",
-                     r == -EFBIG ? "larger than 64 KiB" : strerror(-r));
-        hwcaps_cmdline_parse(cmdline ? cmdline : "", n, &s->cmdline, cmdline_warn, &cw);
+        (void) hwcaps_trust_root_open(root, &s->root);
 
         r = hwcaps_config_load(&s->config, root, warn, userdata);
         if (r < 0)
                 return r;
+
+        if (mode == HWCAPS_LOAD_COMPILE) {
+                long k = hwcaps_cmdline_read(&s->root, &c, hwcaps_cmdline_warn, &cw);
+
+                hwcaps_compile(&c, &s->config, &s->boot);
+                if (k < 0) {
+                        /* The admin's opt-out may be in what was not read. */
+                        hwcaps_decision_cap(&s->boot, HWCAPS_LEVEL_V1, HWCAPS_SRC_UNKNOWN,
+                                            k == -ENOENT ? "no /proc/cmdline" :
+                                            k == -EFBIG ? "/proc/cmdline is longer than 64 KiB" :
+                                                          "/proc/cmdline cannot be read", NULL, 0);
+                        if (warn)
+                                warn(userdata, "%s: hwcaps is off", s->boot.why);
+                }
+                s->boot_from = k < 0 ? HWCAPS_BOOT_UNKNOWN : HWCAPS_BOOT_CMDLINE;
+        } else {
+                hwcaps_decision_init(&s->boot);
+                s->boot_from = hwcaps_decision_boot(&s->boot, &s->root, hwcaps_cmdline_warn, &cw);
+                if (s->boot_from == HWCAPS_BOOT_UNKNOWN && warn)
+                        warn(userdata, "%s: hwcaps is off", s->boot.why);
+        }
 
         hwcaps_probe_glibc(&probe);
         s->cpu_level = probe.level;
@@ -69,99 +104,68 @@ int hwcaps_sources_load(struct hwcaps_sources *s, const char *root, hwcaps_warn_
 
 void hwcaps_sources_done(struct hwcaps_sources *s) {
         hwcaps_config_done(&s->config);
+        hwcaps_trust_root_close(&s->root);
 }
 
-static void why_set(struct hwcaps_why *w, enum hwcaps_why_source src, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+int hwcaps_policy_write(const struct hwcaps_sources *s, const char *root) {
+        _cleanup_free_ char *dir = NULL, *tmp = NULL, *file = NULL, *text = NULL;
+        const char *cap = s->boot.cap >= HWCAPS_LEVEL_MAX && s->boot.src == HWCAPS_SRC_NONE ? "none"
+                                                                                          : hwcaps_level_name(s->boot.cap);
+        int fd, n, r = 0;
 
-static void why_set(struct hwcaps_why *w, enum hwcaps_why_source src, const char *fmt, ...) {
-        va_list ap;
-
-        *w = (struct hwcaps_why) { .source = src };
-        va_start(ap, fmt);
-        vsnprintf(w->setting, sizeof w->setting, fmt, ap);
-        va_end(ap);
-}
-
-static void why_config(struct hwcaps_why *w, const struct hwcaps_config_origin *o) {
-        *w = (struct hwcaps_why) { .source = HWCAPS_WHY_CONFIG, .file = o->file, .line = o->line };
-        snprintf(w->setting, sizeof w->setting, "%s", o->setting);
+        if (asprintf(&dir, "%s/%s", root ? root : "", HWCAPS_POLICY_DIR) < 0 ||
+            asprintf(&file, "%s/" HWCAPS_POLICY_NAME, dir) < 0 ||
+            asprintf(&tmp, "%s/.#" HWCAPS_POLICY_NAME ".%d", dir, (int) getpid()) < 0)
+                return -ENOMEM;
+        n = asprintf(&text,
+                     "# The boot's hwcaps options, compiled by hwcaps-env-generator(8) from the\n"
+                     "# kernel command line and hwcaps.conf(5) at boot and at every daemon-reload.\n"
+                     "# Read by hwcaps-dispatch(8) and hwcaps(1). Do not edit: it is rewritten.\n"
+                     "hwcaps-policy=" HWCAPS_POLICY_VERSION "\n"
+                     "cap=%s\n"
+                     "keep-path=%s\n"
+                     "why=%s\n",
+                     cap, s->boot.keep_path ? "yes" : "no", s->boot.src == HWCAPS_SRC_NONE ? "" : s->boot.why);
+        if (n < 0)
+                return -ENOMEM;
+        if ((size_t) n > HWCAPS_POLICY_MAX)
+                return -E2BIG;
+        /* /run is root's: the directory is made 0755 whatever the umask. */
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                return -errno;
+        (void) chmod(dir, 0755);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return -errno;
+        if (fchmod(fd, 0644) < 0 || write(fd, text, n) != n)
+                r = -errno ? -errno : -EIO;
+        if (close(fd) < 0 && r == 0)
+                r = -errno;
+        if (r == 0 && rename(tmp, file) < 0)
+                r = -errno;
+        if (r < 0)
+                (void) unlink(tmp);
+        return r;
 }
 
 void hwcaps_policy_decide(const struct hwcaps_sources *s, const char *env_hwcaps, const char *env_max_level,
-                          struct hwcaps_policy *ret, hwcaps_warn_fn warn, void *userdata) {
-        const struct hwcaps_cmdline *c = &s->cmdline;
+                          enum hwcaps_src src, struct hwcaps_policy *ret) {
         const struct hwcaps_config *cfg = &s->config;
-        struct hwcaps_policy p = { .cpu_level = s->cpu_level };
-        int env_enabled = -1, env_max = 0;
+        struct hwcaps_env e = { .hwcaps = env_hwcaps, .max_level = env_max_level };
+        struct hwcaps_policy p = { .d = s->boot };
 
-        /* An empty variable is an unset one, as for HWCAPS_MAX_LEVEL. */
-        if (env_hwcaps && *env_hwcaps) {
-                env_enabled = hwcaps_parse_boolean(env_hwcaps, strlen(env_hwcaps));
-                if (env_enabled < 0 && warn)
-                        warn(userdata, "HWCAPS=%s: not a boolean (expected on or off), ignored",
-                             hwcaps_printable(env_hwcaps, strlen(env_hwcaps), 40));
-        }
-        if (env_max_level && *env_max_level) {
-                env_max = hwcaps_level_parse(env_max_level, strlen(env_max_level));
-                if (env_max <= 0 && warn)
-                        warn(userdata, "HWCAPS_MAX_LEVEL=%s: unknown level (expected x86-64-v1 ... x86-64-v4), ignored",
-                             hwcaps_printable(env_max_level, strlen(env_max_level), 40));
-        }
-
-        /* systemd applies systemd.setenv=PATH= before generators run, and a
-         * generator's PATH= would replace it: the admin's PATH wins whole. */
-        p.keep_path = c->setenv_path;
-
-        /* A source that exists but cannot be read may hold the admin's
-         * opt-out: change nothing rather than guess (found by
-         * tests/faults: an unreadable /proc/cmdline or hwcaps.conf put
-         * level directories above the admin's cap into PATH). A missing
-         * /proc (a chroot) or hwcaps.conf holds no options. */
-        if (s->cmdline_error < 0 && s->cmdline_error != -ENOENT) {
-                p.enabled = false;
-                why_set(&p.enabled_why, HWCAPS_WHY_CMDLINE, "/proc/cmdline unreadable: %s", strerror(-s->cmdline_error));
-        } else if (cfg->unreadable[0]) {
-                p.enabled = false;
-                why_set(&p.enabled_why, HWCAPS_WHY_CONFIG, "%s unreadable", cfg->unreadable);
-        } else if (c->enabled >= 0) {
-                p.enabled = c->enabled;
-                why_set(&p.enabled_why, HWCAPS_WHY_CMDLINE, "hwcaps=%s", c->enabled ? "on" : "off");
-        } else if (env_enabled >= 0) {
-                p.enabled = env_enabled;
-                why_set(&p.enabled_why, HWCAPS_WHY_ENVIRONMENT, "HWCAPS=%s", hwcaps_printable(env_hwcaps, strlen(env_hwcaps), 40));
-        } else if (c->env_enabled >= 0) {
-                p.enabled = c->env_enabled;
-                why_set(&p.enabled_why, HWCAPS_WHY_CMDLINE, "systemd.setenv=HWCAPS=%s", c->env_enabled ? "on" : "off");
-        } else if (cfg->enabled >= 0) {
-                p.enabled = cfg->enabled;
-                why_config(&p.enabled_why, &cfg->enabled_at);
-        } else {
-                p.enabled = true;
-                why_set(&p.enabled_why, HWCAPS_WHY_DEFAULT, "%s", "");
-        }
-
-        if (c->max_level > 0) {
-                p.cap = c->max_level;
-                why_set(&p.cap_why, HWCAPS_WHY_CMDLINE, "hwcaps.max=%s", hwcaps_level_name(c->max_level));
-        } else if (env_max > 0) {
-                p.cap = env_max;
-                why_set(&p.cap_why, HWCAPS_WHY_ENVIRONMENT, "HWCAPS_MAX_LEVEL=%s", hwcaps_level_name(env_max));
-        } else if (cfg->max_level > 0) {
-                p.cap = cfg->max_level;
-                why_config(&p.cap_why, &cfg->max_level_at);
-        } else {
-                p.cap = HWCAPS_LEVEL_MAX;
-                why_set(&p.cap_why, HWCAPS_WHY_DEFAULT, "%s", "");
-        }
-
+        hwcaps_decision_env(&p.d, &e, src);
+        hwcaps_decision_finish(&p.d, s->cpu_level);
+        p.keep_path = p.d.keep_path;
+        /* Off inserts no level directory at all: the baseline is the plain
+         * directory itself. */
+        p.level = p.d.top;
         if (cfg->directories) {
                 p.directories = (const char *const *) cfg->directories;
-                why_config(&p.directories_why, &cfg->directories_at);
-        } else
-                why_set(&p.directories_why, HWCAPS_WHY_DEFAULT, "%s", "");
-
-        p.level = !p.enabled ? HWCAPS_LEVEL_V1 : p.cap < p.cpu_level ? p.cap : p.cpu_level;
+                p.directories_why = (struct hwcaps_why) { .source = HWCAPS_WHY_CONFIG, .file = cfg->directories_at.file,
+                                                          .line = cfg->directories_at.line };
+                snprintf(p.directories_why.setting, sizeof p.directories_why.setting, "%s", cfg->directories_at.setting);
+        }
         *ret = p;
 }
 
@@ -183,34 +187,11 @@ int hwcaps_policy_path(const struct hwcaps_policy *p, const char *root, const ch
         return hwcaps_path_compose(path, &o, ret);
 }
 
-const char *hwcaps_why_source_name(enum hwcaps_why_source s) {
-        static const char *const names[] = {
-                [HWCAPS_WHY_DEFAULT] = "default",
-                [HWCAPS_WHY_CPU] = "cpu",
-                [HWCAPS_WHY_CMDLINE] = "cmdline",
-                [HWCAPS_WHY_ENVIRONMENT] = "environment",
-                [HWCAPS_WHY_CONFIG] = "config",
-        };
-        return (size_t) s < ELEMENTSOF(names) ? names[s] : "unknown";
-}
-
 const char *hwcaps_why_string(const struct hwcaps_why *w, char *buf, size_t size) {
-        switch (w->source) {
-        case HWCAPS_WHY_CONFIG:
+        if (w->source == HWCAPS_WHY_CONFIG)
                 snprintf(buf, size, "%s:%u (%s)", w->file, w->line, w->setting);
-                break;
-        case HWCAPS_WHY_CMDLINE:
-                snprintf(buf, size, "kernel command line (%s)", w->setting);
-                break;
-        case HWCAPS_WHY_ENVIRONMENT:
-                snprintf(buf, size, "environment (%s)", w->setting);
-                break;
-        case HWCAPS_WHY_CPU:
-                snprintf(buf, size, "CPU");
-                break;
-        default:
+        else
                 snprintf(buf, size, "default");
-        }
         return buf;
 }
 

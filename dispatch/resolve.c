@@ -12,7 +12,9 @@
 #include "commands.h"
 #include "cpu-raw.h"
 #include "fileio.h"
+#include "identity.h"
 #include "macro.h"
+#include "policy.h"
 #include "probe.h"
 #include "resolve.h"
 #include "searchpath.h"
@@ -41,32 +43,6 @@ bool resolve_is_stub(const char *path) {
                 return false;
         n = read(fd, buf, STUB_SCAN_MAX);
         return n > 0 && memmem(buf, n, STUB_MARKER, strlen(STUB_MARKER));
-}
-
-static void warn_cmdline(void *userdata, const char *key, const char *value, size_t n) {
-        (void) userdata;
-        log_warning("kernel command line: ignoring %s=%.*s (expected a boolean, or x86-64-v1 .. x86-64-v4 for hwcaps.max)",
-                    key, (int) n, value);
-}
-
-static void read_cmdline(const char *root, struct hwcaps_cmdline *c) {
-        _cleanup_free_ char *buf = NULL;
-        size_t n = 0;
-        int r;
-
-        *c = (struct hwcaps_cmdline) { .enabled = -1, .env_enabled = -1 };
-        /* As the stub (stub.c read_cmdline()): missing means no options;
-         * unreadable, or longer than the stub reads, means the baseline. */
-        r = hwcaps_read_file(root, "/proc/cmdline", HWCAPS_CMDLINE_MAX, &buf, &n);
-        if (r == -ENOENT || r == -ENOTDIR)
-                return;
-        if (r < 0) {
-                log_warning("cannot read %s/proc/cmdline: %s; the stub runs the baseline", root,
-                            r == -EFBIG ? "longer than 64 KiB" : strerror(-r));
-                c->enabled = 0;
-                return;
-        }
-        hwcaps_cmdline_parse(buf, n, c, warn_cmdline, NULL);
 }
 
 static int add(struct resolve *r, int level, bool runnable, char *path, const char *fmt, ...)
@@ -122,111 +98,86 @@ static const char *file_problem(const char *path, const struct stat *self, bool 
 }
 
 static const char *level_skip(const struct resolve *r, int level, char *buf, size_t size) {
-        if (level > (int) r->plan.cpu) {
+        if (level > (int) r->d.cpu) {
                 snprintf(buf, size, "level not supported by this CPU (%s)",
-                         hwcaps_level_name(r->plan.cpu) ?: "below x86-64-v1");
+                         hwcaps_level_name(r->d.cpu) ?: "below x86-64-v1");
                 return buf;
         }
-        if (level > (int) r->plan.cap) {
-                snprintf(buf, size, "capped at %s by %s", hwcaps_level_name(r->plan.cap),
-                         hwcaps_cap_reason_name(r->plan.reason));
+        if (level > (int) r->d.cap) {
+                snprintf(buf, size, "capped at %s by %s", hwcaps_level_name(r->d.cap), r->d.why);
                 return buf;
         }
         return NULL;
 }
 
-static int resolve_stub(struct resolve *r, const char *name) {
-        struct stat self;
-        bool have_self = stat(name, &self) == 0;
-        char buf[256];
-        int k;
+/* What the stub does when started as `path` (by execve(path), so AT_EXECFN
+ * is path): its identity, then its candidates, by the same code. */
+static int resolve_stub(struct resolve *r, const char *path) {
+        char *const argv[] = { (char *) path, NULL };
+        struct hwcaps_identity_in in = { .execfn = path, .argv = argv, .argc = 1 };
+        _cleanup_free_ struct hwcaps_trust *t = malloc(sizeof *t);
+        char program[PATH_MAX], buf[PATH_MAX + 128];
+        struct hwcaps_trust_root slash;
+        struct hwcaps_candidates cands;
+        struct hwcaps_stat self;
+        bool have_self;
+        int id, k = 0;
 
-        for (int l = HWCAPS_LEVEL_MAX; l >= HWCAPS_LEVEL_V1; l--) {
+        if (!t)
+                return -ENOMEM;
+        r->stub = strdup(path);
+        if (!r->stub)
+                return -ENOMEM;
+        id = hwcaps_identity(&in, program, sizeof program, &self, &have_self);
+        if (id != HWCAPS_IDENTITY_OK) {
+                char *p = strdup(path);
+
+                return p ? add(r, 0, false, p, "the stub stops: %s", hwcaps_identity_error_text(id)) : -ENOMEM;
+        }
+        r->program = strdup(program);
+        if (!r->program)
+                return -ENOMEM;
+        (void) hwcaps_trust_root_open(NULL, &slash);
+        hwcaps_candidates_init(&cands, &slash, program, have_self ? &self : NULL);
+        for (int l = HWCAPS_LEVEL_MAX; l >= HWCAPS_LEVEL_V1 && k >= 0; l--) {
                 char *p = malloc(PATH_MAX);
                 const char *skip;
 
-                if (!p)
-                        return -ENOMEM;
-                if (hwcaps_candidate_path(name, l, p, PATH_MAX) == 0) {
+                if (!p) {
+                        k = -ENOMEM;
+                        break;
+                }
+                switch (hwcaps_candidate_check(&cands, l, p, PATH_MAX, t)) {
+                case HWCAPS_CANDIDATE_TOO_LONG:
                         snprintf(p, PATH_MAX, "%s", hwcaps_level_name(l));
                         k = add(r, l, false, p, "path too long");
-                } else if ((skip = level_skip(r, l, buf, sizeof buf)) && l > HWCAPS_LEVEL_V1)
-                        k = add(r, l, false, p, "%s", skip);
-                else if ((skip = file_problem(p, have_self ? &self : NULL, true)))
-                        k = add(r, l, false, p, "%s", skip);
-                else
-                        k = add(r, l, true, p, NULL);
-                if (k < 0)
-                        return k;
-        }
-        return 0;
-}
-
-static bool in_path(const char *path, const char *dir, size_t n) {
-        const char *s = path;
-
-        for (;;) {
-                const char *e = strchrnul(s, ':');
-                size_t m = e - s;
-
-                while (m > 1 && s[m - 1] == '/')
-                        m--;
-                if (m == n && memcmp(s, dir, n) == 0)
-                        return true;
-                if (!*e)
-                        return false;
-                s = e + 1;
-        }
-}
-
-/* The candidates PATH entry dir gives: its level directories (absolute
- * entries only, as the generator inserts them), then dir/name. */
-static int resolve_dir(struct resolve *r, const char *dir, const char *name) {
-        _cleanup_free_ char *hd = NULL;
-        char buf[256], *p = NULL;
-        const char *skip;
-        struct stat st;
-        int k;
-
-        if (dir[0] == '/' && asprintf(&hd, "%s/glibc-hwcaps", dir) < 0)
-                return -ENOMEM;
-        /* One line for a directory without any level directories. */
-        if (hd && stat(hd, &st) < 0) {
-                if (asprintf(&p, "%s/*/%s", hd, name) < 0)
-                        return -ENOMEM;
-                k = add(r, 0, false, p, "missing (no glibc-hwcaps directory)");
-                if (k < 0)
-                        return k;
-        } else if (hd)
-                for (int l = HWCAPS_LEVEL_MAX; l >= HWCAPS_LEVEL_V2; l--) {
-                        char ldir[PATH_MAX];
-                        const char *reason = NULL;
-                        enum hwcaps_dir_verdict v = hwcaps_level_dir_check(NULL, dir, l, ldir, sizeof ldir, &reason, NULL);
-
-                        if (asprintf(&p, "%s/%s", ldir, name) < 0)
-                                return -ENOMEM;
-                        if (v == HWCAPS_DIR_MISSING)
-                                k = add(r, l, false, p, "missing");
-                        else if ((skip = level_skip(r, l, buf, sizeof buf)))
+                        break;
+                case HWCAPS_CANDIDATE_MISSING:
+                        k = add(r, l, false, p, "missing");
+                        break;
+                case HWCAPS_CANDIDATE_UNSAFE:
+                        k = add(r, l, false, p, "unsafe: %s %s", t->where, hwcaps_trust_reason_text(t->reason));
+                        break;
+                case HWCAPS_CANDIDATE_SELF:
+                        k = add(r, l, false, p, "is the dispatch stub itself");
+                        break;
+                default:
+                        if (l > HWCAPS_LEVEL_V1 && (skip = level_skip(r, l, buf, sizeof buf)))
                                 k = add(r, l, false, p, "%s", skip);
-                        else if (v == HWCAPS_DIR_UNSAFE)
-                                k = add(r, l, false, p, "unsafe directory: %s %s", ldir, reason);
                         else if ((skip = file_problem(p, NULL, true)))
                                 k = add(r, l, false, p, "%s", skip);
                         else
                                 k = add(r, l, true, p, NULL);
-                        if (k < 0)
-                                return k;
                 }
-
-        /* An empty entry is the current directory. */
-        if (asprintf(&p, "%s%s%s", dir, *dir ? "/" : "", name) < 0)
-                return -ENOMEM;
-        /* The stub itself is fine here: it dispatches. */
-        skip = file_problem(p, NULL, false);
-        return skip ? add(r, 0, false, p, "%s", skip) : add(r, 0, true, p, NULL);
+        }
+        hwcaps_candidates_done(&cands);
+        hwcaps_trust_root_close(&slash);
+        return k;
 }
 
+/* The PATH given, searched as execvp() and a shell search it: each entry
+ * in order (an empty one is the working directory), the first executable
+ * file wins. A stub found so is followed as the stub would be. */
 static int resolve_path(struct resolve *r, const char *name) {
         const char *path = getenv("PATH"), *s;
         int k;
@@ -236,49 +187,58 @@ static int resolve_path(struct resolve *r, const char *name) {
                 path = "/bin:/usr/bin";
         for (s = path;; ) {
                 const char *e = strchrnul(s, ':');
-                _cleanup_free_ char *dir = strndup(s, e - s);
-                size_t parent_len;
+                char *p = NULL;
+                const char *skip;
 
-                if (!dir)
+                if (asprintf(&p, "%.*s%s%s", (int) (e - s), s, e > s ? "/" : "", name) < 0)
                         return -ENOMEM;
-                /* A level entry the generator put before its parent is
-                 * listed under the parent, where it belongs. */
-                if (hwcaps_path_entry_level(dir, strlen(dir), &parent_len) &&
-                    in_path(path, parent_len ? dir : "/", parent_len ? parent_len : 1))
-                        goto next;
-                k = resolve_dir(r, dir, name);
-                if (k < 0)
+                skip = file_problem(p, NULL, false);
+                if (!skip && resolve_is_stub(p)) {
+                        k = add(r, 0, false, strdup(p), "the dispatch stub: it runs the first of the variants below");
+                        if (k >= 0)
+                                k = resolve_stub(r, p);
+                        free(p);
                         return k;
-        next:
-                if (!*e)
-                        break;
+                }
+                k = skip ? add(r, 0, false, p, "%s", skip) : add(r, 0, true, p, NULL);
+                if (k < 0 || !skip || !*e)
+                        return k;
                 s = e + 1;
         }
-        return 0;
 }
 
 int resolve_name(const char *name, const char *root, struct resolve *ret) {
         struct resolve r = { 0 };
         struct hwcaps_probe p, g;
         struct hwcaps_tunables t;
-        struct hwcaps_cmdline c;
         struct hwcaps_env env;
+        struct hwcaps_trust_root tr;
+        struct hwcaps_cmdline_warn cw = { log_warning_cb, NULL, 0 };
         bool secure = getauxval(AT_SECURE) != 0;
         int k;
 
-        /* The stub's own view: CPUID, then GLIBC_TUNABLES masks. */
+        /* The stub's own view: CPUID, then GLIBC_TUNABLES masks; its
+         * decision, from the same files and the same environment. */
         hwcaps_probe_cpuid(&p);
         hwcaps_tunables_from_env(environ, secure, &t);
         hwcaps_tunables_apply(&t, &p.view);
         hwcaps_probe_glibc(&g);
         r.glibc_level = g.level;
-        read_cmdline(root, &c);
         hwcaps_env_scan(environ, secure, &env);
-        hwcaps_plan_decide(hwcaps_level_from_usable(p.view.usable), &c, &env, &r.plan);
-        if (r.plan.env_max_invalid)
-                log_warning("ignoring HWCAPS_MAX_LEVEL=%s (expected x86-64-v1, x86-64-v2, x86-64-v3 or x86-64-v4)", env.max_level);
-        if (r.plan.env_hwcaps_invalid)
-                log_warning("ignoring HWCAPS=%s (expected a boolean such as on or off)", env.hwcaps);
+        (void) hwcaps_trust_root_open(root && root[0] ? root : NULL, &tr);
+        hwcaps_decision_init(&r.d);
+        r.boot_from = hwcaps_decision_boot(&r.d, &tr, hwcaps_cmdline_warn, &cw);
+        hwcaps_trust_root_close(&tr);
+        if (r.boot_from == HWCAPS_BOOT_UNKNOWN)
+                log_warning("%s: the stub runs the baseline", r.d.why);
+        hwcaps_decision_env(&r.d, &env, HWCAPS_SRC_ENV);
+        hwcaps_decision_finish(&r.d, hwcaps_level_from_usable(p.view.usable));
+        if (env.max_level && env.max_level[0] && hwcaps_level_parse(env.max_level, strlen(env.max_level)) < 0)
+                log_warning("HWCAPS_MAX_LEVEL=%s: unknown level (expected x86-64-v1 ... x86-64-v4 or v1 ... v4), "
+                            "counts as x86-64-v1", hwcaps_printable(env.max_level, strlen(env.max_level), 40));
+        if (env.hwcaps && env.hwcaps[0] && hwcaps_parse_boolean(env.hwcaps, strlen(env.hwcaps)) < 0)
+                log_warning("HWCAPS=%s: not a boolean (expected on or off), counts as off",
+                            hwcaps_printable(env.hwcaps, strlen(env.hwcaps), 40));
 
         if (strchr(name, '/')) {
                 r.stub_mode = resolve_is_stub(name);
@@ -307,15 +267,17 @@ void resolve_done(struct resolve *r) {
                 free(r->c[i].why);
         }
         free(r->c);
+        free(r->stub);
+        free(r->program);
         *r = (struct resolve) { 0 };
 }
 
 void resolve_print_plan(const struct resolve *r, FILE *f) {
-        fprintf(f, "CPU level %s (CPUID, GLIBC_TUNABLES applied)", hwcaps_level_name(r->plan.cpu) ?: "below x86-64-v1");
-        if (r->plan.reason != HWCAPS_CAP_NONE)
-                fprintf(f, ", capped at %s by %s", hwcaps_level_name(r->plan.cap), hwcaps_cap_reason_name(r->plan.reason));
+        fprintf(f, "CPU level %s (CPUID, GLIBC_TUNABLES applied)", hwcaps_level_name(r->d.cpu) ?: "below x86-64-v1");
+        if (r->d.src != HWCAPS_SRC_NONE)
+                fprintf(f, ", capped at %s by %s", hwcaps_level_name(r->d.cap), r->d.why);
         fputc('\n', f);
-        if (r->glibc_level != r->plan.cpu)
+        if (r->glibc_level != r->d.cpu)
                 log_warning("glibc's own view says %s, CPUID says %s: please report this",
-                            hwcaps_level_name(r->glibc_level) ?: "none", hwcaps_level_name(r->plan.cpu) ?: "none");
+                            hwcaps_level_name(r->glibc_level) ?: "none", hwcaps_level_name(r->d.cpu) ?: "none");
 }

@@ -1,28 +1,33 @@
 /* SPDX-License-Identifier: MIT */
-/* How a program name resolves to a variant: the rules of the dispatch stub
- * (for a path) and of the composed PATH (for a bare name), with the reason
- * each candidate is or is not taken. Shared by "hwcaps which" and
- * "hwcaps exec". */
+/* How a program name resolves to the file that runs, with the reason each
+ * candidate is or is not taken: a bare name is searched in the PATH given,
+ * as a shell does; a dispatch stub found that way, or named by a path, is
+ * followed with the stub's own rules (identity.h, stub-plan.h, decide.h).
+ * Shared by "hwcaps which" and "hwcaps exec". */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
+#include "decide.h"
 #include "stub-plan.h"
 
 struct resolve_candidate {
         char *path;
-        int level;          /* 1..4 for a level candidate, 0 for a plain PATH entry */
+        int level;          /* 1..4 for a variant the stub would run, 0 for a PATH entry */
         bool runnable;      /* passes every check; exec may still fail */
         char *why;          /* why it is skipped (when !runnable) */
 };
 
 struct resolve {
-        struct hwcaps_plan plan;
+        struct hwcaps_decision d;      /* the stub's decision, as the stub makes it */
+        enum hwcaps_boot boot_from;
         enum hwcaps_level glibc_level; /* glibc's own view, as a cross-check */
         bool stub_mode;                /* name is a path to the dispatch stub */
         bool not_stub;                 /* name is a path, but not to the stub */
+        char *stub;                    /* the stub reached (through PATH or the path given), or NULL */
+        char *program;                 /* the program it stands for, DIR/NAME */
         struct resolve_candidate *c;
         size_t n;
 };

@@ -7,72 +7,44 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <unistd.h>
+
 #include "macro.h"
 #include "searchpath.h"
+#include "trust.h"
 
 #define HWCAPS_SUBDIR "/glibc-hwcaps/"
 
-enum hwcaps_dir_verdict hwcaps_dir_check(const char *root, const char *dir, const char **reason,
+enum hwcaps_dir_verdict hwcaps_dir_check(const char *root, const char *dir, char *reason, size_t size,
                                          struct stat *ret) {
-        char p[PATH_MAX];
-        struct stat st;
+        struct hwcaps_trust_root tr;
+        struct hwcaps_trust *t = malloc(sizeof *t);
+        enum hwcaps_trust_verdict v;
 
-        if (snprintf(p, sizeof p, "%s%s", root ? root : "", dir) >= (int) sizeof p) {
-                *reason = "path too long";
+        if (!t) {
+                snprintf(reason, size, "cannot be examined: out of memory");
                 return HWCAPS_DIR_UNSAFE;
         }
-        bool symlink;
-
-        if (lstat(p, &st) < 0) {
-                if (errno == ENOENT || errno == ENOTDIR)
-                        return HWCAPS_DIR_MISSING;
-                *reason = "cannot be examined";
-                return HWCAPS_DIR_UNSAFE;
+        /* The one trust rule (trust.h): every component of the real path,
+         * each symlink followed from its own directory, root's and closed
+         * to others; the sysroot is the walk's "/". */
+        (void) hwcaps_trust_root_open(root, &tr);
+        v = hwcaps_trust_walk(&tr, tr.fd, NULL, dir, HWCAPS_WANT_DIR, t);
+        hwcaps_trust_root_close(&tr);
+        if (t->fd >= 0)
+                close(t->fd);
+        if (v == HWCAPS_TRUST_UNSAFE) {
+                if (strcmp(t->where, dir) == 0 || !t->where[0])
+                        snprintf(reason, size, "%s", hwcaps_trust_reason_text(t->reason));
+                else
+                        snprintf(reason, size, "%s %s", t->where, hwcaps_trust_reason_text(t->reason));
         }
-        symlink = S_ISLNK(st.st_mode);
-        /* A symlink is fine when its target passes the same checks: only root
-         * can create one inside a root-owned, non-writable directory. */
-        if (stat(p, &st) < 0) {
-                *reason = errno == ELOOP ? "is a symlink loop" : "is a dangling symlink";
-                return HWCAPS_DIR_UNSAFE;
-        }
-        /* ... and so does the directory the target sits in: whoever can
-         * write there can swap the target for a directory of their own after
-         * we looked (found by fuzzing: a safe-looking symlink into a
-         * world-writable glibc-hwcaps). */
-        if (symlink) {
-                char real[PATH_MAX], *slash;
-                struct stat pst;
-
-                if (!realpath(p, real)) {
-                        *reason = "is a symlink that cannot be resolved";
-                        return HWCAPS_DIR_UNSAFE;
-                }
-                slash = strrchr(real, '/');
-                if (slash)
-                        slash[slash == real] = '\0';
-                if (stat(real, &pst) < 0 || pst.st_uid != 0 || (pst.st_mode & (S_IWGRP | S_IWOTH))) {
-                        *reason = "is a symlink into a directory not owned by root or writable by group or others";
-                        return HWCAPS_DIR_UNSAFE;
-                }
-        }
-        if (!S_ISDIR(st.st_mode)) {
-                *reason = "is not a directory";
-                return HWCAPS_DIR_UNSAFE;
-        }
-        /* sudo's secure_path reasoning: whoever can write here can run code
-         * as everyone whose PATH contains it. */
-        if (st.st_uid != 0) {
-                *reason = "is not owned by root";
-                return HWCAPS_DIR_UNSAFE;
-        }
-        if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-                *reason = "is writable by group or others";
-                return HWCAPS_DIR_UNSAFE;
-        }
-        if (ret)
-                *ret = st;
-        return HWCAPS_DIR_SAFE;
+        if (v == HWCAPS_TRUST_SAFE && ret)
+                *ret = (struct stat) { .st_dev = t->st.dev, .st_ino = t->st.ino, .st_mode = t->st.mode,
+                                       .st_uid = t->st.uid };
+        free(t);
+        return v == HWCAPS_TRUST_SAFE ? HWCAPS_DIR_SAFE : v == HWCAPS_TRUST_MISSING ? HWCAPS_DIR_MISSING
+                                                                                   : HWCAPS_DIR_UNSAFE;
 }
 
 /* Length of dir without trailing slashes, keeping a lone leading one, so
@@ -86,7 +58,7 @@ static size_t trimmed_len(const char *dir, size_t n) {
 
 enum hwcaps_dir_verdict hwcaps_level_dir_check(const char *root, const char *dir,
                                                enum hwcaps_level level,
-                                               char *buf, size_t bufsize, const char **reason,
+                                               char *buf, size_t bufsize, char *reason, size_t rsize,
                                                struct stat *st) {
         size_t n = trimmed_len(dir, strlen(dir));
         const char *name = hwcaps_level_name(level);
@@ -96,17 +68,17 @@ enum hwcaps_dir_verdict hwcaps_level_dir_check(const char *root, const char *dir
         enum hwcaps_dir_verdict v;
 
         if (!name || snprintf(buf, bufsize, "%.*s" HWCAPS_SUBDIR "%s", (int) n, dir, name) >= (int) bufsize) {
-                *reason = "path too long";
+                snprintf(reason, rsize, "path too long");
                 return HWCAPS_DIR_UNSAFE;
         }
         /* The parent "glibc-hwcaps" must be safe too, or a user could swap
          * the level directory for one of their own. */
         buf[n + strlen(HWCAPS_SUBDIR) - 1] = '\0';
-        v = hwcaps_dir_check(root, buf, reason, NULL);
+        v = hwcaps_dir_check(root, buf, reason, rsize, NULL);
         if (v != HWCAPS_DIR_SAFE)
                 return v; /* buf names the parent: that is what to warn about */
         buf[n + strlen(HWCAPS_SUBDIR) - 1] = '/';
-        return hwcaps_dir_check(root, buf, reason, st);
+        return hwcaps_dir_check(root, buf, reason, rsize, st);
 }
 
 int hwcaps_path_entry_level(const char *entry, size_t n, size_t *parent_len) {
@@ -250,8 +222,7 @@ static int seen_before(struct seen *seen, const struct stat *st) {
 
 static int add_level_dirs(struct out *out, struct seen *seen, const struct hwcaps_path_opts *o,
                           const char *s, size_t n) {
-        char dir[PATH_MAX], lvl[PATH_MAX];
-        const char *reason = NULL;
+        char dir[PATH_MAX], lvl[PATH_MAX], reason[PATH_MAX + 64];
         struct stat st;
         int r;
 
@@ -261,7 +232,7 @@ static int add_level_dirs(struct out *out, struct seen *seen, const struct hwcap
         dir[n] = '\0';
 
         for (int l = o->max_level; l >= HWCAPS_LEVEL_V2; l--) {
-                enum hwcaps_dir_verdict v = hwcaps_level_dir_check(o->root, dir, l, lvl, sizeof lvl, &reason, &st);
+                enum hwcaps_dir_verdict v = hwcaps_level_dir_check(o->root, dir, l, lvl, sizeof lvl, reason, sizeof reason, &st);
                 /* lvl names the parent "glibc-hwcaps" when that failed: one
                  * problem, one warning, and no level below it can pass. */
                 size_t len = strlen(lvl), nl = strlen(hwcaps_level_name(l));

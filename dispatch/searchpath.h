@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* PATH composition: insert the supported level directories of each PATH
- * directory immediately before it (DESIGN.md "The search path"). */
+ * directory immediately before it, as glibc searches a library directory's
+ * glibc-hwcaps subdirectories right before the directory itself. */
 #pragma once
 
 #include <stdbool.h>
@@ -27,10 +28,11 @@ enum hwcaps_dir_verdict {
         HWCAPS_DIR_UNSAFE = 2,  /* present but not usable; *reason says why */
 };
 
-/* Is the directory root+dir safe to put into PATH: a directory (after
- * symlinks), owned by root, not writable by group or others? On
- * HWCAPS_DIR_SAFE, *st (when st is not NULL) is the directory's stat. */
-enum hwcaps_dir_verdict hwcaps_dir_check(const char *root, const char *dir, const char **reason,
+/* Is the directory dir (under the sysroot root) safe to put into PATH, by
+ * the one trust rule (trust.h)? On HWCAPS_DIR_UNSAFE reason says why ("/home/u
+ * is not owned by root"); on HWCAPS_DIR_SAFE, *st (when st is not NULL)
+ * holds the directory's device, inode, mode and owner. */
+enum hwcaps_dir_verdict hwcaps_dir_check(const char *root, const char *dir, char *reason, size_t size,
                                          struct stat *st);
 
 /* Checks the parent "dir/glibc-hwcaps", then the level directory of dir
@@ -39,7 +41,7 @@ enum hwcaps_dir_verdict hwcaps_dir_check(const char *root, const char *dir, cons
  * st as for hwcaps_dir_check(), about the level directory. */
 enum hwcaps_dir_verdict hwcaps_level_dir_check(const char *root, const char *dir,
                                                enum hwcaps_level level,
-                                               char *buf, size_t bufsize, const char **reason,
+                                               char *buf, size_t bufsize, char *reason, size_t rsize,
                                                struct stat *st);
 
 /* Is entry "P/glibc-hwcaps/x86-64-vN" (N = 2..4)? Returns N and the length

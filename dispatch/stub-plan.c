@@ -11,7 +11,7 @@ static const char *env_value(const char *entry, const char *key) {
 }
 
 void hwcaps_env_scan(char *const *envp, bool secure, struct hwcaps_env *ret) {
-        struct hwcaps_env e = { NULL, NULL, NULL };
+        struct hwcaps_env e = { NULL, NULL, NULL, NULL, NULL };
         const char *v;
 
         if (!secure && envp)
@@ -22,6 +22,10 @@ void hwcaps_env_scan(char *const *envp, bool secure, struct hwcaps_env *ret) {
                         /* getenv() semantics: the first entry wins. */
                         if (!e.max_level && (v = env_value(*p, "HWCAPS_MAX_LEVEL")))
                                 e.max_level = v;
+                        else if (!e.depth && (v = env_value(*p, "HWCAPS_DISPATCH_DEPTH"))) {
+                                e.depth = v;
+                                e.depth_at = p;
+                        }
                         else if (!e.hwcaps && (v = env_value(*p, "HWCAPS")))
                                 e.hwcaps = v;
                         else if (!e.root && (v = env_value(*p, "HWCAPS_ROOT")))
@@ -36,70 +40,6 @@ static size_t str_len(const char *s) {
         while (s[n])
                 n++;
         return n;
-}
-
-static void cap_at(struct hwcaps_plan *p, int level, enum hwcaps_cap_reason reason) {
-        /* The lowest cap wins; on a tie the first (kernel command line) is named. */
-        if (level < (int) p->cap) {
-                p->cap = (enum hwcaps_level) level;
-                p->reason = reason;
-        }
-}
-
-void hwcaps_plan_decide(enum hwcaps_level cpu, const struct hwcaps_cmdline *c,
-                        const struct hwcaps_env *e, struct hwcaps_plan *ret) {
-        struct hwcaps_plan p = { .cpu = cpu, .cap = HWCAPS_LEVEL_MAX, .reason = HWCAPS_CAP_NONE };
-        int r;
-
-        if (c) {
-                if (c->enabled == 0)
-                        cap_at(&p, HWCAPS_LEVEL_V1, HWCAPS_CAP_CMDLINE_OFF);
-                if (c->env_enabled == 0)
-                        cap_at(&p, HWCAPS_LEVEL_V1, HWCAPS_CAP_CMDLINE_SETENV);
-                if (c->max_level > 0)
-                        cap_at(&p, c->max_level, HWCAPS_CAP_CMDLINE_MAX);
-        }
-        if (e && e->hwcaps && e->hwcaps[0]) {
-                r = hwcaps_parse_boolean(e->hwcaps, str_len(e->hwcaps));
-                if (r == 0)
-                        cap_at(&p, HWCAPS_LEVEL_V1, HWCAPS_CAP_ENV_OFF);
-                else if (r < 0)
-                        p.env_hwcaps_invalid = true;
-        }
-        if (e && e->max_level && e->max_level[0]) {
-                /* An invalid value is ignored: the stub has no way to report
-                 * it without disturbing the program's stderr on every run;
-                 * "hwcaps which" says it. */
-                r = hwcaps_level_parse(e->max_level, str_len(e->max_level));
-                if (r > 0)
-                        cap_at(&p, r, HWCAPS_CAP_ENV_MAX);
-                else
-                        p.env_max_invalid = true;
-        }
-        p.top = cpu < p.cap ? cpu : p.cap;
-        /* A CPU below the baseline (or GLIBC_TUNABLES=...-CMOV) still runs
-         * the baseline: the dynamic linker still searches the plain
-         * directory then. */
-        if (p.top < HWCAPS_LEVEL_V1)
-                p.top = HWCAPS_LEVEL_V1;
-        *ret = p;
-}
-
-const char *hwcaps_cap_reason_name(enum hwcaps_cap_reason r) {
-        switch (r) {
-        case HWCAPS_CAP_CMDLINE_OFF:
-                return "hwcaps=off on the kernel command line";
-        case HWCAPS_CAP_CMDLINE_SETENV:
-                return "systemd.setenv=HWCAPS=off on the kernel command line";
-        case HWCAPS_CAP_CMDLINE_MAX:
-                return "hwcaps.max= on the kernel command line";
-        case HWCAPS_CAP_ENV_OFF:
-                return "HWCAPS=off in the environment";
-        case HWCAPS_CAP_ENV_MAX:
-                return "HWCAPS_MAX_LEVEL in the environment";
-        default:
-                return "no opt-out";
-        }
 }
 
 size_t hwcaps_candidate_path(const char *path, enum hwcaps_level level, char *buf, size_t size) {
@@ -147,4 +87,60 @@ int hwcaps_path_candidate_level(const char *path) {
         if (end - 2 - s > 0 && path[end - 3 - s] != '/')
                 return 0;
         return level;
+}
+
+void hwcaps_candidates_init(struct hwcaps_candidates *c, const struct hwcaps_trust_root *root,
+                            const char *path, const struct hwcaps_stat *self) {
+        c->root = root;
+        c->path = path;
+        c->self = self;
+        c->walked = false;
+        c->parent.fd = -1;
+}
+
+void hwcaps_candidates_done(struct hwcaps_candidates *c) {
+        if (c->walked && c->parent.fd >= 0)
+                (void) hwcaps_sys_close(c->parent.fd);
+        c->walked = false;
+}
+
+enum hwcaps_candidate_verdict hwcaps_candidate_check(struct hwcaps_candidates *c, enum hwcaps_level level,
+                                                     char *buf, size_t size, struct hwcaps_trust *t) {
+        size_t len = hwcaps_candidate_path(c->path, level, buf, size), slash = 0, tail;
+
+        t->verdict = HWCAPS_TRUST_MISSING;
+        t->reason = HWCAPS_UNSAFE_NONE;
+        t->where[0] = '\0';
+        if (len == 0)
+                return HWCAPS_CANDIDATE_TOO_LONG;
+        for (size_t i = 0; c->path[i]; i++)
+                if (c->path[i] == '/')
+                        slash = i + 1;
+        /* buf is "DIR/glibc-hwcaps/x86-64-vN/NAME": the part up to
+         * "glibc-hwcaps" is walked once for all levels. */
+        tail = slash + sizeof "glibc-hwcaps" - 1;
+        if (!c->walked) {
+                char save = buf[tail];
+
+                buf[tail] = '\0';
+                (void) hwcaps_trust_walk(c->root, c->root->fd, NULL, buf, HWCAPS_WANT_DIR, &c->parent);
+                buf[tail] = save;
+                c->walked = true;
+        }
+        if (c->parent.verdict != HWCAPS_TRUST_SAFE) {
+                *t = c->parent;
+                t->fd = -1;
+                return c->parent.verdict == HWCAPS_TRUST_MISSING ? HWCAPS_CANDIDATE_MISSING : HWCAPS_CANDIDATE_UNSAFE;
+        }
+        switch (hwcaps_trust_walk(c->root, c->parent.fd, c->parent.where, buf + tail + 1, HWCAPS_WANT_FILE, t)) {
+        case HWCAPS_TRUST_SAFE:
+                break;
+        case HWCAPS_TRUST_MISSING:
+                return HWCAPS_CANDIDATE_MISSING;
+        default:
+                return HWCAPS_CANDIDATE_UNSAFE;
+        }
+        if (c->self && c->self->dev == t->st.dev && c->self->ino == t->st.ino)
+                return HWCAPS_CANDIDATE_SELF;
+        return HWCAPS_CANDIDATE_OK;
 }

@@ -1,51 +1,32 @@
 /* SPDX-License-Identifier: MIT */
-/* What the dispatch stub decides, as pure freestanding functions shared by
- * the stub (hwcaps-dispatch) and the CLI (hwcaps which / hwcaps exec), so the
- * two can never disagree: which opt-outs apply, the highest level to try, and
- * the candidate paths. */
+/* What the dispatch stub does, as freestanding functions shared by the stub
+ * (hwcaps-dispatch) and the CLI (hwcaps which / hwcaps exec), so the two
+ * can never disagree: the environment it reads, the candidate paths and
+ * whether each may run. The level decision is decide.h's. */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cmdline.h"
 #include "level.h"
-#include "tunables.h"
+#include "trust.h"
 
 /* The environment variables the stub reads. All stay NULL under AT_SECURE:
  * a setuid program must not let its caller choose what it runs. */
 struct hwcaps_env {
         const char *max_level; /* HWCAPS_MAX_LEVEL= value */
         const char *hwcaps;    /* HWCAPS= value (as systemd.setenv=HWCAPS= sets it) */
-        const char *root;      /* HWCAPS_ROOT= value: prefix for proc/cmdline */
+        const char *root;      /* HWCAPS_ROOT= value: prefix for proc/cmdline and run/hwcaps/policy */
+        const char *depth;     /* HWCAPS_DISPATCH_DEPTH= value: "PID:N" */
+        char *const *depth_at; /* where in envp that entry is, or NULL */
 };
+
+/* How often one process may pass through the stub before it stops: a
+ * variant that runs its own dispatched path (a "#!" naming it, a wrapper
+ * doing "exec /usr/bin/foo") would otherwise exec forever. */
+#define HWCAPS_DISPATCH_DEPTH_MAX 8
 
 void hwcaps_env_scan(char *const *envp, bool secure, struct hwcaps_env *ret);
-
-enum hwcaps_cap_reason {
-        HWCAPS_CAP_NONE,
-        HWCAPS_CAP_CMDLINE_OFF,    /* hwcaps=off on the kernel command line */
-        HWCAPS_CAP_CMDLINE_SETENV, /* systemd.setenv=HWCAPS=off on the kernel command line */
-        HWCAPS_CAP_CMDLINE_MAX,    /* hwcaps.max= on the kernel command line */
-        HWCAPS_CAP_ENV_OFF,        /* HWCAPS=off in the environment */
-        HWCAPS_CAP_ENV_MAX,        /* HWCAPS_MAX_LEVEL= in the environment */
-};
-
-struct hwcaps_plan {
-        enum hwcaps_level cpu;          /* the CPU's level (after GLIBC_TUNABLES) */
-        enum hwcaps_level cap;          /* lowest opt-out cap; HWCAPS_LEVEL_MAX if none */
-        enum hwcaps_cap_reason reason;  /* which opt-out set cap */
-        enum hwcaps_level top;          /* highest level to try: min(cpu, cap), at least V1 */
-        bool env_max_invalid;           /* HWCAPS_MAX_LEVEL set but not a level name */
-        bool env_hwcaps_invalid;        /* HWCAPS set but not a boolean */
-};
-
-/* cmdline may be NULL (not read). */
-void hwcaps_plan_decide(enum hwcaps_level cpu, const struct hwcaps_cmdline *cmdline,
-                        const struct hwcaps_env *env, struct hwcaps_plan *ret);
-
-/* "hwcaps=off", "HWCAPS_MAX_LEVEL" ...: what a person would grep for. */
-const char *hwcaps_cap_reason_name(enum hwcaps_cap_reason r);
 
 /* Writes "DIR/glibc-hwcaps/x86-64-vN/NAME" for path "DIR/NAME" (DIR may be
  * empty: "NAME" gives "glibc-hwcaps/x86-64-vN/NAME") into buf, NUL-terminated.
@@ -54,3 +35,31 @@ size_t hwcaps_candidate_path(const char *path, enum hwcaps_level level, char *bu
 
 /* Is path itself a candidate, ".../glibc-hwcaps/x86-64-vN/NAME"? Returns N or 0. */
 int hwcaps_path_candidate_level(const char *path);
+
+/* One candidate of a dispatched program, checked by the trust rule. */
+enum hwcaps_candidate_verdict {
+        HWCAPS_CANDIDATE_OK,
+        HWCAPS_CANDIDATE_MISSING,
+        HWCAPS_CANDIDATE_UNSAFE,   /* trust says no: t->where, t->reason */
+        HWCAPS_CANDIDATE_SELF,     /* the stub's own file */
+        HWCAPS_CANDIDATE_TOO_LONG,
+};
+
+/* The walk of "DIR/glibc-hwcaps", shared by the levels of one program. */
+struct hwcaps_candidates {
+        const struct hwcaps_trust_root *root;
+        const char *path;          /* DIR/NAME, absolute */
+        const struct hwcaps_stat *self; /* the stub's identity, or NULL */
+        bool walked;
+        struct hwcaps_trust parent;
+};
+
+void hwcaps_candidates_init(struct hwcaps_candidates *c, const struct hwcaps_trust_root *root,
+                            const char *path, const struct hwcaps_stat *self);
+void hwcaps_candidates_done(struct hwcaps_candidates *c);
+
+/* Writes the candidate's path for level into buf and checks it: every
+ * component root's and closed to others, a regular file, not the stub.
+ * t receives the walk (where, reason, the file's stat). */
+enum hwcaps_candidate_verdict hwcaps_candidate_check(struct hwcaps_candidates *c, enum hwcaps_level level,
+                                                     char *buf, size_t size, struct hwcaps_trust *t);

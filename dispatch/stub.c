@@ -5,28 +5,33 @@
  *
  * It runs on every exec of a dispatched program, so it is a static binary
  * without libc: its own _start, raw system calls, nothing allocated, no
- * stdio. The decisions (level, opt-outs, candidates) are the freestanding
- * code shared with the CLI: level.c, cmdline.c, tunables.c, stub-plan.c. */
+ * stdio. The decisions are the freestanding code shared with the CLI and
+ * the generator: who it stands for (identity.c), whether a file may run
+ * (trust.c), the level (decide.c, level.c, tunables.c, cmdline.c) and the
+ * candidates (stub-plan.c); their system calls are defined here (sys.h). */
 #include <asm/stat.h>
 #include <asm/unistd.h>
 #include <errno.h>
 #include <linux/fcntl.h>
 #include <stdnoreturn.h>
 
-#include "cmdline.h"
 #include "cpu-raw.h"
+#include "decide.h"
+#include "identity.h"
 #include "level.h"
 #include "stub-plan.h"
+#include "sys.h"
+#include "trust.h"
 #include "tunables.h"
 
 #define PATH_BYTES 4096    /* PATH_MAX */
-#define CMDLINE_BYTES 4096 /* COMMAND_LINE_SIZE is 2048 on x86; bootconfig may add more */
 #define MSG_BYTES 8192
 
 /* Reasons to skip a candidate, beside the errno values of execve(). */
 #define ENOTSUP_CPU 10001 /* level above this CPU's */
 #define ENOTSUP_CAP 10002 /* level above an opt-out cap */
 #define ESELF       10003 /* the stub's own file */
+#define EUNSAFE     10004 /* the trust rule says no */
 
 #define AT_SECURE_ 23      /* <elf.h> AT_SECURE, without pulling in libc headers */
 #define AT_EXECFN_ 31
@@ -80,28 +85,40 @@ void *memset(void *d, int c, unsigned long n) {
         return d;
 }
 
-struct id {
-        unsigned long dev, ino;
-        bool ok;
-};
+long hwcaps_sys_openat(int dirfd, const char *path, int flags) {
+        return sys4(__NR_openat, dirfd, (long) path, flags, 0);
+}
 
-/* 0 or -errno. */
-static long path_id(const char *path, struct id *ret) {
+long hwcaps_sys_fstatat(int dirfd, const char *path, struct hwcaps_stat *ret, int flags) {
         struct stat st = { 0 };
-        long r = sys4(__NR_newfstatat, AT_FDCWD, (long) path, (long) &st, 0);
+        long r = sys4(__NR_newfstatat, dirfd, (long) path, (long) &st, flags);
 
-        *ret = (struct id) { st.st_dev, st.st_ino, r == 0 };
+        *ret = (struct hwcaps_stat) { st.st_dev, st.st_ino, st.st_mode, st.st_uid, (long) st.st_size };
         return r;
 }
 
-static bool same_file(const struct id *a, const struct id *b) {
-        return a->ok && b->ok && a->dev == b->dev && a->ino == b->ino;
+long hwcaps_sys_readlinkat(int dirfd, const char *path, char *buf, unsigned long size) {
+        return sys4(__NR_readlinkat, dirfd, (long) path, (long) buf, (long) size);
 }
 
-static bool str_eq(const char *a, const char *b) {
-        while (*a && *a == *b)
-                a++, b++;
-        return *a == *b;
+long hwcaps_sys_read(int fd, void *buf, unsigned long n) {
+        return sys3(__NR_read, fd, (long) buf, (long) n);
+}
+
+long hwcaps_sys_close(int fd) {
+        return sys3(__NR_close, fd, 0, 0);
+}
+
+long hwcaps_sys_getcwd(char *buf, unsigned long size) {
+        return sys3(__NR_getcwd, (long) buf, (long) size, 0);
+}
+
+static unsigned long str_len(const char *s) {
+        unsigned long n = 0;
+
+        while (s[n])
+                n++;
+        return n;
 }
 
 /* A one-line message assembled in a buffer and written with one write(2),
@@ -164,7 +181,23 @@ static const char *errno_text(long e) {
 static bool try_next(long e) {
         return e == ENOENT || e == ENOTDIR || e == ELOOP || e == ENAMETOOLONG ||
                e == EACCES || e == ENOEXEC || e == ETXTBSY ||
-               e == ENOTSUP_CPU || e == ENOTSUP_CAP || e == ESELF;
+               e == ENOTSUP_CPU || e == ENOTSUP_CAP || e == ESELF || e == EUNSAFE;
+}
+
+/* For the failure report: the component the trust rule refused, a NUL,
+ * and why. On the stack, written only when a level is refused: a
+ * successful start touches none of its pages, and the stub keeps its one
+ * PT_LOAD segment (no .data, no .bss). */
+static void remember_unsafe(char *where, const struct hwcaps_trust *t) {
+        const char *why = hwcaps_trust_reason_text(t->reason);
+        unsigned long n = 0;
+
+        for (; t->where[n] && n < PATH_BYTES - 64; n++)
+                where[n] = t->where[n];
+        where[n++] = '\0';
+        for (unsigned long i = 0; why[i] && n < PATH_BYTES - 1; i++)
+                where[n++] = why[i];
+        where[n] = '\0';
 }
 
 /* The registers that decide levels, and nothing else: in a virtual machine
@@ -212,76 +245,39 @@ static enum hwcaps_level cpu_level(char *const *envp, bool secure) {
         return hwcaps_level_from_usable(v.usable);
 }
 
-/* Reads fd into buf from *n until size bytes or end of file; returns the
- * last read()'s result (negative: an error). */
-static long read_up_to(long fd, char *buf, unsigned long *n, unsigned long size) {
-        long r = 0;
+/* "PID:N" of HWCAPS_DISPATCH_DEPTH -> N when PID is this process, else 0
+ * (a child that inherited it starts afresh). */
+static long depth_of(const char *v, long pid) {
+        long p = 0, n = 0;
 
-        while (*n < size && (r = sys3(__NR_read, fd, (long) (buf + *n), (long) (size - *n))) > 0)
-                *n += (unsigned long) r;
-        return r;
+        if (!v)
+                return 0;
+        for (; *v >= '0' && *v <= '9' && p < 1L << 40; v++)
+                p = p * 10 + (*v - '0');
+        if (*v++ != ':' || p != pid)
+                return 0;
+        for (; *v >= '0' && *v <= '9' && n < 1000; v++)
+                n = n * 10 + (*v - '0');
+        return *v ? 0 : n;
 }
 
-/* The rest of a command line longer than CMDLINE_BYTES (bootconfig can
- * make one), read after the n bytes of head and parsed whole. A frame of
- * its own, so that the common case never touches these stack pages. One
- * byte more than the limit tells a longer file from one of exactly
- * HWCAPS_CMDLINE_MAX. */
-static __attribute__((noinline)) void read_long_cmdline(long fd, const char *head, unsigned long n,
-                                                         struct hwcaps_cmdline *ret) {
-        char buf[HWCAPS_CMDLINE_MAX + 1];
+static char *put_number(char *o, long v) {
+        char digits[24];
+        int k = 0;
 
-        memcpy(buf, head, n);
-        if (read_up_to(fd, buf, &n, sizeof buf) < 0 || n > HWCAPS_CMDLINE_MAX) {
-                ret->enabled = 0;
-                return;
-        }
-        hwcaps_cmdline_parse(buf, n, ret, NULL, NULL);
-}
-
-/* Reads <root>/proc/cmdline; a missing file (no /proc in a chroot) means no
- * options. */
-static void read_cmdline(const char *root, struct hwcaps_cmdline *ret) {
-        static const char proc_cmdline[] = "/proc/cmdline";
-        char path[PATH_BYTES], buf[CMDLINE_BYTES];
-        const char *p = proc_cmdline;
-        unsigned long n = 0, len = 0;
-        long fd, r;
-
-        *ret = (struct hwcaps_cmdline) { .enabled = -1, .env_enabled = -1 };
-        if (root && root[0]) {
-                for (; root[len] && len < sizeof path - sizeof proc_cmdline; len++)
-                        path[len] = root[len];
-                for (unsigned long i = 0; i < sizeof proc_cmdline; i++)
-                        path[len + i] = proc_cmdline[i];
-                p = path;
-        }
-        /* No /proc (a chroot) means no options. Any other failure hides
-         * the admin's opt-out (hwcaps=off, hwcaps.max=), so run the
-         * baseline, as with hwcaps=off (found by tests/faults: an
-         * unreadable /proc/cmdline ran a variant above the admin's cap).
-         * So does one longer than HWCAPS_CMDLINE_MAX, whose end is not read. */
-        fd = sys3(__NR_open, (long) p, O_RDONLY | O_CLOEXEC, 0);
-        if (fd < 0) {
-                if (fd != -ENOENT && fd != -ENOTDIR)
-                        ret->enabled = 0;
-                return;
-        }
-        r = read_up_to(fd, buf, &n, sizeof buf);
-        if (r >= 0 && n == sizeof buf)
-                read_long_cmdline(fd, buf, n, ret);
-        else if (r < 0)
-                ret->enabled = 0;
-        else
-                hwcaps_cmdline_parse(buf, n, ret, NULL, NULL);
-        (void) sys3(__NR_close, fd, 0, 0);
+        do
+                digits[k++] = (char) ('0' + v % 10);
+        while ((v /= 10) > 0);
+        while (k > 0)
+                *o++ = digits[--k];
+        return o;
 }
 
 /* The one line naming every candidate tried and why it did not run;
  * built only on failure, so that a successful start touches no stack
  * pages for it (each first touch is a page fault). */
-static noreturn void report(const char *path, const long *result, int last,
-                            const struct hwcaps_plan *plan, int status) {
+static noreturn void report(const char *path, const long *result, const char (*where)[PATH_BYTES], int last,
+                            const struct hwcaps_decision *d, int status) {
         char cand[PATH_BYTES];
         struct msg m = { .len = 0 };
 
@@ -303,10 +299,16 @@ static noreturn void report(const char *path, const long *result, int last,
                         break;
                 case ENOTSUP_CAP:
                         msg_add(&m, "capped by ");
-                        msg_add(&m, hwcaps_cap_reason_name(plan->reason));
+                        msg_add(&m, d->why);
                         break;
                 case ESELF:
                         msg_add(&m, "is the dispatch stub itself");
+                        break;
+                case EUNSAFE:
+                        msg_add(&m, "unsafe: ");
+                        msg_add(&m, where[l]);
+                        msg_add(&m, " ");
+                        msg_add(&m, where[l] + str_len(where[l]) + 1);
                         break;
                 default:
                         msg_add(&m, errno_text(e));
@@ -321,100 +323,122 @@ noreturn void stub_main(long *sp);
 noreturn void stub_main(long *sp) {
         long argc = sp[0];
         char **argv = (char **) (sp + 1), **envp = argv + argc + 1;
-        const char *execfn = NULL, *path;
-        bool secure = false;
-        struct id self, id;
+        unsigned long *auxv;
+        struct hwcaps_identity_in in = { .argv = argv, .argc = argc };
+        struct hwcaps_stat self;
+        bool have_self, decided = false;
+        struct hwcaps_trust_root slash, sysroot;
+        struct hwcaps_candidates cands;
+        struct hwcaps_trust t;
         struct hwcaps_env env;
-        struct hwcaps_cmdline cmdline;
-        struct hwcaps_plan plan;
-        char cand[PATH_BYTES];
+        struct hwcaps_decision d;
+        char path[PATH_BYTES], cand[PATH_BYTES], depth[64];
+        char unsafe_where[HWCAPS_LEVEL_MAX + 1][PATH_BYTES];
         long result[HWCAPS_LEVEL_MAX + 1];
-        bool planned = false;
+        int id;
 
         char **e = envp;
         while (*e)
                 e++;
-        for (unsigned long *a = (unsigned long *) (e + 1); a[0] != 0; a += 2)
+        auxv = (unsigned long *) (e + 1);
+        for (unsigned long *a = auxv; a[0] != 0; a += 2)
                 if (a[0] == AT_EXECFN_)
-                        execfn = (const char *) a[1];
+                        in.execfn = (const char *) a[1];
                 else if (a[0] == AT_SECURE_)
-                        secure = a[1] != 0;
+                        in.secure = a[1] != 0;
 
-        /* AT_EXECFN is the path execve() was given, whatever argv[0] says
-         * (exec -a, a login shell's "-bash"). One exception: run as the
-         * interpreter of a "#!/usr/bin/foo" script, AT_EXECFN names the
-         * script and the kernel puts the #! path into argv[0] (and the
-         * script's path, the same string as AT_EXECFN, into a later argv;
-         * fs/binfmt_script.c). Only then is /proc/self/exe asked (2 to 5
-         * us) whether AT_EXECFN is this binary; otherwise AT_EXECFN leads to
-         * this binary, and its identity is what a candidate must not be. */
-        path = execfn;
-        if (execfn) {
-                bool maybe_script = false;
-
-                for (long i = 1; i < argc && !maybe_script; i++)
-                        maybe_script = str_eq(argv[i], execfn);
-                if (maybe_script && argv[0][0] && path_id("/proc/self/exe", &self) == 0) {
-                        if (path_id(execfn, &id) == 0 && !same_file(&id, &self))
-                                path = argv[0];
-                } else
-                        (void) path_id(execfn, &self);
-        } else
-                self = (struct id) { 0 };
-        if (!path) {
-                if (argc < 1 || !argv[0][0])
-                        die("cannot tell which program to run (no AT_EXECFN and no argv[0])", "", "", 127);
-                path = argv[0];
-        }
-        /* Run under its own name it has nothing to dispatch to. */
-        {
-                const char *base = path;
-
-                for (const char *q = path; *q; q++)
-                        if (*q == '/')
-                                base = q + 1;
-                if (str_eq(base, "hwcaps-dispatch"))
-                        die("install me as a program's name (a link to me as /usr/bin/foo runs "
-                            "/usr/bin/glibc-hwcaps/x86-64-vN/foo); see hwcaps-dispatch(8)", "", "", 127);
-        }
+        id = hwcaps_identity(&in, path, sizeof path, &self, &have_self);
+        if (id != HWCAPS_IDENTITY_OK)
+                die(hwcaps_identity_error_text(id), "", "", 127);
         /* Belt and braces: when the identity is unknown, a stub found at a
          * candidate path stops rather than looking deeper. */
-        if (!self.ok && hwcaps_path_candidate_level(path) > 0)
+        if (!have_self && hwcaps_path_candidate_level(path) > 0)
                 die(path, ": is the dispatch stub itself, not a variant", "", 127);
 
-        /* Highest level first. What exists is asked first (a stat costs
-         * under 1 us); the level and the opt-outs only when a candidate
-         * above the baseline exists, because each CPUID instruction traps
-         * in a VM and /proc/cmdline costs about 4 us: a program installed
-         * with only its baseline pays for neither. */
+        hwcaps_env_scan(envp, in.secure, &env);
+        (void) hwcaps_trust_root_open(NULL, &slash);
+        hwcaps_candidates_init(&cands, &slash, path, have_self ? &self : NULL);
+        hwcaps_decision_init(&d);
+
+        /* Highest level first. What exists is asked first (the trust walk
+         * costs a few us); the level and the opt-outs only when a safe
+         * candidate above the baseline exists, because each CPUID
+         * instruction traps in a VM: a program installed with only its
+         * baseline pays for neither. */
         for (int l = HWCAPS_LEVEL_MAX; l >= HWCAPS_LEVEL_V1; l--) {
                 long r;
 
-                if (hwcaps_candidate_path(path, (enum hwcaps_level) l, cand, sizeof cand) == 0)
+                switch (hwcaps_candidate_check(&cands, (enum hwcaps_level) l, cand, sizeof cand, &t)) {
+                case HWCAPS_CANDIDATE_OK:
+                        r = 0;
+                        break;
+                case HWCAPS_CANDIDATE_MISSING:
+                        r = -ENOENT;
+                        break;
+                case HWCAPS_CANDIDATE_SELF:
+                        r = -ESELF;
+                        break;
+                case HWCAPS_CANDIDATE_UNSAFE:
+                        r = -EUNSAFE;
+                        break;
+                default:
                         r = -ENAMETOOLONG;
-                else if ((r = path_id(cand, &id)) == 0 && l > HWCAPS_LEVEL_V1) {
-                        if (!planned) {
-                                hwcaps_env_scan(envp, secure, &env);
+                }
+                if (r == 0 && l > HWCAPS_LEVEL_V1) {
+                        if (!decided) {
                                 /* HWCAPS_ROOT is a test and sysroot prefix;
                                  * under AT_SECURE env is empty, so a setuid
-                                 * stub reads the real /proc/cmdline. */
-                                read_cmdline(env.root, &cmdline);
+                                 * stub reads the real files. */
+                                const struct hwcaps_trust_root *root = &slash;
+
+                                if (env.root && env.root[0]) {
+                                        (void) hwcaps_trust_root_open(env.root, &sysroot);
+                                        root = &sysroot;
+                                }
+                                (void) hwcaps_decision_boot(&d, root, NULL, NULL);
+                                hwcaps_decision_env(&d, &env, HWCAPS_SRC_ENV);
                                 /* With everything off no CPUID is needed. */
-                                hwcaps_plan_decide(HWCAPS_LEVEL_MAX, &cmdline, &env, &plan);
-                                if (plan.cap > HWCAPS_LEVEL_V1)
-                                        hwcaps_plan_decide(cpu_level(envp, secure), &cmdline, &env, &plan);
-                                planned = true;
+                                hwcaps_decision_finish(&d, d.cap > HWCAPS_LEVEL_V1 ? cpu_level(envp, in.secure)
+                                                                                    : HWCAPS_LEVEL_V1);
+                                decided = true;
                         }
-                        if (l > (int) plan.top)
-                                r = l > (int) plan.cpu ? -ENOTSUP_CPU : -ENOTSUP_CAP;
+                        if (l > (int) d.top)
+                                r = l > (int) d.cpu ? -ENOTSUP_CPU : -ENOTSUP_CAP;
                 }
-                if (r == 0 && same_file(&id, &self))
-                        r = -ESELF;
-                if (r == 0)
+                if (r == 0) {
+                        /* Count this process's passes through a stub: a
+                         * variant that runs its own dispatched path stops
+                         * here instead of exec'ing forever. The entry is
+                         * replaced where it stands, or appended over the
+                         * first auxv word (read above; the stack is gone
+                         * after execve anyway). */
+                        static const char key[] = "HWCAPS_DISPATCH_DEPTH=";
+                        long pid = sys3(__NR_getpid, 0, 0, 0), n = depth_of(env.depth, pid) + 1;
+                        char *o = depth;
+
+                        for (const char *k = key; *k; k++)
+                                *o++ = *k;
+                        if (n > HWCAPS_DISPATCH_DEPTH_MAX)
+                                die(path, ": dispatched again and again in one process (a variant runs its own "
+                                    "dispatched path?); stopped, see hwcaps-dispatch(8)", "", 126);
+                        o = put_number(o, pid);
+                        *o++ = ':';
+                        o = put_number(o, n);
+                        *o = '\0';
+                        if (env.depth_at)
+                                *(char **) env.depth_at = depth;
+                        else {
+                                e[0] = depth;
+                                e[1] = NULL;
+                                env.depth_at = e;
+                        }
                         r = sys3(__NR_execve, (long) cand, (long) argv, (long) envp);
+                }
                 result[l] = r;
+                if (r == -EUNSAFE)
+                        remember_unsafe(unsafe_where[l], &t);
                 if (!try_next(-r))
-                        report(path, result, l, &plan, 126);
+                        report(path, result, unsafe_where, l, &d, 126);
         }
-        report(path, result, HWCAPS_LEVEL_V1, &plan, 127);
+        report(path, result, unsafe_where, HWCAPS_LEVEL_V1, &d, 127);
 }

@@ -7,6 +7,11 @@ HWCAPS=$1
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 lvl=$("$HWCAPS" level)
+# A fixture without the boot's options (no run/hwcaps/policy, no
+# proc/cmdline) is a machine whose opt-out cannot be known: hwcaps is off.
+mkdir -p "$root/proc"
+check "no boot options: off" "/usr/bin" "$("$HWCAPS" path --root "$root" --path /usr/bin 2>/dev/null)"
+echo quiet > "$root/proc/cmdline"
 mkdir -p "$root/usr/bin/glibc-hwcaps/x86-64-v2" "$root/usr/bin/glibc-hwcaps/x86-64-v3" "$root/opt/bad/glibc-hwcaps/x86-64-v2"
 chmod 0777 "$root/opt/bad/glibc-hwcaps/x86-64-v2"
 case $lvl in

@@ -187,22 +187,43 @@ static bool in_list(struct ent x, const struct ent *l, size_t n, bool (*eq)(stru
 static bool safe_dir(const char *p) {
         struct stat st;
         return stat(p, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == 0 &&
-               !(st.st_mode & (S_IWGRP | S_IWOTH));
+               !(st.st_mode & (S_IWGRP | S_IWOTH | S_ISVTX));
 }
 
-/* Safe in the fixture: the real level directory and its real parent are
- * root's and not writable by others, and so is the glibc-hwcaps named. */
+/* Every directory from the root down to real (a real path under root). */
+static bool safe_chain(const char *real) {
+        char p[PATH_MAX];
+        size_t rl = strlen(root);
+
+        if (strncmp(real, root, rl) != 0 || (real[rl] != '/' && real[rl] != '\0'))
+                return false; /* left the fixture */
+        for (size_t i = rl; ; i++)
+                if (real[i] == '/' || real[i] == '\0') {
+                        snprintf(p, sizeof p, "%.*s", (int) i, real);
+                        if (i > rl && !safe_dir(p))
+                                return false;
+                        if (!real[i])
+                                return true;
+                }
+}
+
+/* Safe in the fixture, by the trust rule spelled out independently: the
+ * root itself, every directory on the real path of every prefix of the
+ * name (so each symlink's own directory, and each ancestor of its target)
+ * root's, not writable by group or others, not sticky. */
 static bool safe_level_dir(struct ent e) {
         char p[PATH_MAX * 2], real[PATH_MAX];
+        size_t n = trim(e.s, e.n);
 
-        if (geteuid() != 0)
+        if (geteuid() != 0 || !safe_dir(root))
                 return false; /* without root, nothing in the fixture is root's */
-        snprintf(p, sizeof p, "%s%.*s", root, (int) e.n, e.s);
-        if (!realpath(p, real) || !safe_dir(real) || !safe_dir(dirname(real)))
-                return false;
-        /* the "P/glibc-hwcaps" as named, before any symlink in it */
-        snprintf(p, sizeof p, "%s%.*s", root, (int) (trim(e.s, e.n) - strlen("/x86-64-vN")), e.s);
-        return realpath(p, real) && safe_dir(real);
+        for (size_t i = 1; i <= n; i++)
+                if (i == n || e.s[i] == '/') {
+                        snprintf(p, sizeof p, "%s%.*s", root, (int) i, e.s);
+                        if (!realpath(p, real) || !safe_chain(real))
+                                return false;
+                }
+        return safe_dir(real);
 }
 
 #define MAX_ENTRIES 2048

@@ -19,9 +19,16 @@ if [ "$host" -lt 2 ]; then
 fi
 
 root=$(mktemp -d /tmp/hwcaps-gen.XXXXXX)
-trap 'rm -rf "$root"' EXIT
+# systemd runs it from a system-environment-generators directory: that is
+# what makes it compile the boot's options into run/hwcaps/policy.
+sysgen=$root.d/system-environment-generators/60-hwcaps
+usergen=$root.d/user-environment-generators/60-hwcaps
+mkdir -p "${sysgen%/*}" "${usergen%/*}"
+ln -s "$(realpath "$gen")" "$sysgen"
+ln -s "$(realpath "$gen")" "$usergen"
+trap 'rm -rf "$root" "$root.d" "$root.out" "$root.err"' EXIT
 chmod 755 "$root"
-mkdir -p "$root/proc" "$root$SYSCONFDIR"
+mkdir -p "$root/proc" "$root/run" "$root$SYSCONFDIR"
 echo "quiet splash" > "$root/proc/cmdline"
 fails=0
 
@@ -31,11 +38,13 @@ levels() { # levels DIR N...: make DIR/glibc-hwcaps/x86-64-vN
         for n; do mkdir -p "$root$d/glibc-hwcaps/x86-64-v$n"; done
         chmod -R 755 "$root$d"
 }
-# gen PATH [VAR=value...]: run the generator in a clean environment, like
-# systemd does; sets $out (stdout), $err (stderr), $rc.
+# gen PATH [VAR=value...]: run the system generator in a clean environment,
+# like systemd does; sets $out (stdout), $err (stderr), $rc. $as picks the
+# user generator instead.
+as=$sysgen
 gen() {
         local p=$1; shift
-        timeout 20 env -i HWCAPS_ROOT="$root" PATH="$p" "$@" "$gen" >"$root.out" 2>"$root.err"
+        timeout 20 env -i HWCAPS_ROOT="$root" PATH="$p" "$@" "$as" >"$root.out" 2>"$root.err"
         rc=$?
         out=$(cat "$root.out"); err=$(cat "$root.err")
         [ "$rc" = 0 ] || fail "generator exited $rc (stderr: $err)"
@@ -46,7 +55,7 @@ gen() {
         fi
 }
 gen_unset() { # like gen, without PATH
-        timeout 20 env -i HWCAPS_ROOT="$root" "$@" "$gen" >"$root.out" 2>"$root.err"
+        timeout 20 env -i HWCAPS_ROOT="$root" "$@" "$as" >"$root.out" 2>"$root.err"
         rc=$?; out=$(cat "$root.out"); err=$(cat "$root.err")
         [ "$rc" = 0 ] || fail "generator exited $rc"
 }
@@ -103,9 +112,19 @@ cmdline_off)
         expect /usr/bin:/bin ""
         cmdline 'hwcaps=off hwcaps=on'
         expect /usr/bin "${V}2:/usr/bin"
+        # spelled as systemd's parse_boolean() takes it: any case
+        for v in OFF Off No FALSE; do
+                cmdline "hwcaps=$v"
+                expect /usr/bin ""
+        done
+        # what cannot be parsed counts as off, with a warning naming it
         cmdline 'hwcaps=bogus'
+        expect /usr/bin ""
+        case $err in *'kernel command line: hwcaps=bogus: not understood'*'counts as off'*) ;;
+        *) fail "no warning for hwcaps=bogus: $err" ;; esac
+        # a control byte other than space, tab, CR, LF does not split words
+        cmdline "quiet$(printf '\v')hwcaps=off"
         expect /usr/bin "${V}2:/usr/bin"
-        case $err in *'/proc/cmdline: hwcaps=bogus'*) ;; *) fail "no warning for hwcaps=bogus: $err" ;; esac
         ;;
 cmdline_max)
         [ "$host" -ge 3 ] || { echo "SKIP: needs an x86-64-v3 CPU"; exit 77; }
@@ -114,8 +133,14 @@ cmdline_max)
         expect /usr/bin "${V}2:/usr/bin"
         cmdline "hwcaps.max=x86-64-v1"
         expect /usr/bin ""
+        cmdline "hwcaps.max=v2"
+        expect /usr/bin "${V}2:/usr/bin"
+        cmdline "hwcaps.max=X86-64-V2"
+        expect /usr/bin "${V}2:/usr/bin"
+        cmdline "systemd.setenv=HWCAPS_MAX_LEVEL=x86-64-v2"
+        expect /usr/bin "${V}2:/usr/bin"
         cmdline "hwcaps.max=x86-64-v9"
-        expect /usr/bin "${V}3:${V}2:/usr/bin"
+        expect /usr/bin ""
         [ -n "$err" ] || fail "no warning for hwcaps.max=x86-64-v9"
         ;;
 setenv_path)
@@ -134,9 +159,11 @@ env_off)
         expect /usr/bin "${V}2:/usr/bin" HWCAPS=on
         cmdline "systemd.setenv=HWCAPS=off"
         expect /usr/bin ""
-        # the kernel command line's hwcaps= beats the environment
+        # any off wins: hwcaps=on on the command line lifts no one's off
         cmdline "hwcaps=on"
-        expect /usr/bin "${V}2:/usr/bin" HWCAPS=off
+        expect /usr/bin "" HWCAPS=off
+        expect /usr/bin "" HWCAPS=Off
+        expect /usr/bin "" HWCAPS=bogus
         if [ "$host" -ge 3 ]; then
                 levels /usr/bin 3
                 cmdline quiet
@@ -156,17 +183,32 @@ config)
         expect /usr/local/bin:/usr/bin "${L}2:/usr/local/bin:${V}2:/usr/bin"
         conf "$SYSCONFDIR/hwcaps.conf" "max-level=x86-64-v1\n"
         expect /usr/bin ""
-        # the kernel command line beats the file
+        # any off wins: hwcaps=yes on the command line does not lift the file's
         conf "$SYSCONFDIR/hwcaps.conf" "enable=no\n"
         cmdline "hwcaps=yes"
-        expect /usr/bin "${V}2:/usr/bin"
+        expect /usr/bin ""
+        conf "$SYSCONFDIR/hwcaps.conf" "enable=No\n"
+        expect /usr/bin ""
+        # the file's cap and the command line's: the lower wins
+        if [ "$host" -ge 3 ]; then
+                levels /usr/bin 3
+                conf "$SYSCONFDIR/hwcaps.conf" "max-level=v2\n"
+                cmdline "hwcaps.max=x86-64-v3"
+                expect /usr/bin "${V}2:/usr/bin"
+                cmdline "hwcaps.max=x86-64-v2"
+                conf "$SYSCONFDIR/hwcaps.conf" "max-level=x86-64-v3\n"
+                expect /usr/bin "${V}2:/usr/bin"
+        fi
         ;;
 config_bad)
         levels /usr/bin 2 3
         conf "$SYSCONFDIR/hwcaps.conf" "[hwcaps]\ncolour=blue\nmax-level=x86-64-v5\nenable=perhaps\ndirectories=usr/bin\nno equals sign here\n[other]\nenable=no\n[hwcaps]\nmax-level=x86-64-v2\n"
-        expect /usr/bin "${V}2:/usr/bin"
+        # enable=perhaps cannot be parsed: it counts as off (a later
+        # max-level cannot lift it)
+        expect /usr/bin ""
         for w in ':2: unknown key "colour"' ':3: max-level: unknown level "x86-64-v5"' \
-                 ':4: enable: "perhaps"' ':5: directories: "usr/bin"' ':6: not a key=value' ':8: unknown section [other] (expected [hwcaps]), "enable" ignored'; do
+                 ':4: enable: "perhaps" is not a boolean (expected yes or no), counts as no' \
+                 ':5: directories: "usr/bin"' ':6: not a key=value' ':8: unknown section [other] (expected [hwcaps]), "enable" ignored'; do
                 case $err in *"hwcaps.conf$w"*) ;; *) fail "missing warning $w in: $err" ;; esac
         done
         [ "$(printf '%s\n' "$err" | wc -l)" = 6 ] || fail "expected 6 warning lines, got: $err"
@@ -231,7 +273,7 @@ big_cmdline)
         # like an unreadable one, with one warning
         { head -c 1048576 /dev/zero | tr '\0' 'x'; printf ' quiet\n'; } > "$root/proc/cmdline"
         expect /usr/bin ""
-        case $err in *"larger than 64 KiB"*) ;; *) fail "no warning for a 1 MiB cmdline: $err" ;; esac
+        case $err in *"longer than 64 KiB"*"hwcaps is off"*) ;; *) fail "no warning for a 1 MiB cmdline: $err" ;; esac
         { for i in $(seq 1 1000); do printf 'hwcaps=%01000d ' 0; done; } > "$root/proc/cmdline"
         gen /usr/bin
         [ "$(printf '%s\n' "$err" | wc -l)" -le 10 ] || fail "too many warning lines"
@@ -239,8 +281,11 @@ big_cmdline)
 no_proc)
         levels /usr/bin 2
         rm -rf "$root/proc"
-        expect /usr/bin "${V}2:/usr/bin"
+        # the boot's options cannot be known: off, with one warning, and
+        # the policy file says so to everyone else
+        expect /usr/bin ""
         [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] || fail "expected one warning, got: $err"
+        grep -qx 'cap=x86-64-v1' "$root/run/hwcaps/policy" || fail "policy: $(cat "$root/run/hwcaps/policy")"
         ;;
 path_unset_empty)
         levels /usr/bin 2
@@ -268,13 +313,21 @@ unsafe)
         chown 65534 "$root/c/glibc-hwcaps/x86-64-v2"                  # not root's
         ln -s x86-64-v2 "$root/d/glibc-hwcaps/x86-64-v2"              # loop
         chmod 775 "$root/e/glibc-hwcaps"; mkdir -p "$root/e/glibc-hwcaps/x86-64-v2"  # group-writable parent
-        expect /a:/b:/c:/d:/e:/usr/bin "/a:/b:/c:/d:/e:${V}2:/usr/bin"
-        for w in "/a/glibc-hwcaps/x86-64-v2: is a dangling symlink" "/b/glibc-hwcaps/x86-64-v2: is writable" \
-                 "/c/glibc-hwcaps/x86-64-v2: is not owned by root" "/d/glibc-hwcaps/x86-64-v2: is a symlink loop" \
-                 "/e/glibc-hwcaps: is writable"; do
+        # a user-owned ancestor of a symlink's target (the user swaps
+        # "pub" after boot); a sticky directory on the way
+        mkdir -p "$root/home/u/pub/v2" "$root/f/glibc-hwcaps" "$root/g/glibc-hwcaps/x86-64-v2"
+        chown 65534 "$root/home/u"
+        ln -s ../../home/u/pub/v2 "$root/f/glibc-hwcaps/x86-64-v2"
+        chmod 1755 "$root/g/glibc-hwcaps"
+        expect /a:/b:/c:/d:/e:/f:/g:/usr/bin "/a:/b:/c:/d:/e:/f:/g:${V}2:/usr/bin"
+        for w in "/b/glibc-hwcaps/x86-64-v2: is writable" \
+                 "/c/glibc-hwcaps/x86-64-v2: is not owned by root" "/d/glibc-hwcaps/x86-64-v2: has too many symbolic links" \
+                 "/e/glibc-hwcaps: is writable" "/f/glibc-hwcaps/x86-64-v2: /home/u is not owned by root" \
+                 "/g/glibc-hwcaps: is a sticky directory"; do
                 case $err in *"$w"*) ;; *) fail "missing warning '$w' in: $err" ;; esac
         done
-        [ "$(printf '%s\n' "$err" | wc -l)" = 5 ] || fail "expected one warning per unsafe directory: $err"
+        # a dangling symlink is a missing directory: no warning
+        [ "$(printf '%s\n' "$err" | wc -l)" = 6 ] || fail "expected one warning per unsafe directory: $err"
         ;;
 fifo_config)
         levels /usr/bin 2

@@ -31,8 +31,9 @@ st() { # st [VAR=value...] [status options...]
 out=$(st PATH=/opt/bin:/usr/bin:/bin 2>&1); rc=$?
 [ $rc = 0 ] || fail "status exited $rc"
 for want in "System manager:    not reachable" "/usr/bin/glibc-hwcaps/x86-64-v2" "3 programs" \
-            "lacks /usr/bin/glibc-hwcaps/x86-64-v2" "kernel command line (hwcaps.max=x86-64-v2)" \
-            "hwcaps.conf:3 (enable=yes)" "/opt/bin/glibc-hwcaps/x86-64-v2" "skipped: is writable" "log out and in again"; do
+            "lacks /usr/bin/glibc-hwcaps/x86-64-v2" "hwcaps.max=x86-64-v2 (kernel command line)" \
+            "Boot options:      kernel command line only (no /run/hwcaps/policy)" \
+            "/opt/bin/glibc-hwcaps/x86-64-v2" "skipped: is writable" "log out and in again"; do
         case $out in *"$want"*) ;; *) fail "human output lacks '$want':"$'\n'"$out" ;; esac
 done
 
@@ -40,9 +41,10 @@ json=$(st PATH=/opt/bin:/usr/bin:/bin --json 2>/dev/null) || fail "status --json
 q() { printf '%s' "$json" | jq -r "$1" 2>&1; }
 [ "$(q .manager_reachable)" = false ] || fail "manager_reachable: $(q .manager_reachable)"
 [ -n "$(q .manager_error)" ] && [ "$(q .manager_error)" != null ] || fail "no manager_error"
-[ "$(q .enabled_by.source):$(q .enabled_by.line)" = "config:3" ] || fail "enabled_by: $(q .enabled_by)"
-[ "$(q .enabled_by.file)" = "$SYSCONFDIR/hwcaps.conf" ] || fail "enabled_by.file: $(q .enabled_by.file)"
-[ "$(q .max_level_by.source)" = cmdline ] || fail "max_level_by: $(q .max_level_by)"
+[ "$(q .enabled)" = true ] || fail "enabled: $(q .enabled)"
+[ "$(q .max_level_by.source)" = "kernel command line" ] || fail "max_level_by: $(q .max_level_by)"
+[ "$(q .max_level_by.setting)" = "hwcaps.max=x86-64-v2 (kernel command line)" ] || fail "max_level_by: $(q .max_level_by)"
+[ "$(q .boot_options_from)" = cmdline ] || fail "boot_options_from: $(q .boot_options_from)"
 [ "$(q '.active_levels|join(",")')" = x86-64-v2 ] || fail "active_levels: $(q .active_levels)"
 [ "$(q '.level_directories[]|select(.path=="/usr/bin/glibc-hwcaps/x86-64-v2").programs')" = 3 ] || fail "program count"
 [ "$(q '.level_directories[]|select(.path=="/opt/bin/glibc-hwcaps/x86-64-v2").safe')" = false ] || fail "unsafe dir not flagged"
@@ -54,7 +56,20 @@ json=$(st PATH=/opt/bin:/usr/bin/glibc-hwcaps/x86-64-v2:/usr/bin:/bin --json 2>/
 [ "$(q .shell.up_to_date)" = true ] || fail "shell.up_to_date should be true: $(q .shell)"
 json=$(st PATH=/usr/bin/glibc-hwcaps/x86-64-v2:/usr/bin HWCAPS=off --json 2>/dev/null)
 [ "$(q '.shell.extra|join(",")')" = /usr/bin/glibc-hwcaps/x86-64-v2 ] || fail "shell.extra: $(q .shell)"
-[ "$(q .enabled_by.source)" = environment ] || fail "enabled_by with HWCAPS=off: $(q .enabled_by)"
+[ "$(q .max_level_by.source)" = environment ] || fail "max_level_by with HWCAPS=off: $(q .max_level_by)"
+[ "$(q .enabled)" = false ] || fail "enabled with HWCAPS=off: $(q .enabled)"
+
+# hwcaps.conf is in force once the system generator compiled it; before,
+# status says so, after an edit it says to daemon-reload
+printf '[hwcaps]\nmax-level=x86-64-v1\n' > "$root$SYSCONFDIR/hwcaps.conf"
+out=$(st PATH=/usr/bin 2>&1)
+case $out in *"max-level=x86-64-v1"*"is not in force: there is no /run/hwcaps/policy"*) ;;
+*) fail "status does not say the config is not in force yet: $out" ;; esac
+mkdir -p "$root/run/hwcaps"
+printf 'hwcaps-policy=1\ncap=x86-64-v2\nkeep-path=no\nwhy=hwcaps.max=x86-64-v2 (kernel command line)\n' > "$root/run/hwcaps/policy"
+out=$(st PATH=/usr/bin 2>&1)
+case $out in *"Boot options:      /run/hwcaps/policy"*"run \"systemctl daemon-reload\" to put it in force"*) ;;
+*) fail "status does not advise a daemon-reload after an edit: $out" ;; esac
 
 [ "$fails" = 0 ] || exit 1
 echo ok

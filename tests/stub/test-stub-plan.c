@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The stub's decisions: opt-out caps and candidate paths. */
+/* The stub's shared parts: the environment it reads and candidate paths
+ * (the level decision is tests/unit/test-policy.c's). */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -58,48 +59,3 @@ Test(stub_plan, first_environment_entry_wins_like_getenv) {
         cr_assert_str_eq(e.max_level, "x86-64-v2");
 }
 
-static struct hwcaps_plan decide(int cpu, const char *cmdline, const char *max, const char *hw) {
-        struct hwcaps_cmdline c;
-        struct hwcaps_env e = { max, hw, NULL };
-        struct hwcaps_plan p;
-
-        hwcaps_cmdline_parse(cmdline, strlen(cmdline), &c, NULL, NULL);
-        hwcaps_plan_decide(cpu, &c, &e, &p);
-        return p;
-}
-
-Test(stub_plan, caps) {
-        static const struct {
-                int cpu;
-                const char *cmdline, *max, *hw;
-                int top, reason;
-        } t[] = {
-                { 4, "", NULL, NULL, 4, HWCAPS_CAP_NONE },
-                { 3, "", NULL, NULL, 3, HWCAPS_CAP_NONE },
-                { 0, "", NULL, NULL, 1, HWCAPS_CAP_NONE },          /* below baseline: baseline still runs */
-                { 4, "hwcaps=off", NULL, NULL, 1, HWCAPS_CAP_CMDLINE_OFF },
-                { 4, "systemd.setenv=HWCAPS=0", NULL, NULL, 1, HWCAPS_CAP_CMDLINE_SETENV },
-                { 4, "hwcaps.max=x86-64-v2", NULL, NULL, 2, HWCAPS_CAP_CMDLINE_MAX },
-                { 2, "hwcaps.max=x86-64-v3", NULL, NULL, 2, HWCAPS_CAP_CMDLINE_MAX },
-                { 4, "", "x86-64-v3", NULL, 3, HWCAPS_CAP_ENV_MAX },
-                { 4, "hwcaps.max=x86-64-v2", "x86-64-v3", NULL, 2, HWCAPS_CAP_CMDLINE_MAX },
-                { 4, "hwcaps.max=x86-64-v3", "x86-64-v2", NULL, 2, HWCAPS_CAP_ENV_MAX },
-                { 4, "", NULL, "off", 1, HWCAPS_CAP_ENV_OFF },
-                { 4, "", NULL, "yes", 4, HWCAPS_CAP_NONE },
-                { 4, "", "x86-64-v9", "maybe", 4, HWCAPS_CAP_NONE },
-                { 4, "", "", "", 4, HWCAPS_CAP_NONE },
-        };
-
-        for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
-                struct hwcaps_plan p = decide(t[i].cpu, t[i].cmdline, t[i].max, t[i].hw);
-                cr_assert_eq((int) p.top, t[i].top, "case %zu: top %d", i, (int) p.top);
-                cr_assert_eq((int) p.reason, t[i].reason, "case %zu: reason %d", i, (int) p.reason);
-        }
-}
-
-Test(stub_plan, invalid_values_are_flagged) {
-        struct hwcaps_plan p = decide(4, "", "x86-64-v9", "maybe");
-
-        cr_assert(p.env_max_invalid);
-        cr_assert(p.env_hwcaps_invalid);
-}

@@ -7,7 +7,10 @@ set -u
 CASE=$1
 STUB=$(realpath "$2") VARIANT=$(realpath "$3") HWCAPS=$(realpath "$4") LDSO=$5
 
-T=$(mktemp -d /tmp/hwcaps-stub-test.XXXXXX) || exit 1
+# Under /run (root's, mode 0755): the stub runs only what the trust rule
+# allows, and every directory on the way to a variant must be root's and
+# closed to others -- /tmp is sticky and writable by all.
+T=$(mktemp -d /run/hwcaps-stub-test.XXXXXX) || exit 1
 trap 'rm -rf "$T"' EXIT
 chmod 755 "$T"
 
@@ -77,9 +80,11 @@ case_bad_input() {
         ln -s "$STUB" "$deep/foo"
         out=$("$deep/foo" 2>&1); expect "path too long: status" 127 "$?"
         case $out in *"no variant could be run: x86-64-v4 (name too long)"*"x86-64-v1 (name too long)") ;; *) fail "path too long: $out" ;; esac
-        # the same program reached by a short relative path works
+        # reached by a short relative path it is no shorter: the trust rule
+        # walks the real path from /, so the stub says so
         (cd "$deep" && mkdir -p glibc-hwcaps/x86-64-v1 && cp "$VARIANT" glibc-hwcaps/x86-64-v1/foo) || fail "fixture"
-        expect "deep, relative" x86-64-v1 "$(cd "$deep" && ./foo)"
+        out=$(cd "$deep" && ./foo 2>&1); expect "deep, relative: status" 127 "$?"
+        case $out in *"too long"*) ;; *) fail "deep, relative: $out" ;; esac
 }
 
 case_static() {
@@ -100,12 +105,26 @@ case_no_proc() {
         cp "$STUB" "$T/stub"
         fixture "$T/bin"
         rm "$T/bin/foo"; ln "$T/stub" "$T/bin/foo"
-        unshare --mount sh -c 'mount -t tmpfs none /proc && "$1"' sh "$T/bin/foo" > "$T/out" 2>&1 \
-                || fail "without /proc: $(cat "$T/out")"
-        expect "without /proc" "$TOP" "$(cat "$T/out")"
+        # ProcSubset=pid, RootDirectory=, chroots: the policy file in /run
+        # tells what the boot said; without it, and without /proc/cmdline,
+        # the boot's options are unknown: the baseline (it ran the top
+        # level under hwcaps=off before)
+        mkdir -p "$T/root/run/hwcaps"
+        printf 'hwcaps-policy=1\ncap=none\nkeep-path=no\nwhy=\n' > "$T/root/run/hwcaps/policy"
+        unshare --mount sh -c 'mount -t tmpfs none /proc && HWCAPS_ROOT=$2 "$1"' sh "$T/bin/foo" "$T/root" \
+                > "$T/out" 2>&1 || fail "without /proc: $(cat "$T/out")"
+        expect "without /proc, with the policy file" "$TOP" "$(cat "$T/out")"
+        printf 'hwcaps-policy=1\ncap=x86-64-v1\nkeep-path=no\nwhy=hwcaps=off (kernel command line)\n' \
+                > "$T/root/run/hwcaps/policy"
+        expect "without /proc, policy says hwcaps=off" x86-64-v1 \
+                "$(unshare --mount sh -c 'mount -t tmpfs none /proc && HWCAPS_ROOT=$2 "$1"' sh "$T/bin/foo" "$T/root")"
+        rm "$T/root/run/hwcaps/policy"
+        expect "without /proc and without the policy file" x86-64-v1 \
+                "$(unshare --mount sh -c 'mount -t tmpfs none /proc && HWCAPS_ROOT=$2 "$1"' sh "$T/bin/foo" "$T/root")"
+        printf 'hwcaps-policy=1\ncap=none\nkeep-path=no\nwhy=\n' > "$T/root/run/hwcaps/policy"
         ln -f "$T/stub" "$T/bin/glibc-hwcaps/$TOP/foo"
         expect "without /proc, stub as candidate" "x86-64-v$want" \
-                "$(unshare --mount sh -c 'mount -t tmpfs none /proc && "$1"' sh "$T/bin/foo")"
+                "$(unshare --mount sh -c 'mount -t tmpfs none /proc && HWCAPS_ROOT=$2 "$1"' sh "$T/bin/foo" "$T/root")"
 }
 
 case_relative() {
@@ -229,14 +248,20 @@ case_max_level() {
                 expect "HWCAPS_MAX_LEVEL=x86-64-v$l" "x86-64-v$(min "$l" "$(lv "$TOP")")" \
                         "$(HWCAPS_MAX_LEVEL=x86-64-v$l "$T/bin/foo")"
         done
-        # invalid values are ignored
-        for v in x86-64-v5 x86-64-v0 x86-64-v x86-64-V2 v2 2 " x86-64-v2" "x86-64-v2 " ""; do
-                expect "HWCAPS_MAX_LEVEL='$v'" "$TOP" "$(HWCAPS_MAX_LEVEL=$v "$T/bin/foo")"
+        # short names and any case are levels too
+        for v in x86-64-V2 v2 V2; do
+                expect "HWCAPS_MAX_LEVEL='$v'" "x86-64-v$(min 2 "$(lv "$TOP")")" "$(HWCAPS_MAX_LEVEL=$v "$T/bin/foo")"
         done
+        # a value that cannot be parsed counts as off; an empty one is unset
+        for v in x86-64-v5 x86-64-v0 x86-64-v 2 " x86-64-v2" "x86-64-v2 "; do
+                expect "HWCAPS_MAX_LEVEL='$v'" x86-64-v1 "$(HWCAPS_MAX_LEVEL=$v "$T/bin/foo")"
+        done
+        expect "HWCAPS_MAX_LEVEL=''" "$TOP" "$(HWCAPS_MAX_LEVEL= "$T/bin/foo")"
         expect "HWCAPS=off" x86-64-v1 "$(HWCAPS=off "$T/bin/foo")"
+        expect "HWCAPS=Off" x86-64-v1 "$(HWCAPS=Off "$T/bin/foo")"
         expect "HWCAPS=0" x86-64-v1 "$(HWCAPS=0 "$T/bin/foo")"
         expect "HWCAPS=on" "$TOP" "$(HWCAPS=on "$T/bin/foo")"
-        expect "HWCAPS=bogus" "$TOP" "$(HWCAPS=bogus "$T/bin/foo")"
+        expect "HWCAPS=bogus" x86-64-v1 "$(HWCAPS=bogus "$T/bin/foo")"
 }
 
 case_cmdline() {
@@ -257,7 +282,12 @@ case_cmdline() {
         check "hwcaps.max=x86-64-v1" x86-64-v1
         check "hwcaps_max=x86-64-v1" "$TOP"
         check "'hwcaps=off'" x86-64-v1
-        check "hwcaps=maybe hwcaps.max=x86-64-v9" "$TOP"
+        check "hwcaps=OFF" x86-64-v1
+        check "hwcaps.max=v2" "x86-64-v$(min 2 "$(lv "$TOP")")"
+        check "systemd.setenv=HWCAPS_MAX_LEVEL=x86-64-v2" "x86-64-v$(min 2 "$(lv "$TOP")")"
+        check "hwcaps=maybe" x86-64-v1
+        check "hwcaps.max=x86-64-v9" x86-64-v1
+        check "quiet$(printf '\v')hwcaps=off" "$TOP" # one word for systemd, so for hwcaps
         check "" "$TOP"
         # the lower of the kernel command line and the environment wins
         printf 'hwcaps.max=x86-64-v3\n' > "$T/root/proc/cmdline"
@@ -280,11 +310,39 @@ case_cmdline() {
         { head -c 65537 /dev/zero | tr '\0' x; } > "$T/root/proc/cmdline"
         expect "a cmdline over 64 KiB: baseline" x86-64-v1 "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
         w=$(HWCAPS_ROOT=$T/root "$HWCAPS" which "$T/bin/foo" 2>&1 || true)
-        case $w in *"longer than 64 KiB; the stub runs the baseline"*) ;;
+        case $w in *"longer than 64 KiB"*"the stub runs the baseline"*) ;;
         *) fail "hwcaps which does not say the stub runs the baseline for a cmdline over 64 KiB: $w" ;; esac
-        # no proc/cmdline at all (a chroot without /proc)
+        # no proc/cmdline at all (a chroot without /proc) and no policy
+        # file: the boot's options are unknown, so the baseline
         rm "$T/root/proc/cmdline"
-        expect "no cmdline" "$TOP" "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
+        expect "no cmdline, no policy" x86-64-v1 "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
+        # the policy file the system generator writes stands for both
+        mkdir -p "$T/root/run/hwcaps"
+        printf 'hwcaps-policy=1\ncap=none\nkeep-path=no\nwhy=\n' > "$T/root/run/hwcaps/policy"
+        expect "policy: no cap" "$TOP" "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
+        printf 'hwcaps-policy=1\ncap=x86-64-v2\nkeep-path=no\nwhy=max-level=v2 (/etc/hwcaps.conf:1)\n' \
+                > "$T/root/run/hwcaps/policy"
+        expect "policy: v2" "x86-64-v$(min 2 "$(lv "$TOP")")" "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
+        expect "policy: v2, env lower" x86-64-v1 "$(HWCAPS_ROOT=$T/root HWCAPS=off "$T/bin/foo")"
+        expect "policy: v2, env higher" "x86-64-v$(min 2 "$(lv "$TOP")")" \
+                "$(HWCAPS_ROOT=$T/root HWCAPS_MAX_LEVEL=v4 "$T/bin/foo")"
+        # the policy file wins over the command line it was compiled from
+        printf 'quiet\n' > "$T/root/proc/cmdline"
+        expect "policy over cmdline" "x86-64-v$(min 2 "$(lv "$TOP")")" "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
+        # one nobody can trust, or garbage: the baseline
+        chmod 666 "$T/root/run/hwcaps/policy"
+        expect "policy writable by others" x86-64-v1 "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
+        chmod 644 "$T/root/run/hwcaps/policy"
+        chown nobody "$T/root/run/hwcaps/policy"
+        expect "policy not root's" x86-64-v1 "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
+        chown root "$T/root/run/hwcaps/policy"
+        chmod 1777 "$T/root/run/hwcaps"
+        expect "policy in a sticky dir" x86-64-v1 "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
+        chmod 755 "$T/root/run/hwcaps"
+        printf 'hwcaps-policy=1\ncap=fast\n' > "$T/root/run/hwcaps/policy"
+        expect "policy garbage" x86-64-v1 "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
+        head -c 5000 /dev/zero > "$T/root/run/hwcaps/policy"
+        expect "policy too long" x86-64-v1 "$(HWCAPS_ROOT=$T/root "$T/bin/foo")"
 }
 
 case_argv() {
@@ -304,9 +362,13 @@ case_argv() {
         printf '%s\0' "$T/bin/foo" "${many[@]}" > "$T/want"
         cmp -s "$T/want" "$T/argv" || fail "10000 args differ"
         # the environment and file descriptors too
+        # (plus the stub's own HWCAPS_DISPATCH_DEPTH=PID:1, appended: it
+        # bounds a variant that runs its own dispatched path)
         env -i VARIANT_ENV="$T/env" "A=b c" "EMPTY=" "X=$(printf 'multi\nline')" "$T/bin/foo" >/dev/null
         printf '%s\0' "VARIANT_ENV=$T/env" "A=b c" "EMPTY=" "X=$(printf 'multi\nline')" > "$T/want"
-        cmp -s "$T/want" "$T/env" || fail "environment: $(tr '\0' '|' < "$T/env")"
+        head -c "$(stat -c %s "$T/want")" "$T/env" | cmp -s "$T/want" - || fail "environment: $(tr '\0' '|' < "$T/env")"
+        tail -c +"$(($(stat -c %s "$T/want") + 1))" "$T/env" | tr '\0' '\n' | grep -qx 'HWCAPS_DISPATCH_DEPTH=[0-9]*:1' \
+                || fail "environment, depth: $(tr '\0' '|' < "$T/env")"
         expect "fd 7" "$TOP
 fd 7 open" "$(VARIANT_FD=7 "$T/bin/foo" 7</dev/null)"
 }
@@ -456,23 +518,33 @@ PY
         fi
         out=$("$HWCAPS" which /bin/sh)
         case $out in *"not the hwcaps dispatch stub"*) ;; *) fail "which, not a stub: $out" ;; esac
-        # PATH mode: level dirs before their directory; unsafe ones skipped
+        # PATH mode: the PATH given, searched as the shell searches it
+        # (it used to re-insert every level directory: with a PATH holding
+        # only the v2 directory it said v3 runs while the shell ran v2)
         rm -rf "$T/bin"; fixture "$T/bin"; rm "$T/bin/foo"; cp "$VARIANT" "$T/bin/foo"
-        local want_path="$T/bin/glibc-hwcaps/$TOP/foo"
-        [ "$TOP" = x86-64-v1 ] && want_path=$T/bin/foo
-        expect "which PATH" "$want_path" "$(PATH=$T/bin:/usr/bin:/bin "$HWCAPS" which -q foo)"
-        expect "exec PATH" "$(min2 "$TOP")" "$(PATH=$T/bin:/usr/bin:/bin "$HWCAPS" exec foo)"
-        # a PATH the generator already composed: level entries listed once, under their directory
-        out=$(PATH=$T/bin/glibc-hwcaps/x86-64-v3:$T/bin:/bin "$HWCAPS" which foo)
-        expect "composed PATH, x86-64-v3 listed once" 1 "$(printf '%s\n' "$out" | grep -c "x86-64-v3/foo")"
-        chmod g+w "$T/bin/glibc-hwcaps"
-        out=$(PATH=$T/bin:/usr/bin:/bin "$HWCAPS" which foo)
-        # (on a baseline-only CPU every level is "not supported" first)
-        [ "$TOP" = x86-64-v1 ] || case $out in
-                *"unsafe directory"*"writable by group or others"*) ;;
-                *) fail "which, unsafe: $out" ;;
-        esac
-        expect "unsafe dir skipped" "$T/bin/foo" "$(PATH=$T/bin:/usr/bin:/bin "$HWCAPS" which -q foo)"
+        expect "which PATH as given" "$T/bin/foo" "$(PATH=$T/bin:/usr/bin:/bin "$HWCAPS" which -q foo)"
+        expect "exec PATH as given" plain "$(PATH=$T/bin:/usr/bin:/bin "$HWCAPS" exec foo)"
+        expect "which, only the v2 dir in PATH" "$T/bin/glibc-hwcaps/x86-64-v2/foo" \
+                "$(PATH=$T/bin/glibc-hwcaps/x86-64-v2:$T/bin:/bin "$HWCAPS" which -q foo)"
+        expect "the shell agrees" "$T/bin/glibc-hwcaps/x86-64-v2/foo" \
+                "$(PATH=$T/bin/glibc-hwcaps/x86-64-v2:$T/bin:/bin sh -c 'command -v foo')"
+        # a stub found in PATH is followed as the stub follows itself
+        rm "$T/bin/foo"; ln -s "$STUB" "$T/bin/foo"
+        expect "which PATH, stub" "$T/bin/glibc-hwcaps/$TOP/foo" "$(PATH=$T/bin:/bin "$HWCAPS" which -q foo)"
+        expect "exec PATH, stub" "$TOP" "$(PATH=$T/bin:/bin "$HWCAPS" exec foo)"
+        # an unsafe level directory is skipped by which as by the stub
+        [ "$TOP" = x86-64-v1 ] || {
+                chmod g+w "$T/bin/glibc-hwcaps/$TOP"
+                out=$(PATH=$T/bin:/bin "$HWCAPS" which foo)
+                case $out in
+                        *"$TOP/foo: unsafe: $T/bin/glibc-hwcaps/$TOP is writable by group or others"*) ;;
+                        *) fail "which, unsafe: $out" ;;
+                esac
+                expect "unsafe dir: which" "$T/bin/glibc-hwcaps/x86-64-v$(($(lv "$TOP") - 1))/foo" \
+                        "$(PATH=$T/bin:/bin "$HWCAPS" which -q foo)"
+                expect "unsafe dir: the stub" "x86-64-v$(($(lv "$TOP") - 1))" "$("$T/bin/foo")"
+                chmod g-w "$T/bin/glibc-hwcaps/$TOP"
+        }
         # errors
         "$HWCAPS" which >/dev/null 2>&1; expect "which without NAME" 2 "$?"
         "$HWCAPS" which a b >/dev/null 2>&1; expect "which with two NAMEs" 2 "$?"
@@ -483,7 +555,7 @@ PY
         PATH=$T "$HWCAPS" which no-such-program >/dev/null 2>&1; expect "which, not found" 1 "$?"
         "$HWCAPS" exec "$T/no-such-program" 2>/dev/null; expect "exec, not found" 127 "$?"
         out=$(HWCAPS_MAX_LEVEL=bogus "$HWCAPS" which -q /bin/sh 2>&1 >/dev/null)
-        case $out in *"ignoring HWCAPS_MAX_LEVEL=bogus"*) ;; *) fail "which, bad HWCAPS_MAX_LEVEL: $out" ;; esac
+        case $out in *"HWCAPS_MAX_LEVEL=bogus: unknown level"*"counts as x86-64-v1"*) ;; *) fail "which, bad HWCAPS_MAX_LEVEL: $out" ;; esac
 }
 
 # the best level a PATH lookup can use: level dirs start at v2

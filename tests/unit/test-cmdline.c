@@ -45,17 +45,45 @@ Test(cmdline, last_occurrence_wins) {
         cr_assert_eq(parse("hwcaps.max=x86-64-v3 hwcaps.max=x86-64-v2").max_level, 2);
 }
 
-Test(cmdline, unknown_values_are_ignored_with_a_warning) {
-        struct hwcaps_cmdline c = parse("hwcaps=off hwcaps=maybe");
-        cr_assert_eq(c.enabled, 0, "the earlier valid value stays");
+Test(cmdline, values_not_understood_count_as_off_with_a_warning) {
+        struct hwcaps_cmdline c = parse("hwcaps=on hwcaps=maybe");
+        cr_assert_eq(c.enabled, 0, "an opt-out that cannot be parsed fails closed");
         cr_assert_eq(warned, 1);
         cr_assert_str_eq(last_key, "hwcaps");
         c = parse("hwcaps.max=x86-64-v3 hwcaps.max=x86-64-v5");
-        cr_assert_eq(c.max_level, 3);
+        cr_assert_eq(c.max_level, 1);
         cr_assert_eq(warned, 1);
         c = parse("hwcaps.max");
-        cr_assert_eq(c.max_level, 0);
+        cr_assert_eq(c.max_level, 1);
         cr_assert_eq(warned, 1);
+        /* a later valid word still wins, as in systemd */
+        cr_assert_eq(parse("hwcaps=maybe hwcaps=on").enabled, 1);
+}
+
+Test(cmdline, booleans_and_levels_in_any_case) {
+        cr_assert_eq(parse("hwcaps=OFF").enabled, 0);
+        cr_assert_eq(parse("hwcaps=No").enabled, 0);
+        cr_assert_eq(parse("hwcaps=TRUE").enabled, 1);
+        cr_assert_eq(parse("hwcaps.max=v3").max_level, 3);
+        cr_assert_eq(parse("hwcaps.max=X86-64-V2").max_level, 2);
+        cr_assert_eq(parse("systemd.setenv=HWCAPS=Off").env_enabled, 0);
+        cr_assert_eq(parse("systemd.setenv=HWCAPS_MAX_LEVEL=v2").env_max_level, 2);
+        cr_assert_eq(parse("systemd.setenv=HWCAPS_MAX_LEVEL=").env_max_level, 0, "empty unsets");
+        cr_assert_eq(parse("systemd.setenv=HWCAPS_MAX_LEVEL=v9").env_max_level, 1);
+}
+
+Test(cmdline, words_split_where_systemd_splits_them) {
+        /* systemd splits at space, tab, newline and CR only: a \v, \f or
+         * other control byte is part of the word (and so is a backslash
+         * with what follows it, EXTRACT_RETAIN_ESCAPE). */
+        cr_assert_eq(parse("quiet\vhwcaps=off").enabled, -1);
+        cr_assert_eq(parse("quiet\fhwcaps=off").enabled, -1);
+        cr_assert_eq(parse("quiet\x01hwcaps=off").enabled, -1);
+        cr_assert_eq(parse("quiet\x1fhwcaps=off").enabled, -1);
+        cr_assert_eq(parse("quiet\rhwcaps=off").enabled, 0);
+        cr_assert_eq(parse("quiet\thwcaps=off").enabled, 0);
+        cr_assert_eq(parse("x=a\\ hwcaps=off").enabled, -1, "an escaped space joins");
+        cr_assert_eq(parse("x=\\\"a hwcaps=off").enabled, 0, "an escaped quote opens nothing");
 }
 
 Test(cmdline, quoting_like_systemd) {
@@ -88,16 +116,16 @@ Test(cmdline, setenv_path_and_hwcaps) {
         cr_assert_eq(c.env_enabled, 0);
         cr_assert_not(parse("systemd.setenv=PATHX=/bin").setenv_path);
         cr_assert_not(parse("systemd.setenv=path=/bin").setenv_path, "variable names are case-sensitive");
-        cr_assert_eq(parse("systemd.setenv=HWCAPS=bogus").env_enabled, -1);
+        cr_assert_eq(parse("systemd.setenv=HWCAPS=bogus").env_enabled, 0);
         cr_assert_eq(warned, 1);
 }
 
 Test(cmdline, whitespace_and_binary_bytes_separate_words) {
-        static const char buf[] = "quiet\0hwcaps=off\n\t\x01hwcaps.max=x86-64-v2\xff\xfe";
+        static const char buf[] = "quiet\0hwcaps=off\n\t hwcaps.max=x86-64-v2\xff\xfe";
         struct hwcaps_cmdline c;
         hwcaps_cmdline_parse(buf, sizeof buf - 1, &c, NULL, NULL);
         cr_assert_eq(c.enabled, 0);
-        cr_assert_eq(c.max_level, 0, "\\xff\\xfe glued to the value makes it unknown");
+        cr_assert_eq(c.max_level, 1, "\\xff\\xfe glued to the value: not understood, counts as off");
 }
 
 Test(cmdline, one_mib_of_garbage_then_an_option) {

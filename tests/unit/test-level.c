@@ -137,8 +137,25 @@ Test(level, names_round_trip) {
 }
 
 Test(level, parse_rejects_near_misses) {
-        static const char *bad[] = { "x86-64-v5", "x86-64-v0", "x86_64-v3", "x86-64-v", "x86-64-v33", "X86-64-V3", "", "v3" };
+        static const char *bad[] = { "x86-64-v5", "x86-64-v0", "x86_64-v3", "x86-64-v", "x86-64-v33", "",
+                                     "v5", "v0", "3", "x86-64-3", "vv3", "x86-64-x86-64-v3", "-v3" };
         for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
                 cr_assert_eq(hwcaps_level_parse(bad[i], strlen(bad[i])), -1, "%s", bad[i]);
         cr_assert_eq(hwcaps_level_parse(NULL, 0), -1);
+}
+
+Test(level, parse_takes_short_names_in_any_case) {
+        /* DESIGN.md: v2/v3/v4 wherever a level is; typed at a boot prompt */
+        cr_assert_eq(hwcaps_level_parse("v3", 2), 3);
+        cr_assert_eq(hwcaps_level_parse("V2", 2), 2);
+        cr_assert_eq(hwcaps_level_parse("X86-64-V4", 9), 4);
+        cr_assert_eq(hwcaps_level_parse("v1", 2), 1);
+}
+
+Test(level, directory_names_are_exact) {
+        /* on disk and in ld.so --help only glibc's spelling is a level */
+        cr_assert_eq(hwcaps_level_dirname_parse("x86-64-v3", 9), 3);
+        cr_assert_eq(hwcaps_level_dirname_parse("v3", 2), -1);
+        cr_assert_eq(hwcaps_level_dirname_parse("X86-64-V3", 9), -1);
+        cr_assert_eq(hwcaps_level_dirname_parse("x86-64-v5", 9), -1);
 }
