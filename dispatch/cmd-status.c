@@ -567,7 +567,7 @@ int cmd_status(int argc, char **argv) {
         }
         s.root = hwcaps_root(root);
 
-        r = hwcaps_sources_load(&s.src, s.root, HWCAPS_LOAD_READ, log_warning_cb, NULL);
+        r = hwcaps_sources_load(&s.src, s.root, HWCAPS_LOAD_STATUS, log_warning_cb, NULL);
         if (r < 0)
                 goto nomem;
         hwcaps_policy_decide(&s.src, secure_getenv("HWCAPS"), secure_getenv("HWCAPS_MAX_LEVEL"),

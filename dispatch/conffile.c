@@ -36,6 +36,23 @@ void hwcaps_strv_free(char **l) {
         free(l);
 }
 
+char **hwcaps_strv_copy(char *const *l) {
+        size_t n = 0;
+        char **c;
+
+        while (l[n])
+                n++;
+        c = calloc(n + 1, sizeof *c);
+        if (!c)
+                return NULL;
+        for (size_t i = 0; i < n; i++)
+                if (!(c[i] = strdup(l[i]))) {
+                        hwcaps_strv_free(c);
+                        return NULL;
+                }
+        return c;
+}
+
 void hwcaps_config_init(struct hwcaps_config *c) {
         *c = (struct hwcaps_config) { .enabled = -1 };
 }

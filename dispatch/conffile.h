@@ -47,3 +47,5 @@ int hwcaps_config_files(const char *root, char ***ret, size_t *ret_n, hwcaps_war
 int hwcaps_config_load(struct hwcaps_config *c, const char *root, hwcaps_warn_fn warn, void *userdata);
 
 void hwcaps_strv_free(char **l);
+/* A copy of the NULL-terminated l, or NULL. */
+char **hwcaps_strv_copy(char *const *l);

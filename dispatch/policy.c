@@ -61,6 +61,53 @@ void hwcaps_compile(const struct hwcaps_cmdline *c, const struct hwcaps_config *
         *ret = d;
 }
 
+int hwcaps_sources_compile(struct hwcaps_sources *s, const struct hwcaps_cmdline *c) {
+        hwcaps_compile(c, &s->config, &s->boot);
+        hwcaps_strv_free(s->directories);
+        s->directories = NULL;
+        if (!s->config.directories)
+                return 0;
+        s->directories = hwcaps_strv_copy(s->config.directories);
+        if (!s->directories)
+                return -ENOMEM;
+        s->directories_why = (struct hwcaps_why) { .source = HWCAPS_WHY_CONFIG, .file = s->config.directories_at.file,
+                                                   .line = s->config.directories_at.line };
+        snprintf(s->directories_why.setting, sizeof s->directories_why.setting, "%s", s->config.directories_at.setting);
+        return 0;
+}
+
+/* The "directory=" lines of the policy file: directories= as compiled. */
+static int policy_directories(struct hwcaps_sources *s, const char *root) {
+        _cleanup_free_ char *buf = NULL;
+        size_t n = 0, count = 0;
+        int r = hwcaps_read_file(root, HWCAPS_POLICY_PATH, HWCAPS_POLICY_MAX, &buf, &n);
+
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return 0; /* read a moment ago: gone now; no directories= */
+        for (char *line = buf, *end; line && *line; line = end) {
+                end = strchr(line, '\n');
+                if (end)
+                        *end++ = '\0';
+                if (strncmp(line, "directory=", 10) != 0 || line[10] != '/')
+                        continue;
+                char **l = realloc(s->directories, (count + 2) * sizeof *l);
+                if (!l)
+                        return -ENOMEM;
+                s->directories = l;
+                l[count] = strdup(line + 10);
+                if (!l[count])
+                        return -ENOMEM;
+                l[++count] = NULL;
+        }
+        if (count) {
+                s->directories_why = (struct hwcaps_why) { .source = HWCAPS_WHY_CONFIG, .file = HWCAPS_POLICY_PATH };
+                snprintf(s->directories_why.setting, sizeof s->directories_why.setting, "directories=, compiled");
+        }
+        return 0;
+}
+
 int hwcaps_sources_load(struct hwcaps_sources *s, const char *root, enum hwcaps_load_mode mode,
                         hwcaps_warn_fn warn, void *userdata) {
         struct hwcaps_cmdline_warn cw = { warn, userdata, 0 };
@@ -72,14 +119,21 @@ int hwcaps_sources_load(struct hwcaps_sources *s, const char *root, enum hwcaps_
         hwcaps_config_init(&s->config);
         (void) hwcaps_trust_root_open(root, &s->root);
 
-        r = hwcaps_config_load(&s->config, root, warn, userdata);
-        if (r < 0)
-                return r;
+        /* Only the system generator reads hwcaps.conf for what it decides:
+         * a user cannot read a drop-in of mode 0600, and everyone must
+         * follow the same verdict. */
+        if (mode != HWCAPS_LOAD_READ) {
+                r = hwcaps_config_load(&s->config, root, mode == HWCAPS_LOAD_COMPILE ? warn : NULL, userdata);
+                if (r < 0)
+                        return r;
+        }
 
         if (mode == HWCAPS_LOAD_COMPILE) {
                 long k = hwcaps_cmdline_read(&s->root, &c, hwcaps_cmdline_warn, &cw);
 
-                hwcaps_compile(&c, &s->config, &s->boot);
+                r = hwcaps_sources_compile(s, &c);
+                if (r < 0)
+                        return r;
                 if (k < 0) {
                         /* The admin's opt-out may be in what was not read. */
                         hwcaps_decision_cap(&s->boot, HWCAPS_LEVEL_V1, HWCAPS_SRC_UNKNOWN,
@@ -95,6 +149,11 @@ int hwcaps_sources_load(struct hwcaps_sources *s, const char *root, enum hwcaps_
                 s->boot_from = hwcaps_decision_boot(&s->boot, &s->root, hwcaps_cmdline_warn, &cw);
                 if (s->boot_from == HWCAPS_BOOT_UNKNOWN && warn)
                         warn(userdata, "%s: hwcaps is off", s->boot.why);
+                if (s->boot_from == HWCAPS_BOOT_POLICY) {
+                        r = policy_directories(s, root);
+                        if (r < 0)
+                                return r;
+                }
         }
 
         hwcaps_probe_glibc(&probe);
@@ -104,6 +163,7 @@ int hwcaps_sources_load(struct hwcaps_sources *s, const char *root, enum hwcaps_
 
 void hwcaps_sources_done(struct hwcaps_sources *s) {
         hwcaps_config_done(&s->config);
+        hwcaps_strv_free(s->directories);
         hwcaps_trust_root_close(&s->root);
 }
 
@@ -128,6 +188,17 @@ int hwcaps_policy_write(const struct hwcaps_sources *s, const char *root) {
                      cap, s->boot.keep_path ? "yes" : "no", s->boot.src == HWCAPS_SRC_NONE ? "" : s->boot.why);
         if (n < 0)
                 return -ENOMEM;
+        for (char **d = s->directories; d && *d; d++) {
+                char *more;
+
+                if (strchr(*d, '\n'))
+                        continue; /* conffile.c takes no such name; never split a line */
+                n = asprintf(&more, "%sdirectory=%s\n", text, *d);
+                if (n < 0)
+                        return -ENOMEM;
+                free(text);
+                text = more;
+        }
         if ((size_t) n > HWCAPS_POLICY_MAX)
                 return -E2BIG;
         /* /run is root's: the directory is made 0755 whatever the umask. */
@@ -150,7 +221,6 @@ int hwcaps_policy_write(const struct hwcaps_sources *s, const char *root) {
 
 void hwcaps_policy_decide(const struct hwcaps_sources *s, const char *env_hwcaps, const char *env_max_level,
                           enum hwcaps_src src, struct hwcaps_policy *ret) {
-        const struct hwcaps_config *cfg = &s->config;
         struct hwcaps_env e = { .hwcaps = env_hwcaps, .max_level = env_max_level };
         struct hwcaps_policy p = { .d = s->boot };
 
@@ -160,11 +230,9 @@ void hwcaps_policy_decide(const struct hwcaps_sources *s, const char *env_hwcaps
         /* Off inserts no level directory at all: the baseline is the plain
          * directory itself. */
         p.level = p.d.top;
-        if (cfg->directories) {
-                p.directories = (const char *const *) cfg->directories;
-                p.directories_why = (struct hwcaps_why) { .source = HWCAPS_WHY_CONFIG, .file = cfg->directories_at.file,
-                                                          .line = cfg->directories_at.line };
-                snprintf(p.directories_why.setting, sizeof p.directories_why.setting, "%s", cfg->directories_at.setting);
+        if (s->directories) {
+                p.directories = (const char *const *) s->directories;
+                p.directories_why = s->directories_why;
         }
         *ret = p;
 }

@@ -28,7 +28,9 @@ struct hwcaps_sources {
         struct hwcaps_trust_root root;
         struct hwcaps_decision boot;  /* the boot's options (decide.h), no environment yet */
         enum hwcaps_boot boot_from;
-        struct hwcaps_config config;  /* directories=, and what status shows */
+        char **directories;           /* directories= as compiled; NULL: every PATH directory */
+        struct hwcaps_why directories_why;
+        struct hwcaps_config config;  /* hwcaps.conf: compiled (COMPILE), shown (STATUS) */
         enum hwcaps_level cpu_level;  /* glibc's view, as the dynamic linker's */
 };
 
@@ -42,6 +44,7 @@ struct hwcaps_policy {
 
 enum hwcaps_load_mode {
         HWCAPS_LOAD_READ,    /* the policy file, or the command line where there is none */
+        HWCAPS_LOAD_STATUS,  /* the same, and hwcaps.conf as it is now, to compare */
         HWCAPS_LOAD_COMPILE, /* the command line and hwcaps.conf, as the system generator */
 };
 
@@ -55,7 +58,11 @@ void hwcaps_sources_done(struct hwcaps_sources *s);
  * (what the system generator writes), whatever s was loaded from. */
 void hwcaps_compile(const struct hwcaps_cmdline *c, const struct hwcaps_config *cfg, struct hwcaps_decision *ret);
 
-/* Writes s->boot as root/run/hwcaps/policy (atomically, mode 0644, in a
+/* s->boot and s->directories from the command line c and s->config, as
+ * HWCAPS_LOAD_COMPILE makes them. Returns 0 or -ENOMEM. */
+int hwcaps_sources_compile(struct hwcaps_sources *s, const struct hwcaps_cmdline *c);
+
+/* Writes s->boot and s->directories as root/run/hwcaps/policy (atomically, mode 0644, in a
  * directory of mode 0755). Returns 0 or -errno. */
 int hwcaps_policy_write(const struct hwcaps_sources *s, const char *root);
 

@@ -363,6 +363,73 @@ path_matches)
         cmdline quiet
         conf "$SYSCONFDIR/hwcaps.conf" "directories=/usr/local/bin\n"; check /usr/local/bin:/usr/bin
         ;;
+user_reads_policy)
+        # What the system generator compiled is what every user manager and
+        # login shell gets: hwcaps.conf is in force from boot (or the next
+        # daemon-reload) for PATH and the stub alike.
+        levels /usr/bin 2
+        conf "$SYSCONFDIR/hwcaps.conf" "enable=no\n"
+        as=$usergen; expect /usr/bin "${V}2:/usr/bin"   # not compiled yet: only the command line
+        as=$sysgen; expect /usr/bin ""
+        grep -qx 'cap=x86-64-v1' "$root/run/hwcaps/policy" || fail "policy: $(cat "$root/run/hwcaps/policy")"
+        as=$usergen; expect /usr/bin ""
+        conf "$SYSCONFDIR/hwcaps.conf" "enable=yes\n"
+        expect /usr/bin ""                               # edited, not reloaded: still the policy
+        as=$sysgen; expect /usr/bin "${V}2:/usr/bin"    # daemon-reload
+        as=$usergen; expect /usr/bin "${V}2:/usr/bin"
+        # the policy says keep-path: the user generator leaves PATH alone
+        cmdline "systemd.setenv=PATH=/usr/bin"
+        as=$sysgen; expect /usr/bin ""
+        as=$usergen; expect /usr/bin ""
+        ;;
+dropin_0600)
+        # root's umask 077 makes a drop-in mode 0600: the system generator
+        # (root) reads it, and users get its verdict from the policy file
+        # instead of counting an unreadable file as off ("ignored").
+        levels /usr/bin 2
+        mkdir -p "$root$SYSCONFDIR/hwcaps.conf.d"
+        (umask 077; printf 'directories=/usr/bin\n' > "$root$SYSCONFDIR/hwcaps.conf.d/50-admin.conf")
+        chmod 755 "$root$SYSCONFDIR/hwcaps.conf.d" "$root$SYSCONFDIR" "$root/etc" 2>/dev/null
+        as=$sysgen; expect /usr/bin "${V}2:/usr/bin"
+        [ -z "$err" ] || fail "system generator warned: $err"
+        # a user: a copy of the generator the user can run
+        cp "$(realpath "$gen")" "$root.d/user-environment-generators/gen"
+        chmod 755 "$root.d" "$root.d/user-environment-generators"
+        out=$(timeout 20 setpriv --reuid=65534 --regid=65534 --clear-groups \
+                env -i HWCAPS_ROOT="$root" PATH=/usr/bin "$root.d/user-environment-generators/gen" 2>"$root.err")
+        err=$(cat "$root.err")
+        [ "$out" = "PATH=\"${V}2:/usr/bin\"" ] || fail "user generator with a 0600 drop-in: '$out' ($err)"
+        [ -z "$err" ] || fail "user generator warned: $err"
+        # the system generator compiled directories=: a user's PATH
+        # composition follows it though the user cannot read the drop-in
+        levels /opt/bin 2
+        out=$(timeout 20 setpriv --reuid=65534 --regid=65534 --clear-groups \
+                env -i HWCAPS_ROOT="$root" PATH=/opt/bin:/usr/bin "$root.d/user-environment-generators/gen" 2>&1)
+        [ "$out" = "PATH=\"/opt/bin:${V}2:/usr/bin\"" ] || fail "user generator, directories= from the policy: '$out'"
+        ;;
+container)
+        # In a container systemd's kernel command line is PID 1's argv
+        # (proc_cmdline()), not the host's /proc/cmdline
+        levels /usr/bin 2
+        echo quiet > "$root/proc/cmdline"
+        mkdir -p "$root/proc/1" "$root/run/systemd"
+        printf '/sbin/init\0hwcaps=off\0' > "$root/proc/1/cmdline"
+        expect /usr/bin "${V}2:/usr/bin"
+        echo systemd-nspawn > "$root/run/systemd/container"
+        expect /usr/bin ""
+        printf '/sbin/init\0quiet\0' > "$root/proc/1/cmdline"
+        echo "hwcaps=off" > "$root/proc/cmdline"
+        expect /usr/bin "${V}2:/usr/bin"
+        rm "$root/run/systemd/container"
+        # the SystemdOptions EFI variable, as PID 1 cached it: parsed first,
+        # so the kernel's words win over it
+        echo quiet > "$root/proc/cmdline"
+        mkdir -p "$root/run/systemd/efivars"
+        echo hwcaps=off > "$root/run/systemd/efivars/SystemdOptions-8cf2644b-4b0b-428f-9387-6d876050dc67"
+        expect /usr/bin ""
+        echo hwcaps=on > "$root/proc/cmdline"
+        expect /usr/bin "${V}2:/usr/bin"
+        ;;
 *)
         echo "unknown case $case"; exit 2 ;;
 esac

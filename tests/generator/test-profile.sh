@@ -16,6 +16,7 @@ echo quiet > "$root/proc/cmdline"
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 V2=/usr/bin/glibc-hwcaps/x86-64-v2
+host=$(grep -q avx2 /proc/cpuinfo && echo 3 || echo 2)
 
 shells="sh bash"
 command -v zsh >/dev/null && shells="$shells zsh"
@@ -35,6 +36,25 @@ for sh in $shells; do
         echo "systemd.setenv=PATH=/usr/bin" > "$root/proc/cmdline"
         got=$(run /usr/bin:/bin)
         [ "$got" = /usr/bin:/bin ] || fail "$sh: systemd.setenv=PATH= ignored: $got"
+        # systemd.setenv=HWCAPS_MAX_LEVEL= reaches login shells too (su -,
+        # bash -l: they did not inherit the manager's environment)
+        if [ "$host" -ge 3 ]; then
+                mkdir -p "$root/usr/bin/glibc-hwcaps/x86-64-v3"; chmod 755 "$root/usr/bin/glibc-hwcaps/x86-64-v3"
+                echo "systemd.setenv=HWCAPS_MAX_LEVEL=x86-64-v2" > "$root/proc/cmdline"
+                got=$(run /usr/bin:/bin)
+                [ "$got" = "$V2:/usr/bin:/bin" ] || fail "$sh: systemd.setenv=HWCAPS_MAX_LEVEL= ignored: $got"
+                echo quiet > "$root/proc/cmdline"
+                got=$(run /usr/bin:/bin)
+                [ "$got" = "/usr/bin/glibc-hwcaps/x86-64-v3:$V2:/usr/bin:/bin" ] || fail "$sh: v3: $got"
+                # the policy the system generator compiled wins over the
+                # command line it came from
+                mkdir -p "$root/run/hwcaps"
+                printf 'hwcaps-policy=1\ncap=x86-64-v2\nkeep-path=no\nwhy=max-level=v2 (/etc/hwcaps.conf:1)\n' \
+                        > "$root/run/hwcaps/policy"
+                got=$(run /usr/bin:/bin)
+                [ "$got" = "$V2:/usr/bin:/bin" ] || fail "$sh: the policy file's cap ignored: $got"
+                rm -rf "$root/run" "$root/usr/bin/glibc-hwcaps/x86-64-v3"
+        fi
         echo quiet > "$root/proc/cmdline"
 done
 [ "$fails" = 0 ] || exit 1

@@ -18,7 +18,7 @@ static struct hwcaps_policy decide(const char *cmdline, const char *conf, const 
         hwcaps_config_init(&s->config);
         hwcaps_cmdline_parse(cmdline, strlen(cmdline), &c, NULL, NULL);
         cr_assert_eq(hwcaps_config_parse(&s->config, "/etc/hwcaps.conf", conf, strlen(conf), NULL, NULL), 0);
-        hwcaps_compile(&c, &s->config, &s->boot);
+        cr_assert_eq(hwcaps_sources_compile(s, &c), 0);
         s->cpu_level = cpu;
         hwcaps_policy_decide(s, env_hw, env_max, HWCAPS_SRC_ENV, &p);
         return p;

@@ -53,8 +53,14 @@ V3="x86-64-v3 x86-64-v2"
 # levels ld.so must report for that CPU model; levels = the level directories
 # expected before /usr/bin; conf = /etc/hwcaps.conf; dirs = install level
 # directories at image build (no: the reload case creates them at run time).
+# The dispatched program /usr/bin/hwcaps-vm-disp (installed with the level
+# directories): stub_level = the variant it must run by its absolute path
+# (default: the highest of levels, or x86-64-v1); policy_cap, policy_keep,
+# policy_why = what /run/hwcaps/policy must say in cap=, keep-path= and (a
+# part of) why=.
 case_setup() {
 	cpu=Haswell append= ldso=$V3 levels=$V3 conf= dirs=yes reload= refresh= setenv_path= dropins= only_usr_bin=
+	stub_level= policy_cap=none policy_keep=no policy_why=
 	case $1 in
 	qemu64) cpu=qemu64 ldso= levels= ;;
 	nehalem) cpu=Nehalem ldso=x86-64-v2 levels=x86-64-v2 ;;
@@ -62,20 +68,31 @@ case_setup() {
 	haswell-noavx2) cpu=Haswell,-avx2 ldso=x86-64-v2 levels=x86-64-v2 ;;
 	# Everything TCG emulates: up to x86-64-v3, no AVX-512 (qemu 7.2).
 	max) cpu=max ;;
-	cmdline-off) append=hwcaps=off levels= ;;
-	cmdline-max-v2) append=hwcaps.max=x86-64-v2 levels=x86-64-v2 ;;
-	setenv-path) append=systemd.setenv=PATH=/usr/bin:/bin levels= setenv_path=/usr/bin:/bin ;;
-	setenv-hwcaps-off) append=systemd.setenv=HWCAPS=off levels= ;;
-	conf-max-v2) conf=$(printf '[hwcaps]\nmax-level=x86-64-v2\n') levels=x86-64-v2 ;;
+	cmdline-off) append=hwcaps=off levels= policy_cap=x86-64-v1 policy_why="hwcaps=off (kernel command line)" ;;
+	cmdline-max-v2) append=hwcaps.max=x86-64-v2 levels=x86-64-v2 policy_cap=x86-64-v2 policy_why="kernel command line" ;;
+	# systemd.setenv=PATH= keeps PATH whole; it is no opt-out for the stub.
+	setenv-path) append=systemd.setenv=PATH=/usr/bin:/bin levels= setenv_path=/usr/bin:/bin stub_level=x86-64-v3 policy_keep=yes ;;
+	setenv-hwcaps-off) append=systemd.setenv=HWCAPS=off levels= policy_cap=x86-64-v1 policy_why="kernel command line" ;;
+	conf-max-v2) conf=$(printf '[hwcaps]\nmax-level=x86-64-v2\n') levels=x86-64-v2 policy_cap=x86-64-v2 policy_why=/etc/hwcaps.conf ;;
 	# Drop-ins: the vendor's enable=no is masked by the admin's file of the
 	# same name in /etc, and directories=/usr/bin keeps /bin without levels.
-	conf-dropins) dropins=yes only_usr_bin=yes ;;
+	conf-dropins) dropins=yes only_usr_bin=yes policy_cap=x86-64-v3 policy_why=/etc/hwcaps.conf.d/50-site.conf ;;
+	# The dispatched program in a service without /proc/cmdline
+	# (ProcSubset=pid): only /run/hwcaps/policy tells it hwcaps=off.
+	procsubset-off) append=hwcaps=off levels= policy_cap=x86-64-v1 policy_why="hwcaps=off (kernel command line)" ;;
+	# systemd.setenv=HWCAPS_MAX_LEVEL= reaches services as a variable, and
+	# login shells (which inherit nothing from the manager) by the policy.
+	setenv-maxlevel-login) append=systemd.setenv=HWCAPS_MAX_LEVEL=x86-64-v2 levels=x86-64-v2 policy_cap=x86-64-v2 \
+		policy_why="systemd.setenv=HWCAPS_MAX_LEVEL=x86-64-v2 (kernel command line)" ;;
+	# hwcaps.conf caps what a service's ExecStart= (an absolute path, so the
+	# stub) runs, and what hwcaps which and status say.
+	conf-cap-execstart) conf=$(printf '[hwcaps]\nmax-level=x86-64-v2\n') levels=x86-64-v2 policy_cap=x86-64-v2 policy_why=/etc/hwcaps.conf ;;
 	daemon-reload) dirs=no reload=yes levels= ;;
 	refresh) dirs=no refresh=yes levels= ;;
 	*) return 1 ;;
 	esac
 }
-all_cases="qemu64 nehalem haswell haswell-noavx2 max cmdline-off cmdline-max-v2 setenv-path setenv-hwcaps-off conf-max-v2 conf-dropins daemon-reload refresh"
+all_cases="qemu64 nehalem haswell haswell-noavx2 max cmdline-off cmdline-max-v2 setenv-path setenv-hwcaps-off conf-max-v2 conf-dropins daemon-reload refresh procsubset-off setenv-maxlevel-login conf-cap-execstart"
 if [ "$name" = list ]; then
 	echo "$all_cases"
 	exit 0

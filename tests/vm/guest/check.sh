@@ -102,6 +102,45 @@ report login_path "$(su - tester -c 'echo "$PATH"' 2>&1)"
 report login_hello "$(su - tester -c 'hwcaps-vm-hello' 2>&1)"
 report root_login_path "$(env -i TERM=dumb bash -lc 'echo "$PATH"' 2>&1)"
 
+# A dispatched program, called by its absolute path: /usr/bin/hwcaps-vm-disp
+# is a symlink to the stub, its variants (each printing its level) are in
+# /usr/bin/glibc-hwcaps/x86-64-v{1,2,3,4}/. PATH plays no part here: the
+# stub alone follows the boot's options, through /run/hwcaps/policy (written
+# by the system environment generator) or /proc/cmdline.
+if [ -L /usr/bin/hwcaps-vm-disp ]; then
+	stub=/usr/libexec/hwcaps/hwcaps-dispatch
+	report stub "$([ -x "$stub" ] && echo present || echo absent)"
+	report policy "$(grep -v -e '^#' -e '^$' /run/hwcaps/policy 2>&1)"
+	report policy_stat "$(stat -c '%n %U:%G %a' /run/hwcaps /run/hwcaps/policy 2>&1)"
+	# From this service (hwcaps-vm-check.service), from a unit whose
+	# ExecStart= is the program, from one without /proc/cmdline (a static
+	# unit and a transient one), from the lingering user's manager.
+	report disp_check "$(/usr/bin/hwcaps-vm-disp 2>&1)"
+	systemctl start hwcaps-vm-disp.service >/dev/null 2>&1
+	report disp_service "$(cat /run/hwcaps-vm-disp 2>&1)"
+	rm -f /run/hwcaps-vm-procsubset /run/hwcaps-vm-procsubset-cmdline /run/hwcaps-vm-procsubset-which
+	systemctl start hwcaps-vm-disp-procsubset.service >/dev/null 2>&1
+	report disp_procsubset "$(cat /run/hwcaps-vm-procsubset 2>&1)"
+	report procsubset_cmdline "$(cat /run/hwcaps-vm-procsubset-cmdline 2>&1)"
+	report which_procsubset "$(cat /run/hwcaps-vm-procsubset-which 2>&1)"
+	report disp_run_procsubset "$(timeout 60 systemd-run --wait --pipe --quiet -p ProcSubset=pid \
+		-p ProtectProc=invisible /usr/bin/hwcaps-vm-disp 2>&1)"
+	report disp_user "$(timeout 60 systemd-run --user -M tester@ --wait --pipe --quiet /usr/bin/hwcaps-vm-disp 2>&1)"
+	# Login shells inherit no HWCAPS* from the manager: only the policy
+	# file (or the command line) carries the boot's options to them.
+	report disp_login "$(su - tester -c /usr/bin/hwcaps-vm-disp 2>&1)"
+	report disp_root_login "$(env -i TERM=dumb bash -lc /usr/bin/hwcaps-vm-disp 2>&1)"
+	if command -v hwcaps >/dev/null 2>&1; then
+		report which_check "$(hwcaps which -q /usr/bin/hwcaps-vm-disp 2>&1)"
+		report which_login "$(su - tester -c 'hwcaps which -q /usr/bin/hwcaps-vm-disp' 2>&1)"
+		s=$(hwcaps status 2>&1)
+		report status_rc "$?"
+		report status_cap "$(printf '%s\n' "$s" | sed -n 's/^Level cap: *//p')"
+		report status_boot "$(printf '%s\n' "$s" | sed -n 's/^Boot options: *//p')"
+		report status "$s"
+	fi
+fi
+
 if [ -f "$dir/reload-test" ]; then
 	# Level directories appear after boot, as when a package installs its
 	# first variant; daemon-reload (then daemon-reexec) must re-run the
