@@ -132,7 +132,9 @@ int hwcaps_identity(const struct hwcaps_identity_in *in, char *buf, size_t size,
         if (!absolute(start, cur, sizeof cur))
                 return HWCAPS_IDENTITY_TOO_LONG;
 
-        /* Follow the links as far as the last one before the stub. */
+        /* Follow the links as far as the last one before the stub. A copy
+         * or hard link of the stub installed under a program's name is
+         * that program, and so are links to it. */
         for (int i = 0; i < LINKS_MAX && is_link(cur); i++) {
                 long n = hwcaps_sys_readlinkat(HWCAPS_AT_FDCWD, cur, target, sizeof target - 1);
                 size_t dir = str_len(cur);
@@ -153,8 +155,15 @@ int hwcaps_identity(const struct hwcaps_identity_in *in, char *buf, size_t size,
                         for (long k = 0; k <= n; k++)
                                 next[dir + k] = target[k];
                 }
-                if (!is_link(next))
+                if (!is_link(next)) {
+                        size_t b = str_len(next);
+
+                        while (b > 0 && next[b - 1] != '/')
+                                b--;
+                        if (!str_eq(next + b, "hwcaps-dispatch"))
+                                (void) join(cur, sizeof cur, "", 0, next, str_len(next));
                         break;
+                }
                 (void) join(cur, sizeof cur, "", 0, next, str_len(next));
         }
         if (!join(buf, size, "", 0, cur, str_len(cur)))

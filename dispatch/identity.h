@@ -9,7 +9,8 @@
  *   is the interpreter of a "#!" script), then symbolic links are followed
  *   to the stub: the program is the last link before it, so aliases
  *   (python3 -> python3.11 -> stub) and alternatives chains dispatch to the
- *   variants of the name the package installed.
+ *   variants of the name the package installed; a copy of the stub
+ *   installed under a program's name is that program, links to it too.
  * - Started through a file descriptor (fexecve(), execveat() with
  *   AT_EMPTY_PATH) the kernel names only "/dev/fd/N": no identity. */
 #pragma once

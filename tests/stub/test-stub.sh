@@ -242,6 +242,145 @@ case_script() {
         expect "as #! interpreter with an argument" "$TOP" "$("$T/script2")"
 }
 
+# variants DIR NAME: DIR/glibc-hwcaps/x86-64-v{1..4}/NAME, no link to the stub
+variants() {
+        local l
+        for l in 1 2 3 4; do
+                mkdir -p "$1/glibc-hwcaps/x86-64-v$l"
+                cp "$VARIANT" "$1/glibc-hwcaps/x86-64-v$l/$2"
+        done
+}
+
+case_alias() {
+        # python3 -> python3.11 -> stub: the program is the last link before
+        # the stub (every alias exited 127: no python3 variants exist)
+        mkdir -p "$T/bin" "$T/etc/alternatives"
+        variants "$T/bin" python3.11
+        ln -s "$STUB" "$T/bin/python3.11"
+        ln -s python3.11 "$T/bin/python3"
+        expect "alias" "$TOP" "$("$T/bin/python3")"
+        expect "alias, relative" "$TOP" "$(cd "$T/bin" && ./python3)"
+        printf '#!%s\n' "$T/bin/python3" > "$T/script"; chmod +x "$T/script"
+        expect "alias as #! interpreter" "$TOP" "$("$T/script")"
+        expect "which, alias" "$T/bin/glibc-hwcaps/$TOP/python3.11" "$("$HWCAPS" which -q "$T/bin/python3")"
+        expect "which, alias by name" "$T/bin/glibc-hwcaps/$TOP/python3.11" "$(PATH=$T/bin "$HWCAPS" which -q python3)"
+        expect "exec, alias" "$TOP" "$("$HWCAPS" exec "$T/bin/python3")"
+        # update-alternatives: editor -> /etc/alternatives/editor -> vim.basic -> stub
+        variants "$T/bin" vim.basic
+        ln -s "$STUB" "$T/bin/vim.basic"
+        ln -s "$T/bin/vim.basic" "$T/etc/alternatives/editor"
+        ln -s ../etc/alternatives/editor "$T/bin/editor"
+        expect "alternatives chain" "$TOP" "$("$T/bin/editor")"
+        expect "which, alternatives chain" "$T/bin/glibc-hwcaps/$TOP/vim.basic" "$("$HWCAPS" which -q "$T/bin/editor")"
+        # a link to a hard-linked copy of the stub: the link names it
+        cp "$STUB" "$T/bin/tool"; variants "$T/bin" tool
+        ln -s tool "$T/bin/tool-alias"
+        expect "link to a copy" "$TOP" "$("$T/bin/tool-alias")"
+}
+
+case_loop() {
+        # a variant that runs its own dispatched path (a #! naming it, a
+        # wrapper exec'ing it) looped forever in one process
+        fixture "$T/bin"
+        local l out
+        for l in 1 2 3 4; do printf '#!%s\n' "$T/bin/foo" > "$T/bin/glibc-hwcaps/x86-64-v$l/foo"; done
+        out=$(timeout 10 "$T/bin/foo" 2>&1); expect "#! loop: status" 126 "$?"
+        case $out in *"dispatched again and again in one process"*) ;; *) fail "#! loop: $out" ;; esac
+        for l in 1 2 3 4; do printf '#!/bin/sh\nexec %s "$@"\n' "$T/bin/foo" > "$T/bin/glibc-hwcaps/x86-64-v$l/foo"; done
+        out=$(timeout 10 "$T/bin/foo" 2>&1); expect "wrapper loop: status" 126 "$?"
+        case $out in *"dispatched again and again"*) ;; *) fail "wrapper loop: $out" ;; esac
+        # a legitimate chain in one process is fine, and a child starts afresh
+        rm -rf "$T/bin"; fixture "$T/bin"
+        mkdir -p "$T/w"; variants "$T/w" wrap; ln -s "$STUB" "$T/w/wrap"
+        for l in 1 2 3 4; do printf '#!/bin/sh\nexec %s\n' "$T/bin/foo" > "$T/w/glibc-hwcaps/x86-64-v$l/wrap"; done
+        expect "a wrapper exec'ing another dispatched program" "$TOP" "$("$T/w/wrap")"
+        expect "an inherited depth of another process" "$TOP" "$(HWCAPS_DISPATCH_DEPTH=1:99 "$T/bin/foo")"
+        expect "this process's depth at the bound" "$TOP" \
+                "$(sh -c 'HWCAPS_DISPATCH_DEPTH=$$:7 exec "$1"' sh "$T/bin/foo")"
+        out=$(sh -c 'HWCAPS_DISPATCH_DEPTH=$$:8 exec "$1"' sh "$T/bin/foo" 2>&1); expect "past the bound" 126 "$?"
+}
+
+case_fexecve() {
+        # fexecve()/execveat(AT_EMPTY_PATH): the kernel names only /dev/fd/N;
+        # the stub says so (it exited 127 with "not found" before)
+        fixture "$T/bin"
+        local out
+        out=$(python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.execve(fd, ["foo"], dict(os.environ))' \
+                "$T/bin/foo" 2>&1); expect "fexecve: status" 127 "$?"
+        case $out in *"started through a file descriptor"*) ;; *) fail "fexecve: $out" ;; esac
+}
+
+case_setuid() {
+        # A setuid copy of the stub believes only the kernel: a user's link
+        # to it next to their own glibc-hwcaps/ ran their program as root
+        [ "$(id -u)" = 0 ] || exit 77
+        findmnt -T "$T" -no OPTIONS | grep -q nosuid && { echo "SKIP: $T is on a nosuid mount"; exit 77; }
+        local u out
+        mkdir -p "$T/bin"
+        variants "$T/bin" prog
+        cp "$STUB" "$T/bin/prog"; chmod 4755 "$T/bin/prog"
+        u=$(mktemp -d /tmp/hwcaps-user.XXXXXX); chown 65534:65534 "$u"
+        setpriv --reuid=65534 --regid=65534 --clear-groups sh -c '
+                mkdir -p "$1/glibc-hwcaps/x86-64-v1" "$1/glibc-hwcaps/x86-64-v2" "$1/glibc-hwcaps/x86-64-v3" "$1/glibc-hwcaps/x86-64-v4"
+                for l in 1 2 3 4; do printf "#!/bin/sh
+echo PWNED
+" > "$1/glibc-hwcaps/x86-64-v$l/prog"; chmod 755 "$1/glibc-hwcaps/x86-64-v$l/prog"; done
+                ln -s "$2" "$1/prog"' sh "$u" "$T/bin/prog"
+        out=$(VARIANT_SECURE=1 setpriv --reuid=65534 --regid=65534 --clear-groups "$u/prog" 2>&1)
+        rm -rf "$u"
+        case $out in *PWNED*) fail "the setuid stub ran the user's variant: $out" ;; esac
+        case $out in "$TOP"*"secure=1"*) ;; *) fail "setuid stub: $out" ;; esac
+        # the caller's environment is not believed either
+        out=$(HWCAPS_ROOT=/nonexistent HWCAPS_MAX_LEVEL=v1 setpriv --reuid=65534 --regid=65534 --clear-groups "$T/bin/prog")
+        expect "setuid: environment ignored" "$TOP" "$out"
+}
+
+case_trust() {
+        # The stub executed variants from level directories the generator
+        # refused: root ran a file another user wrote. Each unsafe thing is
+        # skipped like a missing one, by the stub and by "hwcaps which".
+        [ "$(id -u)" = 0 ] || exit 77
+        [ "$TOP" = x86-64-v1 ] && exit 77
+        local top=$(lv "$TOP") below out
+        below=x86-64-v$((top - 1))
+        try() { # try WHAT: the stub and which both skip $TOP for the level below
+                expect "$1: the stub" "$below" "$("$T/bin/foo" 2>&1)"
+                expect "$1: which" "$T/bin/glibc-hwcaps/$below/foo" "$("$HWCAPS" which -q "$T/bin/foo")"
+        }
+        fixture "$T/bin"
+        chmod 777 "$T/bin/glibc-hwcaps/$TOP"; try "world-writable level dir"
+        chmod 775 "$T/bin/glibc-hwcaps/$TOP"; try "group-writable level dir"
+        chmod 1755 "$T/bin/glibc-hwcaps/$TOP"; try "sticky level dir"
+        chmod 755 "$T/bin/glibc-hwcaps/$TOP"
+        chown 65534 "$T/bin/glibc-hwcaps/$TOP"; try "level dir not root's"
+        chown 0 "$T/bin/glibc-hwcaps/$TOP"
+        chown 65534 "$T/bin/glibc-hwcaps/$TOP/foo"; try "variant not root's"
+        chown 0 "$T/bin/glibc-hwcaps/$TOP/foo"
+        chmod 777 "$T/bin/glibc-hwcaps/$TOP/foo"; try "variant writable by others"
+        chmod 755 "$T/bin/glibc-hwcaps/$TOP/foo"
+        # a root-owned level directory through a symlink whose target has a
+        # user-owned ancestor (the user swaps "pub")
+        mkdir -p "$T/home/u/pub"; mv "$T/bin/glibc-hwcaps/$TOP" "$T/home/u/pub/$TOP"
+        chown 65534 "$T/home/u"
+        ln -s "../../home/u/pub/$TOP" "$T/bin/glibc-hwcaps/$TOP"; try "symlink into a user's tree"
+        out=$("$HWCAPS" which "$T/bin/foo")
+        case $out in *"$TOP/foo: unsafe: $T/home/u is not owned by root"*) ;; *) fail "which names the user's directory: $out" ;; esac
+        chown 0 "$T/home/u"
+        # (the variant names the directory it really is in: pub, not a level)
+        expect "the same link, all root's: the stub" plain "$("$T/bin/foo")"
+        expect "the same link, all root's: which" "$T/bin/glibc-hwcaps/$TOP/foo" "$("$HWCAPS" which -q "$T/bin/foo")"
+        # every candidate unsafe: the stub says which and why
+        chmod 777 "$T/bin/glibc-hwcaps"
+        out=$("$T/bin/foo" 2>&1); expect "all unsafe: status" 127 "$?"
+        case $out in *"x86-64-v1/foo (unsafe: $T/bin/glibc-hwcaps is writable by group or others)"*) ;;
+        *) fail "all unsafe: $out" ;; esac
+        chmod 755 "$T/bin/glibc-hwcaps"
+        # the directory of the program itself
+        chmod 777 "$T/bin"
+        out=$("$T/bin/foo" 2>&1); expect "program dir writable: status" 127 "$?"
+        chmod 755 "$T/bin"
+}
+
 case_max_level() {
         fixture "$T/bin"
         for l in 1 2 3 4; do
