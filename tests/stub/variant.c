@@ -7,6 +7,7 @@
  *   VARIANT_EXIT=N     exit status N
  *   VARIANT_SIGNAL=N   kill itself with signal N
  *   VARIANT_SECURE=1   "secure=0|1" (AT_SECURE) on stdout
+ *   VARIANT_EXE=1      "exe=PATH": the file it runs from (/proc/self/exe)
  *   VARIANT_AVX2=1     "avx2=0|1": is AVX2 active in glibc's own view
  *                      (<sys/platform/x86.h>, after GLIBC_TUNABLES) */
 #include <fcntl.h>
@@ -58,6 +59,11 @@ int main(int argc, char **argv) {
                 *strchrnul(level, '/') = '\0';
         }
         printf("%s\n", level);
+        if (getenv("VARIANT_EXE") && n > 0) {
+                exe[n] = '\0'; /* the whole path again, not cut at the level */
+                (void) readlink("/proc/self/exe", exe, sizeof exe - 1);
+                printf("exe=%s\n", exe);
+        }
         if ((s = getenv("VARIANT_SECURE")))
                 printf("secure=%lu\n", getauxval(AT_SECURE));
         if ((s = getenv("VARIANT_AVX2")))
