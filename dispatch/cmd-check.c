@@ -19,6 +19,7 @@
 #include "elf-note.h"
 #include "level.h"
 #include "macro.h"
+#include "resolve.h"
 #include "rpm-owner.h"
 
 #define HWCAPS_DIR "glibc-hwcaps"
@@ -210,6 +211,9 @@ static void check_variant(struct check *c, const char *dir, int level, const cha
         if (!is_library(name) && !(st.st_mode & 0111))
                 problem(c, path, "not executable (mode %04o); a program in a level directory must be executable",
                         (unsigned) (st.st_mode & 07777));
+        if (st.st_mode & (S_IWGRP | S_IWOTH))
+                problem(c, path, "writable by group or others (mode %04o): the stub and the generator refuse it "
+                        "(the trust rule); install it mode 0755", (unsigned) (st.st_mode & 07777));
 
         /* The baseline: D/name, or D/glibc-hwcaps/x86-64-v1/name when the
          * program is dispatched by the stub (%hwcaps_dispatch). */
@@ -246,6 +250,17 @@ static void check_variant(struct check *c, const char *dir, int level, const cha
         }
 }
 
+/* The modes the trust rule refuses (hwcaps-dispatch(8)); in a buildroot the
+ * owner is the build user, so only the modes are checked. */
+static void trust_modes(struct check *c, const char *path, const struct stat *st) {
+        if (st->st_mode & (S_IWGRP | S_IWOTH))
+                problem(c, path, "writable by group or others (mode %04o): the stub and the generator refuse "
+                        "it and all below it (the trust rule); install it mode 0755", (unsigned) (st->st_mode & 07777));
+        else if (st->st_mode & S_ISVTX)
+                problem(c, path, "a sticky directory (mode %04o): the stub and the generator refuse it and all "
+                        "below it (the trust rule); install it mode 0755", (unsigned) (st->st_mode & 07777));
+}
+
 /* path is ".../glibc-hwcaps/NAME". */
 static void check_level_dir(struct check *c, const char *path, const char *name) {
         _cleanup_free_ char *rp = NULL;
@@ -264,6 +279,7 @@ static void check_level_dir(struct check *c, const char *path, const char *name)
                 problem(c, path, "\"%s\" is not a level directory (expected x86-64-v1, x86-64-v2, x86-64-v3 or x86-64-v4)", name);
                 return;
         }
+        trust_modes(c, path, &st);
         r = list_dir(rp, &e);
         if (r < 0) {
                 problem(c, path, "cannot open directory: %s", strerror(-r));
@@ -292,6 +308,8 @@ static void check_tree(struct check *c, const char *path, unsigned depth) {
                 check_level_dir(c, path, last);
                 return;
         }
+        if (strcmp(last, HWCAPS_DIR) == 0 && S_ISDIR(st.st_mode))
+                trust_modes(c, path, &st);
         if (!S_ISDIR(st.st_mode)) {
                 /* A single file named on the command line. */
                 char *slash = strrchr(path, '/');
@@ -350,6 +368,13 @@ static void check_tree(struct check *c, const char *path, unsigned depth) {
                                 problem(c, sub, "cannot stat: %s", strerror(errno));
                         continue;
                 }
+                /* A setuid or setgid stub would run what its caller's
+                 * path names with its rights, were it not for the
+                 * identity rule; nothing needs one. */
+                if (S_ISREG(st.st_mode) && (st.st_mode & (S_ISUID | S_ISGID)) && resolve_is_stub(rsub))
+                        problem(c, sub, "a set%cid copy of the dispatch stub (mode %04o): dispatching needs no "
+                                "privilege, and a privileged stub is an attack surface; install it mode 0755",
+                                st.st_mode & S_ISUID ? 'u' : 'g', (unsigned) (st.st_mode & 07777));
                 if (!S_ISDIR(st.st_mode))
                         continue;
                 check_tree(c, sub, depth + 1);

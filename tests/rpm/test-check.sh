@@ -1,8 +1,8 @@
 #!/bin/sh
 # hwcaps check on good and broken buildroots: exit status and the exact
 # message for each failure case.
-# Usage: test-check.sh HWCAPS SRC
-HWCAPS=$1 SRC=$2
+# Usage: test-check.sh HWCAPS SRC STUB
+HWCAPS=$1 SRC=$2 STUB=$3
 . "$SRC/tests/rpm/lib.sh"
 
 printf 'int main(void) { return 0; }\n' > "$WORK/t.c"
@@ -155,6 +155,33 @@ assert_eq "\".\" inside glibc-hwcaps/ is checked as such" "1 hwcaps: ./x86-64-v3
 hwcaps: check: 1 problem in glibc-hwcaps directories" "$rc $out"
 rc=0; out=$(cd "$good/usr/bin/glibc-hwcaps/x86-64-v3" && "$HWCAPS" check . ../x86-64-v4/prog 2>&1) || rc=$?
 assert_eq "relative level directory and variant" "0 hwcaps: check: 3 variants, no problems" "$rc $out"
+
+# What the trust rule refuses at run time fails the build: writable level
+# directories or variants, a sticky glibc-hwcaps, a setuid or setgid stub.
+broken
+chmod 775 "$WORK/bad/usr/bin/glibc-hwcaps/x86-64-v3"
+chmod 666 "$WORK/bad/usr/bin/glibc-hwcaps/x86-64-v4/prog"
+check_root "writable level directory and variant" 1 \
+"hwcaps: /usr/bin/glibc-hwcaps/x86-64-v3: writable by group or others (mode 0775): the stub and the generator refuse it and all below it (the trust rule); install it mode 0755
+hwcaps: /usr/bin/glibc-hwcaps/x86-64-v4/prog: not executable (mode 0666); a program in a level directory must be executable
+hwcaps: /usr/bin/glibc-hwcaps/x86-64-v4/prog: writable by group or others (mode 0666): the stub and the generator refuse it (the trust rule); install it mode 0755
+hwcaps: check: 3 problems in glibc-hwcaps directories" "$WORK/bad"
+broken
+chmod 1755 "$WORK/bad/usr/bin/glibc-hwcaps"
+check_root "sticky glibc-hwcaps" 1 \
+"hwcaps: /usr/bin/glibc-hwcaps: a sticky directory (mode 1755): the stub and the generator refuse it and all below it (the trust rule); install it mode 0755
+hwcaps: check: 1 problem in glibc-hwcaps directories" "$WORK/bad"
+broken
+rm "$WORK/bad/usr/bin/disp"
+cp "$STUB" "$WORK/bad/usr/bin/disp"
+chmod 4755 "$WORK/bad/usr/bin/disp"
+check_root "setuid stub" 1 \
+"hwcaps: /usr/bin/disp: a setuid copy of the dispatch stub (mode 4755): dispatching needs no privilege, and a privileged stub is an attack surface; install it mode 0755
+hwcaps: check: 1 problem in glibc-hwcaps directories" "$WORK/bad"
+chmod 2755 "$WORK/bad/usr/bin/disp"
+check_root "setgid stub" 1 \
+"hwcaps: /usr/bin/disp: a setgid copy of the dispatch stub (mode 2755): dispatching needs no privilege, and a privileged stub is an attack surface; install it mode 0755
+hwcaps: check: 1 problem in glibc-hwcaps directories" "$WORK/bad"
 
 rc=0; "$HWCAPS" check 2>/dev/null || rc=$?
 assert_eq "no PATH and no --root is a usage error" 2 "$rc"
