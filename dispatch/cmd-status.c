@@ -362,6 +362,12 @@ static void print_json(const struct status *s, bool packages) {
         printf("  \"enabled\": %s,\n", json_bool(p->d.cap > HWCAPS_LEVEL_V1));
         printf("  \"max_level\": \"%s\",\n", hwcaps_level_name(p->d.cap));
         print_decision_json("max_level_by", &p->d);
+        if (s->manager_reachable) {
+                const struct hwcaps_decision *m = &s->manager_policy.d;
+
+                printf("  \"manager_max_level\": \"%s\",\n", hwcaps_level_name(m->cap));
+                print_decision_json("manager_max_level_by", m);
+        }
         printf("  \"boot_options_from\": \"%s\",\n",
                s->src.boot_from == HWCAPS_BOOT_POLICY ? "policy" : s->src.boot_from == HWCAPS_BOOT_CMDLINE ? "cmdline" : "unknown");
         printf("  \"active_levels\": [");
@@ -467,6 +473,17 @@ static void print_human(const struct status *s) {
         else
                 printf("%-18s %s, by %s\n", "Level cap:",
                        p->d.cap > HWCAPS_LEVEL_V1 ? hwcaps_level_name(p->d.cap) : "off (the baseline)", p->d.why);
+        /* Services run with the manager's environment, not this shell's:
+         * its HWCAPS= and HWCAPS_MAX_LEVEL= count for them. */
+        if (s->manager_reachable && (s->manager_policy.d.cap != p->d.cap || s->manager_policy.d.src != p->d.src)) {
+                const struct hwcaps_decision *m = &s->manager_policy.d;
+
+                if (m->src == HWCAPS_SRC_NONE)
+                        printf("%-18s none\n", "Services' cap:");
+                else
+                        printf("%-18s %s, by %s\n", "Services' cap:",
+                               m->cap > HWCAPS_LEVEL_V1 ? hwcaps_level_name(m->cap) : "off (the baseline)", m->why);
+        }
         printf("%-18s %s\n", "Boot options:",
                s->src.boot_from == HWCAPS_BOOT_POLICY ? HWCAPS_POLICY_PATH " (kernel command line and hwcaps.conf)" :
                s->src.boot_from == HWCAPS_BOOT_CMDLINE ? "kernel command line only (no " HWCAPS_POLICY_PATH ")" :

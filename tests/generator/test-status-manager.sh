@@ -61,6 +61,15 @@ manager "PATH=$V2:/usr/bin:/bin" HWCAPS=off
 json=$(st --json 2>/dev/null)
 [ "$(printf '%s' "$json" | jq -r '.manager.extra|join(",")')" = "$V2" ] || fail "manager with HWCAPS=off: $(printf '%s' "$json" | jq -c .manager)"
 [ "$(printf '%s' "$json" | jq -r '.shell.up_to_date')" = true ] || fail "shell judged by the manager's HWCAPS"
+# ... and status says what caps the services (it ignored the manager's
+# HWCAPS_MAX_LEVEL=, set by systemd.setenv= or systemctl set-environment)
+manager "PATH=$V2:/usr/bin:/bin" HWCAPS_MAX_LEVEL=x86-64-v1
+json=$(st --json 2>/dev/null)
+[ "$(printf '%s' "$json" | jq -r '.manager_max_level,.manager_max_level_by.source' | tr '\n' ' ')" = "x86-64-v1 service manager environment " ] ||
+        fail "manager's cap: $(printf '%s' "$json" | jq -c '{manager_max_level,manager_max_level_by}')"
+out=$(st 2>&1)
+case $out in *"Services' cap:     off (the baseline), by HWCAPS_MAX_LEVEL=x86-64-v1 (service manager environment)"*) ;;
+*) fail "human output lacks the services' cap: $out" ;; esac
 
 # --user asks the user bus, and the advice names the user manager.
 manager PATH=/usr/bin:/bin
