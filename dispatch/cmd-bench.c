@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "searchpath.h"
 #include "json.h"
 #include "level.h"
 #include "macro.h"
@@ -93,8 +94,8 @@ static int split_program(const char *path, char **ret_dir, char **ret_name) {
 }
 
 static char *variant_path(const char *dir, const char *name, enum hwcaps_level l) {
-        char *p = NULL;
-        if (asprintf(&p, "%s/glibc-hwcaps/%s/%s", dir, hwcaps_level_name(l), name) < 0)
+        char *p = hwcaps_variant_path(dir, l, name);
+        if (!p)
                 return NULL;
         if (is_exec(p))
                 return p;
@@ -111,7 +112,7 @@ static int parse_levels(const char *s, bool want[static HWCAPS_LEVEL_MAX + 1]) {
                 size_t n = strcspn(p, ",");
                 int l = hwcaps_level_dirname_parse(p, n);
                 if (l < 0) {
-                        usage_error("bench: unknown level \"%.*s\" (expected x86-64-v1, x86-64-v2, x86-64-v3 or x86-64-v4)",
+                        usage_error("bench: unknown level \"%.*s\" (expected " HWCAPS_LEVEL_DIRNAMES ")",
                                     (int) n, p);
                         return -EINVAL;
                 }

@@ -17,12 +17,13 @@
 
 #include "commands.h"
 #include "elf-note.h"
+#include "layout.h"
 #include "level.h"
 #include "macro.h"
 #include "resolve.h"
 #include "rpm-owner.h"
 
-#define HWCAPS_DIR "glibc-hwcaps"
+#define HWCAPS_DIR HWCAPS_SUBDIR
 
 struct check {
         const char *root;  /* prefix of every real path; "" for none */
@@ -276,7 +277,7 @@ static void check_level_dir(struct check *c, const char *path, const char *name)
                 return;
         }
         if (level < 0) {
-                problem(c, path, "\"%s\" is not a level directory (expected x86-64-v1, x86-64-v2, x86-64-v3 or x86-64-v4)", name);
+                problem(c, path, "\"%s\" is not a level directory (expected " HWCAPS_LEVEL_DIRNAMES ")", name);
                 return;
         }
         trust_modes(c, path, &st);

@@ -243,7 +243,7 @@ static int handler(void *user, const char *section, const char *name, const char
         } else if (key_is(name, "max-level")) {
                 r = hwcaps_level_parse(value, strlen(value));
                 if (r <= 0)
-                        pwarn(ps, "max-level: unknown level \"%s\" (expected x86-64-v1 ... x86-64-v4 or v1 ... v4), "
+                        pwarn(ps, "max-level: unknown level \"%s\" (expected " HWCAPS_LEVEL_NAMES "), "
                               "counts as x86-64-v1 (the baseline)", hwcaps_printable(value, strlen(value), 32));
                 c->max_level = r > 0 ? r : HWCAPS_LEVEL_V1;
                 set_origin(ps, &c->max_level_at, "max-level", value);

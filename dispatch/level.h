@@ -19,6 +19,15 @@ enum hwcaps_level {
         HWCAPS_LEVEL_MAX = HWCAPS_LEVEL_V4,
 };
 
+/* For messages, derived from the highest level: a new level is one more
+ * row of the enum and the table in level.c. */
+#define HWCAPS_LEVEL_MAX_N 4
+#define HWCAPS_STR_(x) #x
+#define HWCAPS_STR(x) HWCAPS_STR_(x)
+#define HWCAPS_LEVEL_DIRNAMES "x86-64-v1 ... x86-64-v" HWCAPS_STR(HWCAPS_LEVEL_MAX_N)
+#define HWCAPS_LEVEL_NAMES HWCAPS_LEVEL_DIRNAMES " or v1 ... v" HWCAPS_STR(HWCAPS_LEVEL_MAX_N)
+_Static_assert(HWCAPS_LEVEL_MAX_N == HWCAPS_LEVEL_MAX, "HWCAPS_LEVEL_MAX_N spells HWCAPS_LEVEL_MAX");
+
 /* Every feature glibc's get-isa-level.h (glibc 2.36) tests. */
 enum hwcaps_feature {
         /* baseline */

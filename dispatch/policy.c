@@ -25,7 +25,7 @@ const char *hwcaps_root_prefix(const char *opt) {
 
 void hwcaps_cmdline_warn(void *userdata, const char *key, const char *value, size_t n) {
         struct hwcaps_cmdline_warn *w = userdata;
-        const char *expected = strstr(key, "MAX") || strstr(key, "max") ? "x86-64-v1 ... x86-64-v4 or v1 ... v4"
+        const char *expected = strstr(key, "MAX") || strstr(key, "max") ? HWCAPS_LEVEL_NAMES
                                                                         : "a boolean such as on or off";
 
         if (!w || !w->warn || ++w->count > CMDLINE_WARNINGS_MAX + 1)

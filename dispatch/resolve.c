@@ -234,7 +234,7 @@ int resolve_name(const char *name, const char *root, struct resolve *ret) {
         hwcaps_decision_env(&r.d, &env, HWCAPS_SRC_ENV);
         hwcaps_decision_finish(&r.d, hwcaps_level_from_usable(p.view.usable));
         if (env.max_level && env.max_level[0] && hwcaps_level_parse(env.max_level, strlen(env.max_level)) < 0)
-                log_warning("HWCAPS_MAX_LEVEL=%s: unknown level (expected x86-64-v1 ... x86-64-v4 or v1 ... v4), "
+                log_warning("HWCAPS_MAX_LEVEL=%s: unknown level (expected " HWCAPS_LEVEL_NAMES "), "
                             "counts as x86-64-v1", hwcaps_printable(env.max_level, strlen(env.max_level), 40));
         if (env.hwcaps && env.hwcaps[0] && hwcaps_parse_boolean(env.hwcaps, strlen(env.hwcaps)) < 0)
                 log_warning("HWCAPS=%s: not a boolean (expected on or off), counts as off",

@@ -18,6 +18,7 @@
 #include "level.h"
 #include "macro.h"
 #include "rpm-owner.h"
+#include "searchpath.h"
 
 /* librpm (and librpmio, its dependency), opened only by the commands that
  * ask the rpm database. */
@@ -117,9 +118,8 @@ static int add_variant(struct report *rep, rpmts ts, const char *root, const cha
         struct row row = { .level = level };
         int r;
 
-        if (asprintf(&path, "%s/glibc-hwcaps/%s/%s", dir, hwcaps_level_name(level), name) < 0 ||
-            asprintf(&b0, "%s/%s", dir, name) < 0 ||
-            asprintf(&b1, "%s/glibc-hwcaps/x86-64-v1/%s", dir, name) < 0)
+        if (!(path = hwcaps_variant_path(dir, level, name)) || asprintf(&b0, "%s/%s", dir, name) < 0 ||
+            !(b1 = hwcaps_variant_path(dir, HWCAPS_LEVEL_V1, name)))
                 return -ENOMEM;
 
         /* A dispatched program's DIR/NAME is the stub; its real baseline is

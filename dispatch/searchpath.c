@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "macro.h"
+#include "layout.h"
 #include "searchpath.h"
 #include "trust.h"
 
-#define HWCAPS_SUBDIR "/glibc-hwcaps/"
 
 enum hwcaps_dir_verdict hwcaps_dir_check(const char *root, const char *dir, char *reason, size_t size,
                                          struct stat *ret) {
@@ -67,22 +67,22 @@ enum hwcaps_dir_verdict hwcaps_level_dir_check(const char *root, const char *dir
                 n = 0; /* "/" + "/glibc-hwcaps", not "//glibc-hwcaps" */
         enum hwcaps_dir_verdict v;
 
-        if (!name || snprintf(buf, bufsize, "%.*s" HWCAPS_SUBDIR "%s", (int) n, dir, name) >= (int) bufsize) {
+        if (!name || snprintf(buf, bufsize, "%.*s/" HWCAPS_SUBDIR "/%s", (int) n, dir, name) >= (int) bufsize) {
                 snprintf(reason, rsize, "path too long");
                 return HWCAPS_DIR_UNSAFE;
         }
         /* The parent "glibc-hwcaps" must be safe too, or a user could swap
          * the level directory for one of their own. */
-        buf[n + strlen(HWCAPS_SUBDIR) - 1] = '\0';
+        buf[n + strlen("/" HWCAPS_SUBDIR)] = '\0';
         v = hwcaps_dir_check(root, buf, reason, rsize, NULL);
         if (v != HWCAPS_DIR_SAFE)
                 return v; /* buf names the parent: that is what to warn about */
-        buf[n + strlen(HWCAPS_SUBDIR) - 1] = '/';
+        buf[n + strlen("/" HWCAPS_SUBDIR)] = '/';
         return hwcaps_dir_check(root, buf, reason, rsize, st);
 }
 
 int hwcaps_path_entry_level(const char *entry, size_t n, size_t *parent_len) {
-        static const char suffix[] = HWCAPS_SUBDIR "x86-64-v";
+        static const char suffix[] = "/" HWCAPS_SUBDIR "/x86-64-v";
         size_t s = sizeof(suffix) - 1;
         int level;
 
@@ -330,4 +330,13 @@ int hwcaps_path_compose(const char *path, const struct hwcaps_path_opts *o, char
 fail:
         free(out.buf);
         return r;
+}
+
+char *hwcaps_variant_path(const char *dir, enum hwcaps_level level, const char *name) {
+        size_t size = strlen(dir) + strlen(name) + sizeof "/" HWCAPS_SUBDIR "/x86-64-vN/" + 1;
+        _cleanup_free_ char *p = NULL, *buf = malloc(size);
+
+        if (!buf || asprintf(&p, "%s/%s", dir, name) < 0 || hwcaps_candidate_path(p, level, buf, size) == 0)
+                return NULL;
+        return TAKE_PTR(buf);
 }

@@ -53,3 +53,6 @@ int hwcaps_path_entry_level(const char *entry, size_t n, size_t *parent_len);
  * once. Empty and relative entries keep their exact place. Returns 0 or
  * -ENOMEM. */
 int hwcaps_path_compose(const char *path, const struct hwcaps_path_opts *o, char **ret);
+
+/* DIR/glibc-hwcaps/x86-64-vN/NAME (layout.h), malloc'd, or NULL. */
+char *hwcaps_variant_path(const char *dir, enum hwcaps_level level, const char *name);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "layout.h"
 #include "stub-plan.h"
 
 static const char *env_value(const char *entry, const char *key) {
@@ -34,61 +35,6 @@ void hwcaps_env_scan(char *const *envp, bool secure, struct hwcaps_env *ret) {
         *ret = e;
 }
 
-static size_t str_len(const char *s) {
-        size_t n = 0;
-
-        while (s[n])
-                n++;
-        return n;
-}
-
-size_t hwcaps_candidate_path(const char *path, enum hwcaps_level level, char *buf, size_t size) {
-        static const char sub[] = "glibc-hwcaps/";
-        const char *name = hwcaps_level_name(level);
-        size_t slash = 0, n = 0, len = str_len(path);
-
-        if (!name)
-                return 0;
-        for (size_t i = 0; i < len; i++)
-                if (path[i] == '/')
-                        slash = i + 1; /* length of "DIR/" */
-        if (slash + sizeof(sub) - 1 + str_len(name) + 1 + (len - slash) + 1 > size)
-                return 0;
-        for (size_t i = 0; i < slash; i++)
-                buf[n++] = path[i];
-        for (size_t i = 0; sub[i]; i++)
-                buf[n++] = sub[i];
-        for (size_t i = 0; name[i]; i++)
-                buf[n++] = name[i];
-        buf[n++] = '/';
-        for (size_t i = slash; i < len; i++)
-                buf[n++] = path[i];
-        buf[n] = '\0';
-        return n;
-}
-
-int hwcaps_path_candidate_level(const char *path) {
-        static const char sub[] = "glibc-hwcaps/x86-64-v";
-        size_t len = str_len(path), end = len, s = sizeof(sub) - 1;
-        int level;
-
-        /* Find "DIR/" of "DIR/NAME", then check that DIR ends in
-         * "glibc-hwcaps/x86-64-vN". */
-        while (end > 0 && path[end - 1] != '/')
-                end--;
-        if (end < s + 2)
-                return 0;
-        level = path[end - 2] - '0';
-        if (level < HWCAPS_LEVEL_V1 || level > HWCAPS_LEVEL_MAX)
-                return 0;
-        for (size_t i = 0; i < s; i++)
-                if (path[end - 2 - s + i] != sub[i])
-                        return 0;
-        if (end - 2 - s > 0 && path[end - 3 - s] != '/')
-                return 0;
-        return level;
-}
-
 void hwcaps_candidates_init(struct hwcaps_candidates *c, const struct hwcaps_trust_root *root,
                             const char *path, const struct hwcaps_stat *self) {
         c->root = root;
@@ -118,7 +64,7 @@ enum hwcaps_candidate_verdict hwcaps_candidate_check(struct hwcaps_candidates *c
                         slash = i + 1;
         /* buf is "DIR/glibc-hwcaps/x86-64-vN/NAME": the part up to
          * "glibc-hwcaps" is walked once for all levels. */
-        tail = slash + sizeof "glibc-hwcaps" - 1;
+        tail = slash + sizeof HWCAPS_SUBDIR - 1;
         if (!c->walked) {
                 char save = buf[tail];
 

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "layout.h"
 #include "level.h"
 #include "trust.h"
 
@@ -27,14 +28,6 @@ struct hwcaps_env {
 #define HWCAPS_DISPATCH_DEPTH_MAX 8
 
 void hwcaps_env_scan(char *const *envp, bool secure, struct hwcaps_env *ret);
-
-/* Writes "DIR/glibc-hwcaps/x86-64-vN/NAME" for path "DIR/NAME" (DIR may be
- * empty: "NAME" gives "glibc-hwcaps/x86-64-vN/NAME") into buf, NUL-terminated.
- * Returns the length, or 0 when it does not fit or the level has no name. */
-size_t hwcaps_candidate_path(const char *path, enum hwcaps_level level, char *buf, size_t size);
-
-/* Is path itself a candidate, ".../glibc-hwcaps/x86-64-vN/NAME"? Returns N or 0. */
-int hwcaps_path_candidate_level(const char *path);
 
 /* One candidate of a dispatched program, checked by the trust rule. */
 enum hwcaps_candidate_verdict {
