@@ -9,7 +9,7 @@ the program is installed (a link to the stub, or an alias of one), this runs
 
   - the system environment generator (it compiles the boot's options into
     run/hwcaps/policy and prints PATH), then a shell lookup in that PATH,
-    and runs what the shell finds;
+    and runs what the shell finds; hwcaps path must print the same PATH;
   - the program by its absolute path (the dispatch stub);
   - hwcaps which -q, by name in that PATH and by absolute path;
   - hwcaps exec, the same two ways;
@@ -187,6 +187,10 @@ def one(fx, cmdline, env, config, dirs, install):
     if out:
         path = subprocess.run(["sh", "-c", out.strip() + '; printf %s "$PATH"'], capture_output=True,
                               text=True, check=True).stdout
+    # hwcaps path, in this environment, prints what the generator printed
+    rc, o, err = run([HWCAPS, "path", "--path", base_path], fx.env(menv))
+    if rc != 0 or o.rstrip("\n") != path:
+        return "hwcaps path: %r (exit %d), the generator: %r" % (o, rc, path)
     e = fx.env(menv, PATH=path)
     got = {}
     rc, o, _ = run(["sh", "-c", "exec foo"], e)
