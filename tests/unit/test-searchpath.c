@@ -12,20 +12,10 @@
 static char root[] = "/tmp/hwcaps-test-path-XXXXXX";
 static char warnings[8192];
 
-static void mk(const char *rel, mode_t mode, uid_t uid) {
-        char p[512], cmd[600];
-        snprintf(p, sizeof p, "%s%s", root, rel);
-        snprintf(cmd, sizeof cmd, "mkdir -p '%s'", p);
-        cr_assert_eq(system(cmd), 0);
-        cr_assert_eq(chmod(p, mode), 0);
-        cr_assert_eq(chown(p, uid, 0), 0);
-}
+#include "fixture.h"
 
-static void ln(const char *target, const char *rel) {
-        char p[512];
-        snprintf(p, sizeof p, "%s%s", root, rel);
-        cr_assert_eq(symlink(target, p), 0, "symlink %s", p);
-}
+#define mk fixture_mkdir
+#define ln fixture_symlink
 
 static void setup(void) {
         if (geteuid() != 0)
@@ -74,11 +64,7 @@ static void setup(void) {
 }
 
 static void teardown(void) {
-        char cmd[600];
-        if (root[sizeof root - 2] != 'X') {
-                snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-                (void) system(cmd);
-        }
+        fixture_remove();
 }
 
 static void collect(void *ud, const char *fmt, ...) {

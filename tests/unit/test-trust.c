@@ -15,41 +15,18 @@
 static char root[] = "/tmp/hwcaps-trust.XXXXXX";
 static struct hwcaps_trust_root tr;
 
-static void mk(const char *rel, mode_t mode, uid_t uid) {
-        char p[512], cmd[600];
+#include "fixture.h"
 
-        snprintf(p, sizeof p, "%s%s", root, rel);
-        snprintf(cmd, sizeof cmd, "mkdir -p '%s'", p);
-        cr_assert_eq(system(cmd), 0);
-        cr_assert_eq(chmod(p, mode), 0);
-        cr_assert_eq(chown(p, uid, 0), 0);
-}
-
-static void file(const char *rel, mode_t mode) {
-        char p[512];
-        FILE *f;
-
-        snprintf(p, sizeof p, "%s%s", root, rel);
-        f = fopen(p, "w");
-        cr_assert_not_null(f);
-        fclose(f);
-        cr_assert_eq(chmod(p, mode), 0);
-}
-
-static void ln(const char *target, const char *rel) {
-        char p[512];
-
-        snprintf(p, sizeof p, "%s%s", root, rel);
-        cr_assert_eq(symlink(target, p), 0, "symlink %s", p);
-}
+#define mk fixture_mkdir
+#define ln fixture_symlink
 
 static void setup(void) {
         if (geteuid() != 0)
                 cr_skip_test("needs root: the fixture must be root's and another user's");
         cr_assert_not_null(mkdtemp(root));
         mk("/usr/bin/glibc-hwcaps/x86-64-v3", 0755, 0);
-        file("/usr/bin/glibc-hwcaps/x86-64-v3/foo", 0755);
-        file("/usr/bin/glibc-hwcaps/x86-64-v3/ww", 0777);
+        fixture_file("/usr/bin/glibc-hwcaps/x86-64-v3/foo", 0755);
+        fixture_file("/usr/bin/glibc-hwcaps/x86-64-v3/ww", 0777);
         mk("/home/u/pub", 0755, 0);
         mk("/home/u", 0755, 65534);
         mk("/sticky", 01755, 0);
@@ -63,13 +40,8 @@ static void setup(void) {
 }
 
 static void teardown(void) {
-        char cmd[600];
-
         hwcaps_trust_root_close(&tr);
-        if (root[sizeof root - 2] != 'X') {
-                snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-                (void) system(cmd);
-        }
+        fixture_remove();
 }
 
 static enum hwcaps_trust_verdict walk(const char *path, enum hwcaps_trust_want want, struct hwcaps_trust *t) {
