@@ -33,7 +33,8 @@ static void warn_cb(void *userdata, const char *key, const char *value, size_t n
 
 static bool same(const struct hwcaps_cmdline *a, const struct hwcaps_cmdline *b) {
         return a->enabled == b->enabled && a->max_level == b->max_level &&
-               a->setenv_path == b->setenv_path && a->env_enabled == b->env_enabled;
+               a->setenv_path == b->setenv_path && a->env_enabled == b->env_enabled &&
+               a->env_max_level == b->env_max_level;
 }
 
 static void parse(const char *s, size_t n, struct hwcaps_cmdline *c, struct log *l) {
@@ -49,6 +50,14 @@ static bool ends_in_quote(const char *s, size_t n) {
         char quote = 0;
 
         for (size_t i = 0; i < n; i++) {
+                /* A backslash keeps the next byte (EXTRACT_RETAIN_ESCAPE);
+                 * a last one would keep the space of an appended word. */
+                if (s[i] == '\\') {
+                        if (i + 1 == n)
+                                return true;
+                        i++;
+                        continue;
+                }
                 if (quote) {
                         if (s[i] == quote)
                                 quote = 0;
@@ -79,6 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         FUZZ_CHECK(c.enabled >= -1 && c.enabled <= 1, "enabled=%d", c.enabled);
         FUZZ_CHECK(c.env_enabled >= -1 && c.env_enabled <= 1, "env_enabled=%d", c.env_enabled);
         FUZZ_CHECK(c.max_level >= 0 && c.max_level <= 4, "max_level=%d", c.max_level);
+        FUZZ_CHECK(c.env_max_level >= 0 && c.env_max_level <= 4, "env_max_level=%d", c.env_max_level);
         FUZZ_CHECK(c.setenv_path == false || c.setenv_path == true, "setenv_path not a bool");
 
         parse(in, size, &c2, &l2);
