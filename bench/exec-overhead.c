@@ -38,6 +38,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +135,20 @@ static double median_inplace(double *v, size_t n) {
 static void die_errno(const char *what) {
         fprintf(stderr, "exec-overhead: %s: %s\n", what, strerror(errno));
         exit(1);
+}
+
+/* snprintf() for paths: a path that does not fit stops the benchmark. */
+__attribute__((format(printf, 3, 4))) static void path_fmt(char *buf, size_t size, const char *fmt, ...) {
+        va_list ap;
+        int n;
+
+        va_start(ap, fmt);
+        n = vsnprintf(buf, size, fmt, ap);
+        va_end(ap);
+        if (n < 0 || (size_t) n >= size) {
+                fprintf(stderr, "exec-overhead: path too long: %s...\n", buf);
+                exit(1);
+        }
 }
 
 static void write_file(const char *path, const char *text, mode_t mode) {
@@ -243,11 +258,11 @@ static void make_dir(const char *p) {
 static void add_variant(const char *top, const char *level, const char *name, const char *target, bool hard) {
         char p[PATH_MAX];
 
-        snprintf(p, sizeof p, "%s/glibc-hwcaps", top);
+        path_fmt(p, sizeof p, "%s/glibc-hwcaps", top);
         make_dir(p);
-        snprintf(p, sizeof p, "%s/glibc-hwcaps/%s", top, level);
+        path_fmt(p, sizeof p, "%s/glibc-hwcaps/%s", top, level);
         make_dir(p);
-        snprintf(p, sizeof p, "%s/glibc-hwcaps/%s/%s", top, level, name);
+        path_fmt(p, sizeof p, "%s/glibc-hwcaps/%s/%s", top, level, name);
         if (!hard) {
                 if (symlink(target, p) < 0)
                         die_errno(p);
@@ -262,11 +277,11 @@ static void add_tree(char *ret, size_t size, const char *dir, const char *sub, c
                      const char *stub, int nlevels, const char *target, bool hard) {
         char top[PATH_MAX];
 
-        snprintf(top, sizeof top, "%s/%s", dir, sub);
+        path_fmt(top, sizeof top, "%s/%s", dir, sub);
         make_dir(top);
         for (int l = 0; l < nlevels; l++)
                 add_variant(top, all_levels[l], name, target, hard);
-        snprintf(ret, size, "%s/%s", top, name);
+        path_fmt(ret, size, "%s/%s", top, name);
         if (symlink(stub, ret) < 0)
                 die_errno(ret);
 }
@@ -410,7 +425,7 @@ int main(int argc, char **argv) {
         };
         const char *other = NULL, *tiny_opt = NULL, *parent = "/run";
         char stubpath[PATH_MAX], otherpath[PATH_MAX], hw[PATH_MAX], tiny_src[PATH_MAX], tiny[PATH_MAX];
-        char paths[NCASES][PATH_MAX], wrapper[PATH_MAX];
+        char paths[NCASES][PATH_MAX], wrapper[PATH_MAX], stubcopy[PATH_MAX], othercopy[PATH_MAX];
         int c;
 
         while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
@@ -450,7 +465,7 @@ int main(int argc, char **argv) {
         if (other && !realpath(other, otherpath))
                 die_errno(other);
         if (tiny_opt)
-                snprintf(tiny_src, sizeof tiny_src, "%s", tiny_opt);
+                path_fmt(tiny_src, sizeof tiny_src, "%s", tiny_opt);
         else {
                 char self[PATH_MAX];
                 ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -459,7 +474,7 @@ int main(int argc, char **argv) {
                         die_errno("/proc/self/exe");
                 self[n] = '\0';
                 *strrchr(self, '/') = '\0';
-                snprintf(tiny_src, sizeof tiny_src, "%s/exec-tiny", self);
+                path_fmt(tiny_src, sizeof tiny_src, "%s/exec-tiny", self);
         }
         if (access(tiny_src, X_OK) < 0) {
                 fprintf(stderr, "exec-overhead: %s: %s (build it: ninja -C build bench/exec-tiny, or pass --tiny)\n",
@@ -470,10 +485,10 @@ int main(int argc, char **argv) {
         check_parent(parent);
         umask(022);
         char tmpl[PATH_MAX];
-        snprintf(tmpl, sizeof tmpl, "%s/hwcaps-bench-XXXXXX", parent);
+        path_fmt(tmpl, sizeof tmpl, "%s/hwcaps-bench-XXXXXX", parent);
         if (!mkdtemp(tmpl))
                 die_errno(tmpl);
-        snprintf(dir, sizeof dir, "%s", tmpl);
+        path_fmt(dir, sizeof dir, "%s", tmpl);
         atexit(cleanup);
         if (chmod(dir, 0755) < 0)
                 die_errno(dir);
@@ -481,20 +496,28 @@ int main(int argc, char **argv) {
         /* exec-tiny is copied into the fixture: its variants are hard links
          * to this copy, regular files under trusted directories as installed
          * variants are, wherever the build tree is. */
-        snprintf(tiny, sizeof tiny, "%s/exec-tiny", dir);
+        path_fmt(tiny, sizeof tiny, "%s/exec-tiny", dir);
         copy_file(tiny_src, tiny, 0755);
-        snprintf(wrapper, sizeof wrapper, "%s/wrapper", dir);
+        /* So are the stubs: the fixture keeps timing the same binaries while
+         * the build tree they came from is rebuilt. */
+        path_fmt(stubcopy, sizeof stubcopy, "%s/stub", dir);
+        copy_file(stubpath, stubcopy, 0755);
+        if (other) {
+                path_fmt(othercopy, sizeof othercopy, "%s/other-stub", dir);
+                copy_file(otherpath, othercopy, 0755);
+        }
+        path_fmt(wrapper, sizeof wrapper, "%s/wrapper", dir);
         write_file(wrapper, "#!/bin/sh\nexec /bin/true \"$@\"\n", 0755);
 
-        add_tree(paths[B], PATH_MAX, dir, "one", "true", stubpath, 1, "/bin/true", false);
-        add_tree(paths[B2], PATH_MAX, dir, "all", "true", stubpath, 4, "/bin/true", false);
-        add_tree(paths[F], PATH_MAX, dir, "tone", "tiny", stubpath, 1, tiny, true);
-        add_tree(paths[F2], PATH_MAX, dir, "tall", "tiny", stubpath, 4, tiny, true);
+        add_tree(paths[B], PATH_MAX, dir, "one", "true", stubcopy, 1, "/bin/true", false);
+        add_tree(paths[B2], PATH_MAX, dir, "all", "true", stubcopy, 4, "/bin/true", false);
+        add_tree(paths[F], PATH_MAX, dir, "tone", "tiny", stubcopy, 1, tiny, true);
+        add_tree(paths[F2], PATH_MAX, dir, "tall", "tiny", stubcopy, 4, tiny, true);
         if (other) {
-                add_tree(paths[OB], PATH_MAX, dir, "o-one", "true", otherpath, 1, "/bin/true", false);
-                add_tree(paths[OB2], PATH_MAX, dir, "o-all", "true", otherpath, 4, "/bin/true", false);
-                add_tree(paths[OF], PATH_MAX, dir, "o-tone", "tiny", otherpath, 1, tiny, true);
-                add_tree(paths[OF2], PATH_MAX, dir, "o-tall", "tiny", otherpath, 4, tiny, true);
+                add_tree(paths[OB], PATH_MAX, dir, "o-one", "true", othercopy, 1, "/bin/true", false);
+                add_tree(paths[OB2], PATH_MAX, dir, "o-all", "true", othercopy, 4, "/bin/true", false);
+                add_tree(paths[OF], PATH_MAX, dir, "o-tone", "tiny", othercopy, 1, tiny, true);
+                add_tree(paths[OF2], PATH_MAX, dir, "o-tall", "tiny", othercopy, 4, tiny, true);
         }
 
         char *(*av)[4] = calloc(nk, sizeof *av);
@@ -525,9 +548,9 @@ int main(int argc, char **argv) {
                 if (!(t[k] = calloc(runs, sizeof(double))))
                         die_errno("calloc");
 
-        printf("exec-overhead: stub %s\n", stubpath);
+        printf("exec-overhead: stub %s (copied from %s)\n", stubcopy, stubpath);
         if (other)
-                printf("               other stub %s\n", otherpath);
+                printf("               other stub %s (copied from %s)\n", othercopy, otherpath);
         printf("               exec-tiny %s (copied from %s)\n", tiny, tiny_src);
 
         /* warm up caches (and fail early, with the stub's message) */
@@ -558,10 +581,12 @@ int main(int argc, char **argv) {
         }
 
         printf("fork+exec+wait, %d interleaved rounds (each case once per round, random order), median:\n", runs);
+        for (int k = 0; k < nk; k++)
+                if (!skip[k])
+                        med[k] = stats_quantile(t[k], (size_t) runs, 0.5);
         for (int k = 0; k < nk; k++) {
                 if (skip[k])
                         continue;
-                med[k] = stats_quantile(t[k], (size_t) runs, 0.5);
                 printf("  %-40s %8.1f us   %5.2fx (a)   %5.2fx (e)\n", k < NCASES ? names[k] : av[k][0], med[k],
                        med[k] / med[A], med[k] / med[E]);
         }
