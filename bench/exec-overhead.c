@@ -499,11 +499,17 @@ int main(int argc, char **argv) {
         path_fmt(tiny, sizeof tiny, "%s/exec-tiny", dir);
         copy_file(tiny_src, tiny, 0755);
         /* So are the stubs: the fixture keeps timing the same binaries while
-         * the build tree they came from is rebuilt. */
+         * the build tree they came from is rebuilt. Each is named as it is
+         * installed, hwcaps-dispatch: a link to a file of another name is a
+         * link to a program of that name (hwcaps-dispatch(8)). */
         path_fmt(stubcopy, sizeof stubcopy, "%s/stub", dir);
+        make_dir(stubcopy);
+        path_fmt(stubcopy, sizeof stubcopy, "%s/stub/hwcaps-dispatch", dir);
         copy_file(stubpath, stubcopy, 0755);
         if (other) {
                 path_fmt(othercopy, sizeof othercopy, "%s/other-stub", dir);
+                make_dir(othercopy);
+                path_fmt(othercopy, sizeof othercopy, "%s/other-stub/hwcaps-dispatch", dir);
                 copy_file(otherpath, othercopy, 0755);
         }
         path_fmt(wrapper, sizeof wrapper, "%s/wrapper", dir);

@@ -81,6 +81,38 @@ static void apply(struct hwcaps_cmdline *c, const char *w, size_t n,
         }
 }
 
+static void apply_truncated(struct hwcaps_cmdline *c, const char *w, size_t n,
+                            hwcaps_cmdline_warn_fn warn, void *userdata) {
+        static const struct {
+                const char *prefix, *key;
+        } ours[] = {
+                { "hwcaps=", "hwcaps" },
+                { "hwcaps.max=", "hwcaps.max" },
+                { "systemd.setenv=HWCAPS=", "systemd.setenv=HWCAPS" },
+                { "systemd.setenv=HWCAPS_MAX_LEVEL=", "systemd.setenv=HWCAPS_MAX_LEVEL" },
+        };
+
+        for (size_t i = 0; i < sizeof ours / sizeof *ours; i++) {
+                size_t k = 0;
+
+                while (ours[i].prefix[k] && k < n && w[k] == ours[i].prefix[k])
+                        k++;
+                if (ours[i].prefix[k])
+                        continue;
+                if (i == 0)
+                        c->enabled = 0;
+                else if (i == 1)
+                        c->max_level = HWCAPS_LEVEL_V1;
+                else if (i == 2)
+                        c->env_enabled = 0;
+                else
+                        c->env_max_level = HWCAPS_LEVEL_V1;
+                if (warn)
+                        warn(userdata, ours[i].key, w + k, 16);
+                return;
+        }
+}
+
 void hwcaps_cmdline_parse(const char *buf, size_t n, struct hwcaps_cmdline *ret,
                           hwcaps_cmdline_warn_fn warn, void *userdata) {
         *ret = (struct hwcaps_cmdline) HWCAPS_CMDLINE_INIT;
@@ -139,6 +171,10 @@ void hwcaps_cmdline_parse_more(const char *buf, size_t n, struct hwcaps_cmdline 
                         apply(&c, word, len, warn, userdata);
                 else if (len >= 20 && hwcaps_bytes_eq(word, 20, "systemd.setenv=PATH="))
                         c.setenv_path = true;
+                else
+                        /* One of ours with a value too long to be one:
+                         * it cannot be parsed, so it counts as off. */
+                        apply_truncated(&c, word, len, warn, userdata);
         }
         *ret = c;
 }

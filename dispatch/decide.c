@@ -8,7 +8,7 @@
 
 /* systemd's vendor GUID; PID 1 caches the variable here at boot
  * (cache_efi_options_variable(), EFIVAR_CACHE_PATH in efivars.h). */
-#define EFI_OPTIONS_CACHE "run/systemd/efivars/SystemdOptions-8cf2644b-4b0b-428f-9387-6d876050dc67"
+#define EFI_OPTIONS_CACHE "/run/systemd/efivars/SystemdOptions-8cf2644b-4b0b-428f-9387-6d876050dc67"
 
 static size_t str_len(const char *s) {
         size_t n = 0;
@@ -173,17 +173,19 @@ long hwcaps_cmdline_read(const struct hwcaps_trust_root *root, struct hwcaps_cmd
         long r;
 
         *ret = (struct hwcaps_cmdline) HWCAPS_CMDLINE_INIT;
-        if (root->fd < 0)
-                return -ENOENT;
+        if (root->fd == -1)
+                return -ENOENT; /* no sysroot there */
         /* Parsed first, so the kernel's words win (proc_cmdline_parse()). A
          * missing cache is no options; anything else is read as far as it
          * goes, since its words can only be overridden. */
-        (void) parse_file(root->fd, EFI_OPTIONS_CACHE, ret, warn, userdata);
+        (void) parse_file(root->fd, hwcaps_trust_root_path(root, EFI_OPTIONS_CACHE), ret, warn, userdata);
         /* Inside a container systemd's "kernel command line" is PID 1's
          * argv (proc_cmdline(), detect_container()): PID 1 writes this file
          * when it finds itself in one. */
-        container = hwcaps_sys_fstatat(root->fd, "run/systemd/container", &st, 0) == 0 && st.size > 0;
-        r = parse_file(root->fd, container ? "proc/1/cmdline" : "proc/cmdline", ret, warn, userdata);
+        container = hwcaps_sys_fstatat(root->fd, hwcaps_trust_root_path(root, "/run/systemd/container"), &st, 0) == 0 &&
+                    st.size > 0;
+        r = parse_file(root->fd, hwcaps_trust_root_path(root, container ? "/proc/1/cmdline" : "/proc/cmdline"),
+                       ret, warn, userdata);
         return r;
 }
 
@@ -201,8 +203,7 @@ enum hwcaps_boot hwcaps_decision_boot(struct hwcaps_decision *d, const struct hw
         size_t n = 0;
         long fd, r;
 
-        switch (hwcaps_trust_walk(root, root->fd, NULL, HWCAPS_POLICY_DIR "/" HWCAPS_POLICY_NAME,
-                                  HWCAPS_WANT_FILE, &t)) {
+        switch (hwcaps_trust_walk(root, NULL, HWCAPS_POLICY_PATH, HWCAPS_WANT_FILE, &t)) {
         case HWCAPS_TRUST_SAFE:
                 break;
         case HWCAPS_TRUST_UNSAFE:
@@ -220,7 +221,7 @@ enum hwcaps_boot hwcaps_decision_boot(struct hwcaps_decision *d, const struct hw
         }
         /* Every directory on the way is root's and closed to others, so
          * the name still leads to the file just examined. */
-        fd = hwcaps_sys_openat(root->fd, HWCAPS_POLICY_DIR "/" HWCAPS_POLICY_NAME,
+        fd = hwcaps_sys_openat(root->fd, hwcaps_trust_root_path(root, t.where),
                                HWCAPS_O_RDONLY | HWCAPS_O_NOFOLLOW | HWCAPS_O_CLOEXEC);
         if (fd < 0)
                 return boot_unknown(d, HWCAPS_POLICY_PATH " cannot be read");

@@ -29,8 +29,9 @@
 /* Below the sysroot (HWCAPS_ROOT). */
 #define HWCAPS_POLICY_DIR  "run/hwcaps"
 #define HWCAPS_POLICY_NAME "policy"
+#define HWCAPS_POLICY_DIRECTORIES "directories" /* beside it: directories=, for PATH only */
 #define HWCAPS_POLICY_PATH "/run/hwcaps/policy"
-#define HWCAPS_POLICY_MAX  4096
+#define HWCAPS_POLICY_MAX  1024
 #define HWCAPS_POLICY_VERSION "1"
 
 enum hwcaps_src {
@@ -92,9 +93,7 @@ long hwcaps_cmdline_read(const struct hwcaps_trust_root *root, struct hwcaps_cmd
                          hwcaps_cmdline_warn_fn warn, void *userdata);
 
 /* The policy file's contents: "hwcaps-policy=1", "cap=x86-64-vN" or
- * "cap=none", "keep-path=yes|no", "why=TEXT", and "directory=DIR" for each
- * of hwcaps.conf's directories= (read by PATH composers, policy.c), one
- * per line, '#' comments.
+ * "cap=none", "keep-path=yes|no", "why=TEXT", one per line, '#' comments.
  * Returns 0, or -1 when it is not a policy this version understands. */
 struct hwcaps_policy_file {
         int cap;          /* 1..4, or HWCAPS_LEVEL_MAX + 1 for none */

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
+
 #include "identity.h"
 
 #define LINKS_MAX 40
@@ -26,13 +28,6 @@ static size_t str_len(const char *s) {
 
 static bool same(const struct hwcaps_stat *a, const struct hwcaps_stat *b) {
         return a->dev == b->dev && a->ino == b->ino;
-}
-
-static bool is_link(const char *p) {
-        struct hwcaps_stat st;
-
-        return hwcaps_sys_fstatat(HWCAPS_AT_FDCWD, p, &st, HWCAPS_AT_SYMLINK_NOFOLLOW) == 0 &&
-               (st.mode & HWCAPS_S_IFMT) == HWCAPS_S_IFLNK;
 }
 
 /* dir (the first dir_len bytes of some path, "" for none) + "/" + rel
@@ -86,20 +81,51 @@ const char *hwcaps_identity_error_text(int e) {
         }
 }
 
+/* Does this stub's own file grant privilege (setuid, setgid, file
+ * capabilities)? Then a caller could link it from a directory of their own
+ * next to a glibc-hwcaps/ of their own: only the kernel's name for it
+ * counts. AT_SECURE alone is not that: a setuid program that execs a
+ * dispatched program with its real and effective IDs apart gets AT_SECURE
+ * too, and the path it chose is its own (the environment is still not
+ * believed). Unknown counts as privileged. */
+static bool privileged_self(struct hwcaps_stat *self) {
+        long x;
+
+        if (hwcaps_sys_fstatat(HWCAPS_AT_FDCWD, "/proc/self/exe", self, 0) < 0)
+                return true;
+        if (self->mode & (HWCAPS_S_ISUID | HWCAPS_S_ISGID))
+                return true;
+        x = hwcaps_sys_getxattr_size("/proc/self/exe", "security.capability");
+        return x != -ENODATA && x != -EOPNOTSUPP;
+}
+
+/* The basename of p. */
+static const char *base_of(const char *p) {
+        const char *b = p;
+
+        for (; *p; p++)
+                if (*p == '/')
+                        b = p + 1;
+        return b;
+}
+
 int hwcaps_identity(const struct hwcaps_identity_in *in, char *buf, size_t size,
                     struct hwcaps_stat *self, bool *have_self) {
-        char cur[PATH_BYTES], next[PATH_BYTES], target[PATH_BYTES];
-        const char *start = in->execfn, *base;
+        char next[PATH_BYTES];
+        const char *start = in->execfn;
+        long n;
 
         *have_self = false;
         if (in->secure) {
-                long n = hwcaps_sys_readlinkat(HWCAPS_AT_FDCWD, "/proc/self/exe", buf, size - 1);
-
-                if (n <= 0 || (size_t) n >= size - 1 || buf[0] != '/')
-                        return HWCAPS_IDENTITY_NO_PROC;
-                buf[n] = '\0';
-                *have_self = hwcaps_sys_fstatat(HWCAPS_AT_FDCWD, "/proc/self/exe", self, 0) == 0;
-                goto own_name;
+                if (privileged_self(self)) {
+                        n = hwcaps_sys_readlinkat(HWCAPS_AT_FDCWD, "/proc/self/exe", buf, size - 1);
+                        if (n <= 0 || (size_t) n >= size - 1 || buf[0] != '/')
+                                return HWCAPS_IDENTITY_NO_PROC;
+                        buf[n] = '\0';
+                        *have_self = true;
+                        goto own_name;
+                }
+                *have_self = true; /* privileged_self() stat'ed it */
         }
 
         /* Run as the interpreter of "#!/usr/bin/foo", AT_EXECFN names the
@@ -119,8 +145,7 @@ int hwcaps_identity(const struct hwcaps_identity_in *in, char *buf, size_t size,
                         *have_self = true;
                         if (hwcaps_sys_fstatat(HWCAPS_AT_FDCWD, start, &st, 0) == 0 && !same(&st, self))
                                 start = in->argv[0];
-                } else
-                        *have_self = hwcaps_sys_fstatat(HWCAPS_AT_FDCWD, start, self, 0) == 0;
+                }
         }
         if (!start) {
                 if (in->argc < 1 || !in->argv[0][0])
@@ -129,52 +154,40 @@ int hwcaps_identity(const struct hwcaps_identity_in *in, char *buf, size_t size,
         }
         if (has_prefix(start, "/dev/fd/") || has_prefix(start, "/proc/self/fd/"))
                 return HWCAPS_IDENTITY_FD;
-        if (!absolute(start, cur, sizeof cur))
+        if (!absolute(start, buf, size))
                 return HWCAPS_IDENTITY_TOO_LONG;
 
-        /* Follow the links as far as the last one before the stub. A copy
-         * or hard link of the stub installed under a program's name is
-         * that program, and so are links to it. */
-        for (int i = 0; i < LINKS_MAX && is_link(cur); i++) {
-                long n = hwcaps_sys_readlinkat(HWCAPS_AT_FDCWD, cur, target, sizeof target - 1);
-                size_t dir = str_len(cur);
+        /* Follow the links as far as the last one before the stub, with one
+         * readlink() each (EINVAL: not a link). The installed stub's own
+         * name ends the chain without asking the file; a copy or hard link
+         * of the stub installed under a program's name is that program, and
+         * so are links to it. buf holds the program so far. */
+        for (int i = 0; i < LINKS_MAX; i++) {
+                size_t dir = str_len(buf);
 
-                if (n <= 0 || n >= (long) sizeof target - 1)
-                        break;
-                target[n] = '\0';
-                while (dir > 0 && cur[dir - 1] != '/')
-                        dir--;
-                /* cur is absolute: cur[0..dir) is its directory with the
+                /* buf is absolute: buf[0..dir) is its directory with the
                  * slash, where a relative target starts. */
-                if (target[0] == '/' ? !join(next, sizeof next, "", 0, target, (size_t) n)
-                                     : dir + (size_t) n + 1 > sizeof next)
-                        break;
-                if (target[0] != '/') {
-                        for (size_t k = 0; k < dir; k++)
-                                next[k] = cur[k];
+                while (dir > 0 && buf[dir - 1] != '/')
+                        dir--;
+                for (size_t k = 0; k < dir; k++)
+                        next[k] = buf[k];
+                n = hwcaps_sys_readlinkat(HWCAPS_AT_FDCWD, buf, next + dir, sizeof next - dir - 1);
+                if (n <= 0 || (size_t) n >= sizeof next - dir - 1)
+                        break; /* not a link (or one too long to follow): the stub's file */
+                next[dir + n] = '\0';
+                if (next[dir] == '/')
                         for (long k = 0; k <= n; k++)
-                                next[dir + k] = target[k];
-                }
-                if (!is_link(next)) {
-                        size_t b = str_len(next);
-
-                        while (b > 0 && next[b - 1] != '/')
-                                b--;
-                        if (!str_eq(next + b, "hwcaps-dispatch"))
-                                (void) join(cur, sizeof cur, "", 0, next, str_len(next));
+                                next[k] = next[dir + k];
+                if (str_eq(base_of(next), "hwcaps-dispatch"))
                         break;
-                }
-                (void) join(cur, sizeof cur, "", 0, next, str_len(next));
+                if (!join(buf, size, "", 0, next, str_len(next)))
+                        return HWCAPS_IDENTITY_TOO_LONG;
         }
-        if (!join(buf, size, "", 0, cur, str_len(cur)))
-                return HWCAPS_IDENTITY_TOO_LONG;
+        if (!*have_self)
+                *have_self = hwcaps_sys_fstatat(HWCAPS_AT_FDCWD, buf, self, 0) == 0;
 
 own_name:
-        base = buf;
-        for (const char *q = buf; *q; q++)
-                if (*q == '/')
-                        base = q + 1;
-        if (str_eq(base, "hwcaps-dispatch"))
+        if (str_eq(base_of(buf), "hwcaps-dispatch"))
                 return HWCAPS_IDENTITY_OWN_NAME;
         return HWCAPS_IDENTITY_OK;
 }

@@ -2,9 +2,10 @@
 /* Which program a dispatch stub stands for: the one identity rule, shared
  * by the stub and "hwcaps which/exec". Freestanding (sys.h).
  *
- * - Under AT_SECURE (a setuid or setgid copy of the stub) only the kernel
- *   is believed: the stub's own file, /proc/self/exe. The caller chooses
- *   AT_EXECFN and argv (a link in their own directory).
+ * - Under AT_SECURE with a stub file that grants privilege (setuid, setgid,
+ *   file capabilities) only the kernel is believed: the stub's own file,
+ *   /proc/self/exe. The caller chooses AT_EXECFN and argv (a link in their
+ *   own directory).
  * - Otherwise the path execve() was given (AT_EXECFN; argv[0] when the stub
  *   is the interpreter of a "#!" script), then symbolic links are followed
  *   to the stub: the program is the last link before it, so aliases

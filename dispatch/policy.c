@@ -76,33 +76,42 @@ int hwcaps_sources_compile(struct hwcaps_sources *s, const struct hwcaps_cmdline
         return 0;
 }
 
-/* The "directory=" lines of the policy file: directories= as compiled. */
+/* directories= as compiled: run/hwcaps/directories, one per line, under
+ * the trust rule like the policy file. */
 static int policy_directories(struct hwcaps_sources *s, const char *root) {
         _cleanup_free_ char *buf = NULL;
+        _cleanup_free_ struct hwcaps_trust *t = malloc(sizeof *t);
         size_t n = 0, count = 0;
-        int r = hwcaps_read_file(root, HWCAPS_POLICY_PATH, HWCAPS_POLICY_MAX, &buf, &n);
+        int r;
 
+        if (!t)
+                return -ENOMEM;
+        if (hwcaps_trust_walk(&s->root, NULL, "/" HWCAPS_POLICY_DIR "/" HWCAPS_POLICY_DIRECTORIES, HWCAPS_WANT_FILE, t) !=
+            HWCAPS_TRUST_SAFE)
+                return 0; /* none, or not to be believed: every PATH directory */
+        r = hwcaps_read_file(root, "/" HWCAPS_POLICY_DIR "/" HWCAPS_POLICY_DIRECTORIES, 1024 * 1024, &buf, &n);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
-                return 0; /* read a moment ago: gone now; no directories= */
+                return 0;
         for (char *line = buf, *end; line && *line; line = end) {
                 end = strchr(line, '\n');
                 if (end)
                         *end++ = '\0';
-                if (strncmp(line, "directory=", 10) != 0 || line[10] != '/')
+                if (line[0] != '/')
                         continue;
                 char **l = realloc(s->directories, (count + 2) * sizeof *l);
                 if (!l)
                         return -ENOMEM;
                 s->directories = l;
-                l[count] = strdup(line + 10);
+                l[count] = strdup(line);
                 if (!l[count])
                         return -ENOMEM;
                 l[++count] = NULL;
         }
         if (count) {
-                s->directories_why = (struct hwcaps_why) { .source = HWCAPS_WHY_CONFIG, .file = HWCAPS_POLICY_PATH };
+                s->directories_why = (struct hwcaps_why) { .source = HWCAPS_WHY_CONFIG,
+                                                           .file = "/" HWCAPS_POLICY_DIR "/" HWCAPS_POLICY_DIRECTORIES };
                 snprintf(s->directories_why.setting, sizeof s->directories_why.setting, "directories=, compiled");
         }
         return 0;
@@ -167,15 +176,37 @@ void hwcaps_sources_done(struct hwcaps_sources *s) {
         hwcaps_trust_root_close(&s->root);
 }
 
+/* dir/name with text, atomically (a temporary file renamed over it),
+ * mode 0644 whatever the umask. Returns 0 or -errno. */
+static int write_atomic(const char *dir, const char *name, const char *text, size_t n) {
+        _cleanup_free_ char *tmp = NULL, *file = NULL;
+        int fd, r = 0;
+
+        if (asprintf(&file, "%s/%s", dir, name) < 0 || asprintf(&tmp, "%s/.#%s.%d", dir, name, (int) getpid()) < 0)
+                return -ENOMEM;
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return -errno;
+        if (fchmod(fd, 0644) < 0 || write(fd, text, n) != (ssize_t) n)
+                r = errno ? -errno : -EIO;
+        if (close(fd) < 0 && r == 0)
+                r = -errno;
+        if (r == 0 && rename(tmp, file) < 0)
+                r = -errno;
+        if (r < 0)
+                (void) unlink(tmp);
+        return r;
+}
+
 int hwcaps_policy_write(const struct hwcaps_sources *s, const char *root) {
-        _cleanup_free_ char *dir = NULL, *tmp = NULL, *file = NULL, *text = NULL;
+        _cleanup_free_ char *dir = NULL, *text = NULL, *dirs = NULL, *policy = NULL;
         const char *cap = s->boot.cap >= HWCAPS_LEVEL_MAX && s->boot.src == HWCAPS_SRC_NONE ? "none"
                                                                                           : hwcaps_level_name(s->boot.cap);
-        int fd, n, r = 0;
+        size_t dn = 0;
+        int n, r;
 
         if (asprintf(&dir, "%s/%s", root ? root : "", HWCAPS_POLICY_DIR) < 0 ||
-            asprintf(&file, "%s/" HWCAPS_POLICY_NAME, dir) < 0 ||
-            asprintf(&tmp, "%s/.#" HWCAPS_POLICY_NAME ".%d", dir, (int) getpid()) < 0)
+            asprintf(&policy, "%s/" HWCAPS_POLICY_NAME, dir) < 0)
                 return -ENOMEM;
         n = asprintf(&text,
                      "# The boot's hwcaps options, compiled by hwcaps-env-generator(8) from the\n"
@@ -188,34 +219,36 @@ int hwcaps_policy_write(const struct hwcaps_sources *s, const char *root) {
                      cap, s->boot.keep_path ? "yes" : "no", s->boot.src == HWCAPS_SRC_NONE ? "" : s->boot.why);
         if (n < 0)
                 return -ENOMEM;
-        for (char **d = s->directories; d && *d; d++) {
+        /* hwcaps.conf's directories= go into a file of their own, read by
+         * PATH composers only: the policy the stub reads stays small
+         * however long the list (a list that made it too long to write
+         * left the admin's enable=no out). */
+        dirs = strdup("");
+        for (char **d = s->directories; dirs && d && *d; d++) {
                 char *more;
 
                 if (strchr(*d, '\n'))
                         continue; /* conffile.c takes no such name; never split a line */
-                n = asprintf(&more, "%sdirectory=%s\n", text, *d);
-                if (n < 0)
-                        return -ENOMEM;
-                free(text);
-                text = more;
+                if (asprintf(&more, "%s%s\n", dirs, *d) < 0)
+                        more = NULL;
+                free(dirs);
+                dirs = more;
         }
-        if ((size_t) n > HWCAPS_POLICY_MAX)
-                return -E2BIG;
+        if (!dirs)
+                return -ENOMEM;
+        dn = strlen(dirs);
         /* /run is root's: the directory is made 0755 whatever the umask. */
         if (mkdir(dir, 0755) < 0 && errno != EEXIST)
                 return -errno;
         (void) chmod(dir, 0755);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (fd < 0)
-                return -errno;
-        if (fchmod(fd, 0644) < 0 || write(fd, text, n) != n)
-                r = -errno ? -errno : -EIO;
-        if (close(fd) < 0 && r == 0)
-                r = -errno;
-        if (r == 0 && rename(tmp, file) < 0)
-                r = -errno;
+        /* The directories first: the policy file is what says "compiled". */
+        r = write_atomic(dir, HWCAPS_POLICY_DIRECTORIES, dirs, dn);
+        if (r >= 0)
+                r = (size_t) n > HWCAPS_POLICY_MAX ? -E2BIG : write_atomic(dir, HWCAPS_POLICY_NAME, text, n);
+        /* A policy left from before would be followed as if it were this
+         * boot's: without one the readers take the kernel command line. */
         if (r < 0)
-                (void) unlink(tmp);
+                (void) unlink(policy);
         return r;
 }
 

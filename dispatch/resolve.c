@@ -70,9 +70,13 @@ static int add(struct resolve *r, int level, bool runnable, char *path, const ch
 
 /* Why the file at path cannot be executed, or NULL when it can. The
  * kernel decides in the end; these are the causes execve() would report. */
+/* Why the file at path cannot be executed, or NULL when it can. The
+ * kernel decides in the end; these are the causes execve() would report
+ * (and so the stub would go on to the next candidate). */
 static const char *file_problem(const char *path, const struct stat *self, bool variant) {
+        static char why[PATH_MAX + 80];
         struct stat st;
-        unsigned char head[64];
+        unsigned char head[256];
         _cleanup_close_ int fd = -1;
         ssize_t n;
 
@@ -85,15 +89,31 @@ static const char *file_problem(const char *path, const struct stat *self, bool 
                 return "not a regular file";
         if (access(path, X_OK) < 0)
                 return "not executable (no exec permission, or a noexec mount)";
-        /* What binfmt_elf and binfmt_script accept: an ELF header (64 bytes
-         * for ELFCLASS64) or "#!". binfmt_misc handlers are not asked. */
+        /* What binfmt_elf and binfmt_script accept: an x86-64 ELF header
+         * (64 bytes for ELFCLASS64), or "#!" and an interpreter that can be
+         * executed. binfmt_misc handlers are not asked. */
         fd = open(path, O_RDONLY | O_CLOEXEC);
-        n = fd >= 0 ? read(fd, head, sizeof head) : -1;
-        if (n >= 0 && !(n >= 2 && memcmp(head, "#!", 2) == 0) &&
-            !(n == (ssize_t) sizeof head && memcmp(head, "\177ELF", 4) == 0))
+        n = fd >= 0 ? read(fd, head, sizeof head - 1) : -1;
+        if (n >= 2 && memcmp(head, "#!", 2) == 0) {
+                size_t i = 2, j;
+
+                head[n] = '\0';
+                while (head[i] == ' ' || head[i] == '\t')
+                        i++;
+                for (j = i; head[j] && !strchr(" \t\n", head[j]); j++)
+                        ;
+                head[j] = '\0';
+                if (j == i || access((char *) head + i, X_OK) < 0) {
+                        snprintf(why, sizeof why, "its #! interpreter %s is missing or not executable",
+                                 j == i ? "(none)" : (char *) head + i);
+                        return why;
+                }
+        } else if (n >= 0 && !(n >= 64 && memcmp(head, "\177ELF", 4) == 0))
                 return "not an executable format (neither an ELF header nor #!)";
+        else if (n >= 64 && (head[4] != 2 || head[18] != 62 || head[19] != 0))
+                return "an ELF file for another machine than x86-64 (not an executable format here)";
         if (variant && resolve_is_stub(path))
-                return "a copy of the dispatch stub, not a variant";
+                return "a copy of the dispatch stub: the stub runs it, and it stops (exit 127)";
         return NULL;
 }
 
@@ -110,6 +130,40 @@ static const char *level_skip(const struct resolve *r, int level, char *buf, siz
         return NULL;
 }
 
+/* The stub's decision, as the stub makes it: CPUID, then GLIBC_TUNABLES
+ * masks; the boot's options from the same files; the environment unless
+ * secure (AT_SECURE). Warnings only the first time. */
+static void decide(struct resolve *r, const char *root, bool secure, bool warn) {
+        struct hwcaps_probe p, g;
+        struct hwcaps_tunables t;
+        struct hwcaps_env env;
+        struct hwcaps_trust_root tr;
+        struct hwcaps_cmdline_warn cw = { warn ? log_warning_cb : NULL, NULL, 0 };
+
+        hwcaps_probe_cpuid(&p);
+        hwcaps_tunables_from_env(environ, secure, &t);
+        hwcaps_tunables_apply(&t, &p.view);
+        hwcaps_probe_glibc(&g);
+        r->glibc_level = g.level;
+        hwcaps_env_scan(environ, secure, &env);
+        (void) hwcaps_trust_root_open(!secure && root && root[0] ? root : NULL, &tr);
+        hwcaps_decision_init(&r->d);
+        r->boot_from = hwcaps_decision_boot(&r->d, &tr, hwcaps_cmdline_warn, &cw);
+        hwcaps_trust_root_close(&tr);
+        hwcaps_decision_env(&r->d, &env, HWCAPS_SRC_ENV);
+        hwcaps_decision_finish(&r->d, hwcaps_level_from_usable(p.view.usable));
+        if (!warn)
+                return;
+        if (r->boot_from == HWCAPS_BOOT_UNKNOWN)
+                log_warning("%s: the stub runs the baseline", r->d.why);
+        if (env.max_level && env.max_level[0] && hwcaps_level_parse(env.max_level, strlen(env.max_level)) < 0)
+                log_warning("HWCAPS_MAX_LEVEL=%s: unknown level (expected " HWCAPS_LEVEL_NAMES "), "
+                            "counts as x86-64-v1", hwcaps_printable(env.max_level, strlen(env.max_level), 40));
+        if (env.hwcaps && env.hwcaps[0] && hwcaps_parse_boolean(env.hwcaps, strlen(env.hwcaps)) < 0)
+                log_warning("HWCAPS=%s: not a boolean (expected on or off), counts as off",
+                            hwcaps_printable(env.hwcaps, strlen(env.hwcaps), 40));
+}
+
 /* What the stub does when started as `path` (by execve(path), so AT_EXECFN
  * is path): its identity, then its candidates, by the same code. */
 static int resolve_stub(struct resolve *r, const char *path) {
@@ -120,7 +174,8 @@ static int resolve_stub(struct resolve *r, const char *path) {
         struct hwcaps_trust_root slash;
         struct hwcaps_candidates cands;
         struct hwcaps_stat self;
-        bool have_self;
+        struct stat st;
+        bool have_self, stopped = false;
         int id, k = 0;
 
         if (!t)
@@ -128,7 +183,25 @@ static int resolve_stub(struct resolve *r, const char *path) {
         r->stub = strdup(path);
         if (!r->stub)
                 return -ENOMEM;
-        id = hwcaps_identity(&in, program, sizeof program, &self, &have_self);
+        /* Started by this user, a setuid or setgid stub runs with AT_SECURE:
+         * its identity is its own file, and the environment is not
+         * believed. */
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+            (((st.st_mode & S_ISUID) && st.st_uid != geteuid()) || ((st.st_mode & S_ISGID) && st.st_gid != getegid()))) {
+                _cleanup_free_ char *real = realpath(path, NULL);
+
+                r->secure = true;
+                decide(r, NULL, true, false);
+                id = real && strlen(real) < sizeof program ? HWCAPS_IDENTITY_OK : HWCAPS_IDENTITY_TOO_LONG;
+                if (id == HWCAPS_IDENTITY_OK) {
+                        strcpy(program, real);
+                        self = (struct hwcaps_stat) { st.st_dev, st.st_ino, st.st_mode, st.st_uid, st.st_size };
+                        have_self = true;
+                        if (strcmp(strrchr(program, '/') + 1, "hwcaps-dispatch") == 0)
+                                id = HWCAPS_IDENTITY_OWN_NAME;
+                }
+        } else
+                id = hwcaps_identity(&in, program, sizeof program, &self, &have_self);
         if (id != HWCAPS_IDENTITY_OK) {
                 char *p = strdup(path);
 
@@ -162,15 +235,17 @@ static int resolve_stub(struct resolve *r, const char *path) {
                         k = add(r, l, false, p, "is the dispatch stub itself");
                         break;
                 default:
-                        if (l > HWCAPS_LEVEL_V1 && (skip = level_skip(r, l, buf, sizeof buf)))
+                        if (stopped)
+                                k = add(r, l, false, p, "not reached: the stub stops at the copy above");
+                        else if (l > HWCAPS_LEVEL_V1 && (skip = level_skip(r, l, buf, sizeof buf)))
                                 k = add(r, l, false, p, "%s", skip);
-                        else if ((skip = file_problem(p, NULL, true)))
+                        else if ((skip = file_problem(p, NULL, true))) {
+                                stopped = resolve_is_stub(p);
                                 k = add(r, l, false, p, "%s", skip);
-                        else
+                        } else
                                 k = add(r, l, true, p, NULL);
                 }
         }
-        hwcaps_candidates_done(&cands);
         hwcaps_trust_root_close(&slash);
         return k;
 }
@@ -209,36 +284,9 @@ static int resolve_path(struct resolve *r, const char *name) {
 
 int resolve_name(const char *name, const char *root, struct resolve *ret) {
         struct resolve r = { 0 };
-        struct hwcaps_probe p, g;
-        struct hwcaps_tunables t;
-        struct hwcaps_env env;
-        struct hwcaps_trust_root tr;
-        struct hwcaps_cmdline_warn cw = { log_warning_cb, NULL, 0 };
-        bool secure = getauxval(AT_SECURE) != 0;
         int k;
 
-        /* The stub's own view: CPUID, then GLIBC_TUNABLES masks; its
-         * decision, from the same files and the same environment. */
-        hwcaps_probe_cpuid(&p);
-        hwcaps_tunables_from_env(environ, secure, &t);
-        hwcaps_tunables_apply(&t, &p.view);
-        hwcaps_probe_glibc(&g);
-        r.glibc_level = g.level;
-        hwcaps_env_scan(environ, secure, &env);
-        (void) hwcaps_trust_root_open(root && root[0] ? root : NULL, &tr);
-        hwcaps_decision_init(&r.d);
-        r.boot_from = hwcaps_decision_boot(&r.d, &tr, hwcaps_cmdline_warn, &cw);
-        hwcaps_trust_root_close(&tr);
-        if (r.boot_from == HWCAPS_BOOT_UNKNOWN)
-                log_warning("%s: the stub runs the baseline", r.d.why);
-        hwcaps_decision_env(&r.d, &env, HWCAPS_SRC_ENV);
-        hwcaps_decision_finish(&r.d, hwcaps_level_from_usable(p.view.usable));
-        if (env.max_level && env.max_level[0] && hwcaps_level_parse(env.max_level, strlen(env.max_level)) < 0)
-                log_warning("HWCAPS_MAX_LEVEL=%s: unknown level (expected " HWCAPS_LEVEL_NAMES "), "
-                            "counts as x86-64-v1", hwcaps_printable(env.max_level, strlen(env.max_level), 40));
-        if (env.hwcaps && env.hwcaps[0] && hwcaps_parse_boolean(env.hwcaps, strlen(env.hwcaps)) < 0)
-                log_warning("HWCAPS=%s: not a boolean (expected on or off), counts as off",
-                            hwcaps_printable(env.hwcaps, strlen(env.hwcaps), 40));
+        decide(&r, root, getauxval(AT_SECURE) != 0, true);
 
         if (strchr(name, '/')) {
                 r.stub_mode = resolve_is_stub(name);

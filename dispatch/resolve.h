@@ -28,6 +28,7 @@ struct resolve {
         bool not_stub;                 /* name is a path, but not to the stub */
         char *stub;                    /* the stub reached (through PATH or the path given), or NULL */
         char *program;                 /* the program it stands for, DIR/NAME */
+        bool secure;                   /* the stub would run with AT_SECURE (setuid or setgid) */
         struct resolve_candidate *c;
         size_t n;
 };

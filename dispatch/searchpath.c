@@ -29,10 +29,8 @@ enum hwcaps_dir_verdict hwcaps_dir_check(const char *root, const char *dir, char
          * each symlink followed from its own directory, root's and closed
          * to others; the sysroot is the walk's "/". */
         (void) hwcaps_trust_root_open(root, &tr);
-        v = hwcaps_trust_walk(&tr, tr.fd, NULL, dir, HWCAPS_WANT_DIR, t);
+        v = hwcaps_trust_walk(&tr, NULL, dir, HWCAPS_WANT_DIR, t);
         hwcaps_trust_root_close(&tr);
-        if (t->fd >= 0)
-                close(t->fd);
         if (v == HWCAPS_TRUST_UNSAFE) {
                 if (strcmp(t->where, dir) == 0 || !t->where[0])
                         snprintf(reason, size, "%s", hwcaps_trust_reason_text(t->reason));

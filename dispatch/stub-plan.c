@@ -12,21 +12,30 @@ static const char *env_value(const char *entry, const char *key) {
 }
 
 void hwcaps_env_scan(char *const *envp, bool secure, struct hwcaps_env *ret) {
-        struct hwcaps_env e = { NULL, NULL, NULL, NULL, NULL };
+        struct hwcaps_env e = { NULL, NULL, NULL, NULL, NULL, 0 };
         const char *v;
 
-        if (!secure && envp)
+        if (envp)
                 for (char *const *p = envp; *p; p++) {
                         /* Cheap first-byte filter: this runs on every exec. */
                         if ((*p)[0] != 'H')
                                 continue;
+                        /* The depth counts even under AT_SECURE: it can
+                         * only make the stub stop sooner (a setuid stub
+                         * whose variant names it looped forever). Every
+                         * entry is found, so that all are replaced. */
+                        if ((v = env_value(*p, "HWCAPS_DISPATCH_DEPTH"))) {
+                                if (!e.depth)
+                                        e.depth = v;
+                                e.depth_at = p;
+                                e.n_depth++;
+                                continue;
+                        }
+                        if (secure)
+                                continue;
                         /* getenv() semantics: the first entry wins. */
                         if (!e.max_level && (v = env_value(*p, "HWCAPS_MAX_LEVEL")))
                                 e.max_level = v;
-                        else if (!e.depth && (v = env_value(*p, "HWCAPS_DISPATCH_DEPTH"))) {
-                                e.depth = v;
-                                e.depth_at = p;
-                        }
                         else if (!e.hwcaps && (v = env_value(*p, "HWCAPS")))
                                 e.hwcaps = v;
                         else if (!e.root && (v = env_value(*p, "HWCAPS_ROOT")))
@@ -40,13 +49,6 @@ void hwcaps_candidates_init(struct hwcaps_candidates *c, const struct hwcaps_tru
         c->root = root;
         c->path = path;
         c->self = self;
-        c->walked = false;
-        c->parent.fd = -1;
-}
-
-void hwcaps_candidates_done(struct hwcaps_candidates *c) {
-        if (c->walked && c->parent.fd >= 0)
-                (void) hwcaps_sys_close(c->parent.fd);
         c->walked = false;
 }
 
@@ -69,16 +71,15 @@ enum hwcaps_candidate_verdict hwcaps_candidate_check(struct hwcaps_candidates *c
                 char save = buf[tail];
 
                 buf[tail] = '\0';
-                (void) hwcaps_trust_walk(c->root, c->root->fd, NULL, buf, HWCAPS_WANT_DIR, &c->parent);
+                (void) hwcaps_trust_walk(c->root, NULL, buf, HWCAPS_WANT_DIR, &c->parent);
                 buf[tail] = save;
                 c->walked = true;
         }
         if (c->parent.verdict != HWCAPS_TRUST_SAFE) {
                 *t = c->parent;
-                t->fd = -1;
                 return c->parent.verdict == HWCAPS_TRUST_MISSING ? HWCAPS_CANDIDATE_MISSING : HWCAPS_CANDIDATE_UNSAFE;
         }
-        switch (hwcaps_trust_walk(c->root, c->parent.fd, c->parent.where, buf + tail + 1, HWCAPS_WANT_FILE, t)) {
+        switch (hwcaps_trust_walk(c->root, c->parent.where, buf + tail + 1, HWCAPS_WANT_FILE, t)) {
         case HWCAPS_TRUST_SAFE:
                 break;
         case HWCAPS_TRUST_MISSING:

@@ -12,20 +12,24 @@
 #include "level.h"
 #include "trust.h"
 
-/* The environment variables the stub reads. All stay NULL under AT_SECURE:
- * a setuid program must not let its caller choose what it runs. */
+/* The environment variables the stub reads. All but the depth stay NULL
+ * under AT_SECURE: a setuid program must not let its caller choose what it
+ * runs. */
 struct hwcaps_env {
         const char *max_level; /* HWCAPS_MAX_LEVEL= value */
         const char *hwcaps;    /* HWCAPS= value (as systemd.setenv=HWCAPS= sets it) */
         const char *root;      /* HWCAPS_ROOT= value: prefix for proc/cmdline and run/hwcaps/policy */
-        const char *depth;     /* HWCAPS_DISPATCH_DEPTH= value: "PID:N" */
-        char *const *depth_at; /* where in envp that entry is, or NULL */
+        const char *depth;     /* HWCAPS_DISPATCH_DEPTH= value: "PID:N", the first */
+        char *const *depth_at; /* where in envp the last such entry is, or NULL */
+        unsigned n_depth;      /* how many there are */
 };
 
-/* How often one process may pass through the stub before it stops: a
+/* How often one process may pass through a stub before it stops: a
  * variant that runs its own dispatched path (a "#!" naming it, a wrapper
- * doing "exec /usr/bin/foo") would otherwise exec forever. */
-#define HWCAPS_DISPATCH_DEPTH_MAX 8
+ * doing "exec /usr/bin/foo") would otherwise exec forever. As many as the
+ * kernel follows symbolic links: a chain of different dispatched programs
+ * exec'ing each other in one process (env, nice, chrt ...) stays far below. */
+#define HWCAPS_DISPATCH_DEPTH_MAX 40
 
 void hwcaps_env_scan(char *const *envp, bool secure, struct hwcaps_env *ret);
 
@@ -49,7 +53,6 @@ struct hwcaps_candidates {
 
 void hwcaps_candidates_init(struct hwcaps_candidates *c, const struct hwcaps_trust_root *root,
                             const char *path, const struct hwcaps_stat *self);
-void hwcaps_candidates_done(struct hwcaps_candidates *c);
 
 /* Writes the candidate's path for level into buf and checks it: every
  * component root's and closed to others, a regular file, not the stub.

@@ -113,6 +113,16 @@ long hwcaps_sys_getcwd(char *buf, unsigned long size) {
         return sys3(__NR_getcwd, (long) buf, (long) size, 0);
 }
 
+long hwcaps_sys_getxattr_size(const char *path, const char *name) {
+        return sys4(__NR_getxattr, (long) path, (long) name, 0, 0);
+}
+
+static bool str_prefix(const char *s, const char *p) {
+        while (*p && *s == *p)
+                s++, p++;
+        return *p == '\0';
+}
+
 static unsigned long str_len(const char *s) {
         unsigned long n = 0;
 
@@ -350,9 +360,9 @@ noreturn void stub_main(long *sp) {
         id = hwcaps_identity(&in, path, sizeof path, &self, &have_self);
         if (id != HWCAPS_IDENTITY_OK)
                 die(hwcaps_identity_error_text(id), "", "", 127);
-        /* Belt and braces: when the identity is unknown, a stub found at a
-         * candidate path stops rather than looking deeper. */
-        if (!have_self && hwcaps_path_candidate_level(path) > 0)
+        /* A stub at a candidate path (a copy installed as a variant) stops
+         * rather than looking for variants of a variant. */
+        if (hwcaps_path_candidate_level(path) > 0)
                 die(path, ": is the dispatch stub itself, not a variant", "", 127);
 
         hwcaps_env_scan(envp, in.secure, &env);
@@ -425,12 +435,15 @@ noreturn void stub_main(long *sp) {
                         *o++ = ':';
                         o = put_number(o, n);
                         *o = '\0';
-                        if (env.depth_at)
-                                *(char **) env.depth_at = depth;
-                        else {
+                        if (env.n_depth > 0) {
+                                /* Every entry, so no program reads a stale one. */
+                                for (char **p = envp; *p; p++)
+                                        if ((*p)[0] == 'H' && str_prefix(*p, key))
+                                                *p = depth;
+                        } else {
                                 e[0] = depth;
                                 e[1] = NULL;
-                                env.depth_at = e;
+                                env.n_depth = 1;
                         }
                         r = sys3(__NR_execve, (long) cand, (long) argv, (long) envp);
                 }

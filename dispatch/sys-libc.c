@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "sys.h"
@@ -48,4 +49,8 @@ long hwcaps_sys_getcwd(char *buf, unsigned long size) {
         /* The system call, not getcwd(3): the same answer the stub gets
          * (it fails rather than return "(unreachable)/..."). */
         return ret(syscall(SYS_getcwd, buf, size));
+}
+
+long hwcaps_sys_getxattr_size(const char *path, const char *name) {
+        return ret(getxattr(path, name, NULL, 0));
 }

@@ -44,3 +44,5 @@ long hwcaps_sys_read(int fd, void *buf, unsigned long n);
 long hwcaps_sys_close(int fd);
 /* getcwd(2): the length including the NUL. */
 long hwcaps_sys_getcwd(char *buf, unsigned long size);
+/* getxattr(2) with no buffer: the attribute's size, or -errno (-ENODATA). */
+long hwcaps_sys_getxattr_size(const char *path, const char *name);

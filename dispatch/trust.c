@@ -43,17 +43,25 @@ const char *hwcaps_trust_reason_text(enum hwcaps_trust_reason r) {
 }
 
 enum hwcaps_trust_verdict hwcaps_trust_root_open(const char *root, struct hwcaps_trust_root *ret) {
-        long fd = hwcaps_sys_openat(HWCAPS_AT_FDCWD, root && root[0] ? root : "/",
-                                    HWCAPS_O_PATH | HWCAPS_O_DIRECTORY | HWCAPS_O_CLOEXEC);
+        long r;
 
-        *ret = (struct hwcaps_trust_root) { .fd = -1, .verdict = HWCAPS_TRUST_UNSAFE, .reason = HWCAPS_UNSAFE_ERROR };
-        if (fd < 0) {
-                if (fd == -ENOENT || fd == -ENOTDIR)
-                        ret->verdict = HWCAPS_TRUST_MISSING;
-                return ret->verdict;
-        }
-        ret->fd = (int) fd;
-        if (hwcaps_sys_fstatat(ret->fd, "", &ret->st, HWCAPS_AT_EMPTY_PATH) < 0)
+        *ret = (struct hwcaps_trust_root) { .fd = HWCAPS_AT_FDCWD, .verdict = HWCAPS_TRUST_UNSAFE,
+                                            .reason = HWCAPS_UNSAFE_ERROR };
+        if (root && root[0] && !(root[0] == '/' && root[1] == '\0')) {
+                long fd = hwcaps_sys_openat(HWCAPS_AT_FDCWD, root,
+                                            HWCAPS_O_PATH | HWCAPS_O_DIRECTORY | HWCAPS_O_CLOEXEC);
+
+                if (fd < 0) {
+                        ret->fd = -1;
+                        if (fd == -ENOENT || fd == -ENOTDIR)
+                                ret->verdict = HWCAPS_TRUST_MISSING;
+                        return ret->verdict;
+                }
+                ret->fd = (int) fd;
+                r = hwcaps_sys_fstatat(ret->fd, "", &ret->st, HWCAPS_AT_EMPTY_PATH);
+        } else
+                r = hwcaps_sys_fstatat(HWCAPS_AT_FDCWD, "/", &ret->st, 0);
+        if (r < 0)
                 return ret->verdict;
         ret->reason = judge(&ret->st);
         ret->verdict = ret->reason == HWCAPS_UNSAFE_NONE ? HWCAPS_TRUST_SAFE : HWCAPS_TRUST_UNSAFE;
@@ -70,18 +78,31 @@ struct walk {
         char todo[HWCAPS_TRUST_PATH]; /* what is left to resolve */
         unsigned long pos, len;
         struct hwcaps_trust *t;
-        unsigned long wlen;           /* length of t->where */
-        int cur;                      /* the directory reached so far */
-        bool owned;                   /* cur is ours to close */
+        unsigned long wlen;           /* length of t->where, the real path so far */
+        const struct hwcaps_trust_root *root;
 };
 
-static void where_add(struct walk *w, const char *name, unsigned long n) {
+static enum hwcaps_trust_verdict finish(struct walk *w, enum hwcaps_trust_verdict v,
+                                        enum hwcaps_trust_reason reason, long error) {
+        w->t->verdict = v;
+        w->t->reason = reason;
+        w->t->error = error;
+        if (w->wlen == 0) {
+                w->t->where[0] = '/';
+                w->t->where[1] = '\0';
+        }
+        return v;
+}
+
+/* Appends "/name" to the real path; false when it does not fit. */
+static bool where_add(struct walk *w, const char *name, unsigned long n) {
         if (w->wlen + 1 + n >= sizeof w->t->where)
-                return; /* only a message is shortened */
+                return false;
         w->t->where[w->wlen++] = '/';
         for (unsigned long i = 0; i < n; i++)
                 w->t->where[w->wlen++] = name[i];
         w->t->where[w->wlen] = '\0';
+        return true;
 }
 
 static void where_up(struct walk *w) {
@@ -92,21 +113,11 @@ static void where_up(struct walk *w) {
         w->t->where[w->wlen] = '\0';
 }
 
-static void set_cur(struct walk *w, int fd, bool owned) {
-        if (w->owned)
-                (void) hwcaps_sys_close(w->cur);
-        w->cur = fd;
-        w->owned = owned;
-}
-
-static enum hwcaps_trust_verdict finish(struct walk *w, enum hwcaps_trust_verdict v,
-                                        enum hwcaps_trust_reason reason, long error) {
-        w->t->verdict = v;
-        w->t->reason = reason;
-        w->t->error = error;
-        if (w->owned && !(v == HWCAPS_TRUST_SAFE && w->t->fd == w->cur))
-                (void) hwcaps_sys_close(w->cur);
-        return v;
+/* fstatat() or readlinkat() of the real path so far, from the root. */
+static const char *at_root(const struct walk *w) {
+        if (w->root->fd == HWCAPS_AT_FDCWD)
+                return w->t->where;        /* absolute */
+        return w->t->where + 1;            /* below the sysroot's descriptor */
 }
 
 /* Replaces the part resolved last (a symlink) with its target: the target,
@@ -130,16 +141,16 @@ static bool splice(struct walk *w, const char *target, unsigned long n) {
         return true;
 }
 
-enum hwcaps_trust_verdict hwcaps_trust_walk(const struct hwcaps_trust_root *root, int at_fd, const char *at_where,
+enum hwcaps_trust_verdict hwcaps_trust_walk(const struct hwcaps_trust_root *root, const char *at_where,
                                             const char *path, enum hwcaps_trust_want want, struct hwcaps_trust *ret) {
-        struct walk w = { .t = ret, .cur = at_fd, .owned = false };
+        struct walk w = { .t = ret, .root = root };
         unsigned links = 0;
         unsigned long n = str_len(path);
-        struct hwcaps_stat st, cur_st = root->st; /* the component's; cur's */
+        struct hwcaps_stat st;
+        bool leaf = false, have_st = true;
 
-        ret->fd = -1;
         ret->where[0] = '\0';
-        ret->st = (struct hwcaps_stat) { 0 };
+        ret->st = root->st;
         if (root->verdict != HWCAPS_TRUST_SAFE)
                 return finish(&w, root->verdict, root->reason, 0);
         if (n >= sizeof w.todo)
@@ -147,23 +158,21 @@ enum hwcaps_trust_verdict hwcaps_trust_walk(const struct hwcaps_trust_root *root
         for (unsigned long i = 0; i <= n; i++)
                 w.todo[i] = path[i];
         w.len = n;
-        if (path[0] == '/' || !at_where)
-                w.cur = root->fd;
-        else {
+        /* A relative walk goes on from a directory an earlier walk found
+         * safe: its real path, whose stat it is. */
+        if (path[0] != '/' && at_where) {
                 for (; at_where[w.wlen] && w.wlen + 1 < sizeof ret->where; w.wlen++)
                         ret->where[w.wlen] = at_where[w.wlen];
                 while (w.wlen > 0 && ret->where[w.wlen - 1] == '/')
                         w.wlen--;
                 ret->where[w.wlen] = '\0';
-                if (hwcaps_sys_fstatat(at_fd, "", &cur_st, HWCAPS_AT_EMPTY_PATH) < 0)
-                        return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_ERROR, -EBADF);
+                have_st = w.wlen == 0; /* stat'ed only if nothing follows */
         }
 
         for (;;) {
-                char name[256];
                 unsigned long s, e;
                 bool last;
-                long fd, r;
+                long r;
 
                 while (w.pos < w.len && w.todo[w.pos] == '/')
                         w.pos++;
@@ -177,114 +186,65 @@ enum hwcaps_trust_verdict hwcaps_trust_walk(const struct hwcaps_trust_root *root
                 for (unsigned long i = e; i < w.len; i++)
                         if (w.todo[i] != '/')
                                 last = false;
-                if (e - s >= sizeof name)
-                        return finish(&w, HWCAPS_TRUST_MISSING, HWCAPS_UNSAFE_NONE, -ENAMETOOLONG);
-                for (unsigned long i = s; i < e; i++)
-                        name[i - s] = w.todo[i];
-                name[e - s] = '\0';
 
-                if (name[0] == '.' && name[1] == '\0')
+                if (e - s == 1 && w.todo[s] == '.')
                         continue;
-                if (name[0] == '.' && name[1] == '.' && name[2] == '\0') {
-                        /* Never above the root, as chase(CHASE_PREFIX_ROOT). */
-                        if (cur_st.dev == root->st.dev && cur_st.ino == root->st.ino)
-                                continue;
-                        fd = hwcaps_sys_openat(w.cur, "..", HWCAPS_O_PATH | HWCAPS_O_DIRECTORY | HWCAPS_O_CLOEXEC);
-                        if (fd < 0)
-                                return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_ERROR, fd);
-                        set_cur(&w, (int) fd, true);
+                if (e - s == 2 && w.todo[s] == '.' && w.todo[s + 1] == '.') {
+                        /* Never above the root, as chase(CHASE_PREFIX_ROOT).
+                         * The parent is on the real path already found safe. */
                         where_up(&w);
-                        if (hwcaps_sys_fstatat(w.cur, "", &cur_st, HWCAPS_AT_EMPTY_PATH) < 0)
-                                return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_ERROR, -EIO);
-                        if (judge(&cur_st) != HWCAPS_UNSAFE_NONE)
-                                return finish(&w, HWCAPS_TRUST_UNSAFE, judge(&cur_st), 0);
+                        ret->st = root->st;
+                        have_st = w.wlen == 0;
                         continue;
                 }
-
-                /* The last component of a file needs no descriptor: its
-                 * directory is safe, so nobody but root can swap it. */
-                if (last && want == HWCAPS_WANT_FILE) {
-                        r = hwcaps_sys_fstatat(w.cur, name, &st, HWCAPS_AT_SYMLINK_NOFOLLOW);
-                        fd = -1;
-                } else {
-                        fd = hwcaps_sys_openat(w.cur, name, HWCAPS_O_PATH | HWCAPS_O_NOFOLLOW | HWCAPS_O_CLOEXEC);
-                        r = fd < 0 ? fd : hwcaps_sys_fstatat((int) fd, "", &st, HWCAPS_AT_EMPTY_PATH);
-                }
+                if (!where_add(&w, w.todo + s, e - s))
+                        return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_TOO_LONG, -ENAMETOOLONG);
+                r = hwcaps_sys_fstatat(root->fd, at_root(&w), &st, HWCAPS_AT_SYMLINK_NOFOLLOW);
                 if (r < 0) {
-                        if (fd >= 0)
-                                (void) hwcaps_sys_close((int) fd);
-                        where_add(&w, name, e - s);
-                        if (r == -ENOENT || r == -ENOTDIR)
+                        if (r == -ENOENT || r == -ENOTDIR || r == -ENAMETOOLONG)
                                 return finish(&w, HWCAPS_TRUST_MISSING, HWCAPS_UNSAFE_NONE, r);
                         return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_ERROR, r);
                 }
                 if (is_type(&st, HWCAPS_S_IFLNK)) {
                         char target[HWCAPS_TRUST_PATH];
-                        long k = hwcaps_sys_readlinkat(fd >= 0 ? (int) fd : w.cur, fd >= 0 ? "" : name,
-                                                       target, sizeof target);
+                        long k;
 
-                        if (fd >= 0)
-                                (void) hwcaps_sys_close((int) fd);
-                        if (++links > LINKS_MAX) {
-                                where_add(&w, name, e - s);
+                        if (++links > LINKS_MAX)
                                 return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_LOOP, -ELOOP);
-                        }
-                        if (k <= 0 || k >= (long) sizeof target) {
-                                where_add(&w, name, e - s);
+                        k = hwcaps_sys_readlinkat(root->fd, at_root(&w), target, sizeof target);
+                        if (k <= 0 || k >= (long) sizeof target)
                                 return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_ERROR, k < 0 ? k : -EIO);
-                        }
+                        /* The link lives in a directory found safe: only
+                         * root made it. Its target is walked on its own. */
+                        where_up(&w);
                         if (!splice(&w, target, (unsigned long) k))
                                 return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_TOO_LONG, -ENAMETOOLONG);
                         if (target[0] == '/') {
-                                set_cur(&w, root->fd, false);
-                                cur_st = root->st;
                                 w.wlen = 0;
                                 ret->where[0] = '\0';
+                                ret->st = root->st;
+                                have_st = true;
                         }
                         continue;
                 }
-                where_add(&w, name, e - s);
-                if (judge(&st) != HWCAPS_UNSAFE_NONE) {
-                        if (fd >= 0)
-                                (void) hwcaps_sys_close((int) fd);
+                if (judge(&st) != HWCAPS_UNSAFE_NONE)
                         return finish(&w, HWCAPS_TRUST_UNSAFE, judge(&st), 0);
-                }
-                if (last && want == HWCAPS_WANT_FILE) {
-                        /* The leaf: nothing follows a file (a "/" after it
-                         * made last false, and the kernel says ENOTDIR). */
-                        ret->st = st;
-                        if (!is_type(&st, HWCAPS_S_IFREG))
-                                return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_NOT_FILE, 0);
-                        goto safe;
-                }
+                ret->st = st;
+                have_st = true;
                 if (!is_type(&st, HWCAPS_S_IFDIR)) {
-                        (void) hwcaps_sys_close((int) fd);
-                        if (last)
-                                return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_NOT_DIR, 0);
-                        return finish(&w, HWCAPS_TRUST_MISSING, HWCAPS_UNSAFE_NONE, -ENOTDIR);
+                        if (!last)
+                                return finish(&w, HWCAPS_TRUST_MISSING, HWCAPS_UNSAFE_NONE, -ENOTDIR);
+                        leaf = true;
                 }
-                set_cur(&w, (int) fd, true);
-                cur_st = st;
         }
 
-        /* The path ended in a directory (or was empty, ".", ".."): cur. */
-        ret->st = cur_st;
-        if (want == HWCAPS_WANT_FILE)
+        /* Ended where it began, or after "..": the directory reached was
+         * found safe on the way; only its stat is wanted. */
+        if (!have_st && hwcaps_sys_fstatat(root->fd, at_root(&w), &ret->st, HWCAPS_AT_SYMLINK_NOFOLLOW) < 0)
+                return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_ERROR, -EIO);
+        if (want == HWCAPS_WANT_DIR && (leaf || !is_type(&ret->st, HWCAPS_S_IFDIR)))
+                return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_NOT_DIR, 0);
+        if (want == HWCAPS_WANT_FILE && !is_type(&ret->st, HWCAPS_S_IFREG))
                 return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_NOT_FILE, 0);
-        /* Hand the caller a descriptor of its own. */
-        if (!w.owned) {
-                long fd = hwcaps_sys_openat(w.cur, ".", HWCAPS_O_PATH | HWCAPS_O_DIRECTORY | HWCAPS_O_CLOEXEC);
-
-                if (fd < 0)
-                        return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_ERROR, fd);
-                w.cur = (int) fd;
-                w.owned = true;
-        }
-        ret->fd = w.cur;
-safe:
-        if (ret->where[0] == '\0') {
-                ret->where[0] = '/';
-                ret->where[1] = '\0';
-        }
         return finish(&w, HWCAPS_TRUST_SAFE, HWCAPS_UNSAFE_NONE, 0);
 }

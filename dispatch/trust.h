@@ -43,30 +43,40 @@ struct hwcaps_trust {
         enum hwcaps_trust_reason reason;
         long error;              /* -errno behind MISSING or UNSAFE_ERROR, else 0 */
         struct hwcaps_stat st;   /* the last component's, when SAFE */
-        int fd;                  /* SAFE directory: an O_PATH descriptor the caller closes; else -1 */
-        /* The real path (below the root) up to the component the verdict is
-         * about: the whole path when SAFE, the offending one otherwise. */
+        /* The real path (below the root, without symbolic links) up to the
+         * component the verdict is about: the whole path when SAFE, the
+         * offending one otherwise. */
         char where[HWCAPS_TRUST_PATH];
 };
 
 /* The anchor of every walk: "/" or a sysroot (HWCAPS_ROOT), itself checked
  * like a directory on the way. */
 struct hwcaps_trust_root {
-        int fd;
+        int fd;                  /* HWCAPS_AT_FDCWD for "/" */
         struct hwcaps_stat st;
         enum hwcaps_trust_verdict verdict;
         enum hwcaps_trust_reason reason;
 };
+
+/* A path below the root, given as "/proc/cmdline", for the *at() calls
+ * with root->fd. */
+static inline const char *hwcaps_trust_root_path(const struct hwcaps_trust_root *root, const char *abs) {
+        return root->fd == HWCAPS_AT_FDCWD ? abs : abs + 1;
+}
 
 /* root: NULL or "" for "/". Returns the verdict about root itself. */
 enum hwcaps_trust_verdict hwcaps_trust_root_open(const char *root, struct hwcaps_trust_root *ret);
 void hwcaps_trust_root_close(struct hwcaps_trust_root *r);
 
 /* Walks path: absolute paths (and absolute link targets) start at the root;
- * a relative one starts at at_fd, a directory an earlier SAFE walk returned,
- * whose real path at_where is (NULL: at_fd is the root). ".." never leaves
- * the root. want says what the last component must be. */
-enum hwcaps_trust_verdict hwcaps_trust_walk(const struct hwcaps_trust_root *root, int at_fd, const char *at_where,
+ * a relative one at at_where, the where of an earlier SAFE walk of a
+ * directory (NULL: the root). ".." never leaves the root. want says what
+ * the last component must be.
+ *
+ * One fstatat() per component, by the real path found so far: every
+ * directory on it was found root's and closed to others, so only root can
+ * change what the same string names later (execve() by that path included). */
+enum hwcaps_trust_verdict hwcaps_trust_walk(const struct hwcaps_trust_root *root, const char *at_where,
                                             const char *path, enum hwcaps_trust_want want, struct hwcaps_trust *ret);
 
 /* "is not owned by root" ... */

@@ -407,6 +407,22 @@ dropin_0600)
                 env -i HWCAPS_ROOT="$root" PATH=/opt/bin:/usr/bin "$root.d/user-environment-generators/gen" 2>&1)
         [ "$out" = "PATH=\"/opt/bin:${V}2:/usr/bin\"" ] || fail "user generator, directories= from the policy: '$out'"
         ;;
+big_directories)
+        # directories= long enough to make one policy file over its limit:
+        # the generator could not write it, and the stub ran the top level
+        # under enable=no. They go into a file of their own now.
+        levels /usr/bin 2
+        { printf '[hwcaps]\nenable=no\n'
+          for i in $(seq 1 60); do printf 'directories=/opt/%0100d\n' "$i"; done; } > "$root$SYSCONFDIR/hwcaps.conf"
+        expect /usr/bin ""
+        [ -z "$err" ] || fail "warned: $err"
+        grep -qx 'cap=x86-64-v1' "$root/run/hwcaps/policy" || fail "policy: $(cat "$root/run/hwcaps/policy")"
+        [ "$(wc -l < "$root/run/hwcaps/directories")" = 60 ] || fail "directories: $(wc -l < "$root/run/hwcaps/directories")"
+        # the user generator composes with them though it cannot read hwcaps.conf
+        levels /opt/0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001 2
+        as=$usergen; expect "/opt/$(printf '%0100d' 1):/usr/bin" ""   # enable=no: nothing anywhere
+        as=$sysgen
+        ;;
 container)
         # In a container systemd's kernel command line is PID 1's argv
         # (proc_cmdline()), not the host's /proc/cmdline

@@ -69,7 +69,7 @@ for d in x86-64-v5 x86_64-v3 x86-64-v0 X86-64-V3; do
         broken
         mv "$WORK/bad/usr/bin/glibc-hwcaps/x86-64-v3" "$WORK/bad/usr/bin/glibc-hwcaps/$d"
         check_root "level directory named $d" 1 \
-"hwcaps: /usr/bin/glibc-hwcaps/$d: \"$d\" is not a level directory (expected x86-64-v1, x86-64-v2, x86-64-v3 or x86-64-v4)
+"hwcaps: /usr/bin/glibc-hwcaps/$d: \"$d\" is not a level directory (expected x86-64-v1 ... x86-64-v4)
 hwcaps: check: 1 problem in glibc-hwcaps directories" "$WORK/bad"
 done
 
@@ -142,7 +142,7 @@ hwcaps: check: 1 problem in glibc-hwcaps directories" "$good" /usr/bin/prog
 broken
 mv "$WORK/bad/usr/bin/glibc-hwcaps/x86-64-v3" "$WORK/bad/usr/bin/glibc-hwcaps/x86_64-v3"
 check_root "a file in a directory that is not a level" 1 \
-"hwcaps: /usr/bin/glibc-hwcaps/x86_64-v3: \"x86_64-v3\" is not a level directory (expected x86-64-v1, x86-64-v2, x86-64-v3 or x86-64-v4)
+"hwcaps: /usr/bin/glibc-hwcaps/x86_64-v3: \"x86_64-v3\" is not a level directory (expected x86-64-v1 ... x86-64-v4)
 hwcaps: check: 1 problem in glibc-hwcaps directories" "$WORK/bad" /usr/bin/glibc-hwcaps/x86_64-v3/prog
 check_root "a missing path" 1 \
 "hwcaps: /usr/nope: cannot stat: No such file or directory

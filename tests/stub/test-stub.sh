@@ -272,6 +272,12 @@ case_alias() {
         ln -s ../etc/alternatives/editor "$T/bin/editor"
         expect "alternatives chain" "$TOP" "$("$T/bin/editor")"
         expect "which, alternatives chain" "$T/bin/glibc-hwcaps/$TOP/vim.basic" "$("$HWCAPS" which -q "$T/bin/editor")"
+        # an alias through a link that is named hwcaps-dispatch itself
+        mkdir -p "$T/libexec"; cp "$STUB" "$T/libexec/hwcaps-dispatch"
+        ln -s ../libexec/hwcaps-dispatch "$T/bin/hwcaps-dispatch"
+        variants "$T/bin" p4; ln -s hwcaps-dispatch "$T/bin/p4"
+        expect "alias through a link named hwcaps-dispatch" "$TOP" "$("$T/bin/p4")"
+        expect "which, the same" "$T/bin/glibc-hwcaps/$TOP/p4" "$("$HWCAPS" which -q "$T/bin/p4")"
         # a link to a hard-linked copy of the stub: the link names it
         cp "$STUB" "$T/bin/tool"; variants "$T/bin" tool
         ln -s tool "$T/bin/tool-alias"
@@ -296,8 +302,46 @@ case_loop() {
         expect "a wrapper exec'ing another dispatched program" "$TOP" "$("$T/w/wrap")"
         expect "an inherited depth of another process" "$TOP" "$(HWCAPS_DISPATCH_DEPTH=1:99 "$T/bin/foo")"
         expect "this process's depth at the bound" "$TOP" \
-                "$(sh -c 'HWCAPS_DISPATCH_DEPTH=$$:7 exec "$1"' sh "$T/bin/foo")"
-        out=$(sh -c 'HWCAPS_DISPATCH_DEPTH=$$:8 exec "$1"' sh "$T/bin/foo" 2>&1); expect "past the bound" 126 "$?"
+                "$(sh -c 'HWCAPS_DISPATCH_DEPTH=$$:39 exec "$1"' sh "$T/bin/foo")"
+        out=$(sh -c 'HWCAPS_DISPATCH_DEPTH=$$:40 exec "$1"' sh "$T/bin/foo" 2>&1); expect "past the bound" 126 "$?"
+        # garbage is no depth; two entries are both replaced (a shell reads
+        # the last, the stub the first)
+        for v in "" ":" "x" "-1:5" "$(printf '9%.0s' $(seq 100))" "1:2:3"; do
+                expect "HWCAPS_DISPATCH_DEPTH='$v'" "$TOP" "$(HWCAPS_DISPATCH_DEPTH=$v "$T/bin/foo")"
+        done
+        VARIANT_ENV=$T/env "$ENVDUP" HWCAPS_DISPATCH_DEPTH=1:1 HWCAPS_DISPATCH_DEPTH=2:2 -- "$T/bin/foo" >/dev/null
+        expect "both depth entries replaced" 2 "$(tr '\0' '\n' < "$T/env" | grep -c "^HWCAPS_DISPATCH_DEPTH=[0-9]*:1$")"
+        # a chain of different dispatched programs in one process (env,
+        # nice, chrt ...) is no loop: nine of them ran into the bound of 8
+        local i args=()
+        for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+                mkdir -p "$T/c/glibc-hwcaps/x86-64-v1"; cp /usr/bin/env "$T/c/glibc-hwcaps/x86-64-v1/e$i"
+                ln -s "$STUB" "$T/c/e$i"; args+=("$T/c/e$i")
+        done
+        expect "a chain of 12 programs" "$TOP" "$("${args[@]}" "$T/bin/foo")"
+}
+
+case_which_agrees() {
+        # variants the stub tries and cannot run: which says what the stub
+        # then does (it said the top one runs)
+        [ "$TOP" = x86-64-v1 ] && exit 77
+        local below=x86-64-v$(($(lv "$TOP") - 1)) out
+        fixture "$T/bin"
+        printf '#!/nonexistent/interp\n' > "$T/bin/glibc-hwcaps/$TOP/foo"
+        expect "#! interpreter missing: the stub" "$below" "$("$T/bin/foo")"
+        expect "#! interpreter missing: which" "$T/bin/glibc-hwcaps/$below/foo" "$("$HWCAPS" which -q "$T/bin/foo")"
+        # an ELF file for another machine (e_machine patched to aarch64)
+        cp "$VARIANT" "$T/bin/glibc-hwcaps/$TOP/foo"
+        printf '\267\000' | dd of="$T/bin/glibc-hwcaps/$TOP/foo" bs=1 seek=18 conv=notrunc 2>/dev/null
+        expect "foreign ELF: the stub" "$below" "$("$T/bin/foo")"
+        expect "foreign ELF: which" "$T/bin/glibc-hwcaps/$below/foo" "$("$HWCAPS" which -q "$T/bin/foo")"
+        # a copy of the stub as a variant: the stub runs it and it stops;
+        # which says nothing runs
+        cp "$STUB" "$T/bin/glibc-hwcaps/$TOP/foo"
+        out=$("$T/bin/foo" 2>&1); expect "stub copy as a variant: status" 127 "$?"
+        case $out in *"is the dispatch stub itself, not a variant"*) ;; *) fail "stub copy as a variant: $out" ;; esac
+        out=$("$HWCAPS" which "$T/bin/foo"); expect "stub copy as a variant: which" 1 "$?"
+        case $out in *"the stub runs it, and it stops"*"not reached"*) ;; *) fail "which, stub copy: $out" ;; esac
 }
 
 case_fexecve() {
@@ -330,9 +374,26 @@ echo PWNED
         rm -rf "$u"
         case $out in *PWNED*) fail "the setuid stub ran the user's variant: $out" ;; esac
         case $out in "$TOP"*"secure=1"*) ;; *) fail "setuid stub: $out" ;; esac
-        # the caller's environment is not believed either
+        # the caller's environment is not believed either, and hwcaps which,
+        # asked by that user, says what the setuid stub does
         out=$(HWCAPS_ROOT=/nonexistent HWCAPS_MAX_LEVEL=v1 setpriv --reuid=65534 --regid=65534 --clear-groups "$T/bin/prog")
         expect "setuid: environment ignored" "$TOP" "$out"
+        chmod -R a+rX "$T"
+        out=$(HWCAPS=off setpriv --reuid=65534 --regid=65534 --clear-groups "$HWCAPS" which -q "$T/bin/prog")
+        expect "setuid: which, as that user, ignores HWCAPS=off too" "$T/bin/glibc-hwcaps/$TOP/prog" "$out"
+        # a setuid stub whose variant names it stops too (it looped forever:
+        # the depth was read only without AT_SECURE)
+        for l in 1 2 3 4; do printf '#!%s\n' "$T/bin/prog" > "$T/bin/glibc-hwcaps/x86-64-v$l/prog"; done
+        out=$(timeout 20 setpriv --reuid=65534 --regid=65534 --clear-groups "$T/bin/prog" 2>&1)
+        expect "setuid loop: status" 126 "$?"
+        case $out in *"dispatched again and again"*) ;; *) fail "setuid loop: $out" ;; esac
+        # AT_SECURE from a caller whose real and effective IDs differ, with
+        # a stub that grants nothing: the caller's path is its own choice
+        # (every such program exited 127 "install me as a program's name")
+        mkdir -p "$T/b2"; variants "$T/b2" tool; ln -s "$STUB" "$T/b2/tool"
+        out=$(python3 -c 'import os, sys; os.setresuid(65534, 0, 0); os.environ["VARIANT_SECURE"] = "1"; os.execv(sys.argv[1], [sys.argv[1]])' \
+                "$T/b2/tool" 2>&1)
+        case $out in "$TOP"*"secure=1"*) ;; *) fail "AT_SECURE caller, plain stub: $out" ;; esac
 }
 
 case_trust() {

@@ -72,6 +72,30 @@ Test(cmdline, booleans_and_levels_in_any_case) {
         cr_assert_eq(parse("systemd.setenv=HWCAPS_MAX_LEVEL=v9").env_max_level, 1);
 }
 
+Test(cmdline, one_of_ours_too_long_to_read_counts_as_off) {
+        /* A word over 4 KiB (bootconfig, PID 1's argv, the EFI variable) is
+         * not read whole; one of ours was ignored, so a cap was lost. */
+        size_t n = 4200;
+        char *buf = malloc(n + 64);
+
+        for (const char *const *k = (const char *const[]) { "hwcaps=", "hwcaps.max=", "systemd.setenv=HWCAPS=",
+                                                              "systemd.setenv=HWCAPS_MAX_LEVEL=", NULL }; *k; k++) {
+                struct hwcaps_cmdline c;
+                size_t l = strlen(*k);
+
+                memcpy(buf, *k, l);
+                memset(buf + l, 'x', n - l);
+                hwcaps_cmdline_parse(buf, n, &c, NULL, NULL);
+                cr_assert(c.enabled == 0 || c.max_level == 1 || c.env_enabled == 0 || c.env_max_level == 1, "%s", *k);
+        }
+        memcpy(buf, "quiet=", 6);
+        memset(buf + 6, 'x', n - 6);
+        struct hwcaps_cmdline c;
+        hwcaps_cmdline_parse(buf, n, &c, NULL, NULL);
+        cr_assert_eq(c.enabled, -1, "another long word is nothing");
+        free(buf);
+}
+
 Test(cmdline, words_split_where_systemd_splits_them) {
         /* systemd splits at space, tab, newline and CR only: a \v, \f or
          * other control byte is part of the word (and so is a backslash
