@@ -109,13 +109,47 @@ static const char *base_of(const char *p) {
         return b;
 }
 
-int hwcaps_identity(const struct hwcaps_identity_in *in, char *buf, size_t size,
-                    struct hwcaps_stat *self, bool *have_self) {
+/* Follows the links from buf (absolute) as far as the last one before the
+ * stub, with one readlink() each (EINVAL: not a link). The installed
+ * stub's own name ends the chain without asking the file; a copy or hard
+ * link of the stub installed under a program's name is that program, and
+ * so are links to it. A frame of its own: the common case (one link, to
+ * hwcaps-dispatch) never touches these stack pages. */
+static __attribute__((noinline)) int follow_links(char *buf, size_t size) {
         char next[PATH_BYTES];
+
+        for (int i = 0; i < LINKS_MAX; i++) {
+                size_t dir = str_len(buf);
+                long n;
+
+                /* buf is absolute: buf[0..dir) is its directory with the
+                 * slash, where a relative target starts. */
+                while (dir > 0 && buf[dir - 1] != '/')
+                        dir--;
+                for (size_t k = 0; k < dir; k++)
+                        next[k] = buf[k];
+                n = hwcaps_sys_readlinkat(HWCAPS_AT_FDCWD, buf, next + dir, sizeof next - dir - 1);
+                if (n <= 0 || (size_t) n >= sizeof next - dir - 1)
+                        break; /* not a link (or one too long to follow): the stub's file */
+                next[dir + n] = '\0';
+                if (next[dir] == '/')
+                        for (long k = 0; k <= n; k++)
+                                next[k] = next[dir + k];
+                if (str_eq(base_of(next), "hwcaps-dispatch"))
+                        break;
+                if (!join(buf, size, "", 0, next, str_len(next)))
+                        return HWCAPS_IDENTITY_TOO_LONG;
+        }
+        return HWCAPS_IDENTITY_OK;
+}
+
+int hwcaps_identity(const struct hwcaps_identity_in *in, char *buf, size_t size,
+                    struct hwcaps_stat *self, bool *have_self, const char **ret) {
         const char *start = in->execfn;
         long n;
 
         *have_self = false;
+        *ret = buf;
         if (in->secure) {
                 if (privileged_self(self)) {
                         n = hwcaps_sys_readlinkat(HWCAPS_AT_FDCWD, "/proc/self/exe", buf, size - 1);
@@ -154,40 +188,31 @@ int hwcaps_identity(const struct hwcaps_identity_in *in, char *buf, size_t size,
         }
         if (has_prefix(start, "/dev/fd/") || has_prefix(start, "/proc/self/fd/"))
                 return HWCAPS_IDENTITY_FD;
+
+        /* The common case, an absolute path that is the stub (a copy) or a
+         * link straight to hwcaps-dispatch: that path is the program, read
+         * where the kernel put it. */
+        if (start[0] == '/') {
+                char target[256];
+
+                n = hwcaps_sys_readlinkat(HWCAPS_AT_FDCWD, start, target, sizeof target - 1);
+                if (n == -EINVAL || (n > 0 && n < (long) sizeof target - 1 &&
+                                     (target[n] = '\0', str_eq(base_of(target), "hwcaps-dispatch")))) {
+                        *ret = start;
+                        if (!*have_self)
+                                *have_self = hwcaps_sys_fstatat(HWCAPS_AT_FDCWD, start, self, 0) == 0;
+                        goto own_name;
+                }
+        }
         if (!absolute(start, buf, size))
                 return HWCAPS_IDENTITY_TOO_LONG;
-
-        /* Follow the links as far as the last one before the stub, with one
-         * readlink() each (EINVAL: not a link). The installed stub's own
-         * name ends the chain without asking the file; a copy or hard link
-         * of the stub installed under a program's name is that program, and
-         * so are links to it. buf holds the program so far. */
-        for (int i = 0; i < LINKS_MAX; i++) {
-                size_t dir = str_len(buf);
-
-                /* buf is absolute: buf[0..dir) is its directory with the
-                 * slash, where a relative target starts. */
-                while (dir > 0 && buf[dir - 1] != '/')
-                        dir--;
-                for (size_t k = 0; k < dir; k++)
-                        next[k] = buf[k];
-                n = hwcaps_sys_readlinkat(HWCAPS_AT_FDCWD, buf, next + dir, sizeof next - dir - 1);
-                if (n <= 0 || (size_t) n >= sizeof next - dir - 1)
-                        break; /* not a link (or one too long to follow): the stub's file */
-                next[dir + n] = '\0';
-                if (next[dir] == '/')
-                        for (long k = 0; k <= n; k++)
-                                next[k] = next[dir + k];
-                if (str_eq(base_of(next), "hwcaps-dispatch"))
-                        break;
-                if (!join(buf, size, "", 0, next, str_len(next)))
-                        return HWCAPS_IDENTITY_TOO_LONG;
-        }
+        if (follow_links(buf, size) != HWCAPS_IDENTITY_OK)
+                return HWCAPS_IDENTITY_TOO_LONG;
         if (!*have_self)
                 *have_self = hwcaps_sys_fstatat(HWCAPS_AT_FDCWD, buf, self, 0) == 0;
 
 own_name:
-        if (str_eq(base_of(buf), "hwcaps-dispatch"))
+        if (str_eq(base_of(*ret), "hwcaps-dispatch"))
                 return HWCAPS_IDENTITY_OWN_NAME;
         return HWCAPS_IDENTITY_OK;
 }

@@ -37,10 +37,11 @@ struct hwcaps_identity_in {
         bool secure;         /* AT_SECURE */
 };
 
-/* Writes the absolute path DIR/NAME of the program into buf; *self gets the
- * stub's own identity (dev, ino) and *have_self whether it is known.
- * Returns an enum hwcaps_identity_error. */
+/* Sets *ret to the absolute path DIR/NAME of the program: in->execfn itself
+ * when that is it, else written into buf. *self gets the stub's own identity
+ * (dev, ino) and *have_self whether it is known. Returns an enum
+ * hwcaps_identity_error. */
 int hwcaps_identity(const struct hwcaps_identity_in *in, char *buf, size_t size,
-                    struct hwcaps_stat *self, bool *have_self);
+                    struct hwcaps_stat *self, bool *have_self, const char **ret);
 
 const char *hwcaps_identity_error_text(int e);

@@ -200,8 +200,13 @@ static int resolve_stub(struct resolve *r, const char *path) {
                         if (strcmp(strrchr(program, '/') + 1, "hwcaps-dispatch") == 0)
                                 id = HWCAPS_IDENTITY_OWN_NAME;
                 }
-        } else
-                id = hwcaps_identity(&in, program, sizeof program, &self, &have_self);
+        } else {
+                const char *prog;
+
+                id = hwcaps_identity(&in, program, sizeof program, &self, &have_self, &prog);
+                if (id == HWCAPS_IDENTITY_OK && prog != program)
+                        snprintf(program, sizeof program, "%s", prog);
+        }
         if (id != HWCAPS_IDENTITY_OK) {
                 char *p = strdup(path);
 
@@ -220,7 +225,12 @@ static int resolve_stub(struct resolve *r, const char *path) {
                         k = -ENOMEM;
                         break;
                 }
-                switch (hwcaps_candidate_check(&cands, l, p, PATH_MAX, t)) {
+                if (hwcaps_candidate_path(program, l, p, PATH_MAX) == 0) {
+                        snprintf(p, PATH_MAX, "%s", hwcaps_level_name(l));
+                        k = add(r, l, false, p, "path too long");
+                        continue;
+                }
+                switch (hwcaps_candidate_check(&cands, l, t)) {
                 case HWCAPS_CANDIDATE_TOO_LONG:
                         snprintf(p, PATH_MAX, "%s", hwcaps_level_name(l));
                         k = add(r, l, false, p, "path too long");

@@ -53,39 +53,54 @@ void hwcaps_candidates_init(struct hwcaps_candidates *c, const struct hwcaps_tru
 }
 
 enum hwcaps_candidate_verdict hwcaps_candidate_check(struct hwcaps_candidates *c, enum hwcaps_level level,
-                                                     char *buf, size_t size, struct hwcaps_trust *t) {
-        size_t len = hwcaps_candidate_path(c->path, level, buf, size), slash = 0, tail;
+                                                     struct hwcaps_trust *t) {
+        const char *name = c->path, *lname = hwcaps_level_name(level);
+        char tail[sizeof "x86-64-vN/" + 256];
+        size_t n = 0, slash = 0;
 
         t->verdict = HWCAPS_TRUST_MISSING;
         t->reason = HWCAPS_UNSAFE_NONE;
         t->where[0] = '\0';
-        if (len == 0)
-                return HWCAPS_CANDIDATE_TOO_LONG;
         for (size_t i = 0; c->path[i]; i++)
                 if (c->path[i] == '/')
                         slash = i + 1;
-        /* buf is "DIR/glibc-hwcaps/x86-64-vN/NAME": the part up to
-         * "glibc-hwcaps" is walked once for all levels. */
-        tail = slash + sizeof HWCAPS_SUBDIR - 1;
+        name = c->path + slash;
+        /* DIR, then glibc-hwcaps in it: walked once for all levels, in
+         * place, without composing DIR/glibc-hwcaps anywhere. */
         if (!c->walked) {
-                char save = buf[tail];
+                char *dir = (char *) c->path; /* c->path is the caller's buffer or AT_EXECFN */
+                char save = dir[slash];
 
-                buf[tail] = '\0';
-                (void) hwcaps_trust_walk(c->root, NULL, buf, HWCAPS_WANT_DIR, &c->parent);
-                buf[tail] = save;
                 c->walked = true;
+                dir[slash] = '\0';
+                (void) hwcaps_trust_walk(c->root, NULL, slash ? dir : ".", HWCAPS_WANT_DIR, &c->parent);
+                dir[slash] = save;
+                if (c->parent.verdict == HWCAPS_TRUST_SAFE)
+                        (void) hwcaps_trust_walk(c->root, c->parent.where, HWCAPS_SUBDIR, HWCAPS_WANT_DIR, &c->parent);
         }
         if (c->parent.verdict != HWCAPS_TRUST_SAFE) {
                 *t = c->parent;
                 return c->parent.verdict == HWCAPS_TRUST_MISSING ? HWCAPS_CANDIDATE_MISSING : HWCAPS_CANDIDATE_UNSAFE;
         }
-        switch (hwcaps_trust_walk(c->root, c->parent.where, buf + tail + 1, HWCAPS_WANT_FILE, t)) {
+        /* "x86-64-vN/NAME" below it: NAME is one component (NAME_MAX). */
+        if (!lname)
+                return HWCAPS_CANDIDATE_TOO_LONG;
+        for (size_t i = 0; lname[i]; i++)
+                tail[n++] = lname[i];
+        tail[n++] = '/';
+        for (size_t i = 0; name[i]; i++) {
+                if (n + 1 >= sizeof tail)
+                        return HWCAPS_CANDIDATE_TOO_LONG;
+                tail[n++] = name[i];
+        }
+        tail[n] = '\0';
+        switch (hwcaps_trust_walk(c->root, c->parent.where, tail, HWCAPS_WANT_FILE, t)) {
         case HWCAPS_TRUST_SAFE:
                 break;
         case HWCAPS_TRUST_MISSING:
                 return HWCAPS_CANDIDATE_MISSING;
         default:
-                return HWCAPS_CANDIDATE_UNSAFE;
+                return t->reason == HWCAPS_UNSAFE_TOO_LONG ? HWCAPS_CANDIDATE_TOO_LONG : HWCAPS_CANDIDATE_UNSAFE;
         }
         if (c->self && c->self->dev == t->st.dev && c->self->ino == t->st.ino)
                 return HWCAPS_CANDIDATE_SELF;

@@ -45,7 +45,8 @@ enum hwcaps_candidate_verdict {
 /* The walk of "DIR/glibc-hwcaps", shared by the levels of one program. */
 struct hwcaps_candidates {
         const struct hwcaps_trust_root *root;
-        const char *path;          /* DIR/NAME, absolute */
+        const char *path;          /* DIR/NAME, absolute; the first check writes a NUL
+                                    * into it for a moment */
         const struct hwcaps_stat *self; /* the stub's identity, or NULL */
         bool walked;
         struct hwcaps_trust parent;
@@ -54,8 +55,10 @@ struct hwcaps_candidates {
 void hwcaps_candidates_init(struct hwcaps_candidates *c, const struct hwcaps_trust_root *root,
                             const char *path, const struct hwcaps_stat *self);
 
-/* Writes the candidate's path for level into buf and checks it: every
- * component root's and closed to others, a regular file, not the stub.
- * t receives the walk (where, reason, the file's stat). */
+/* Checks the candidate for level (layout.h): every component root's and
+ * closed to others, a regular file, not the stub. t receives the walk: on
+ * OK, t->where is the candidate's real path, the file to execute (every
+ * directory on it is root's and closed to others, so it still names that
+ * file); else where and why it was refused. */
 enum hwcaps_candidate_verdict hwcaps_candidate_check(struct hwcaps_candidates *c, enum hwcaps_level level,
-                                                     char *buf, size_t size, struct hwcaps_trust *t);
+                                                     struct hwcaps_trust *t);

@@ -123,14 +123,6 @@ static bool str_prefix(const char *s, const char *p) {
         return *p == '\0';
 }
 
-static unsigned long str_len(const char *s) {
-        unsigned long n = 0;
-
-        while (s[n])
-                n++;
-        return n;
-}
-
 /* A one-line message assembled in a buffer and written with one write(2),
  * so lines of concurrent processes do not interleave. */
 struct msg {
@@ -194,20 +186,25 @@ static bool try_next(long e) {
                e == ENOTSUP_CPU || e == ENOTSUP_CAP || e == ESELF || e == EUNSAFE;
 }
 
-/* For the failure report: the component the trust rule refused, a NUL,
- * and why. On the stack, written only when a level is refused: a
+/* For the failure report: the component the trust rule refused and why,
+ * as one string appended to buf at *used, which the level's result then
+ * points to. On the stack, written only when a level is refused: a
  * successful start touches none of its pages, and the stub keeps its one
  * PT_LOAD segment (no .data, no .bss). */
-static void remember_unsafe(char *where, const struct hwcaps_trust *t) {
+static const char *remember_unsafe(char *buf, unsigned long *used, const struct hwcaps_trust *t) {
         const char *why = hwcaps_trust_reason_text(t->reason);
-        unsigned long n = 0;
+        char *start = buf + *used;
+        unsigned long n = *used;
 
-        for (; t->where[n] && n < PATH_BYTES - 64; n++)
-                where[n] = t->where[n];
-        where[n++] = '\0';
-        for (unsigned long i = 0; why[i] && n < PATH_BYTES - 1; i++)
-                where[n++] = why[i];
-        where[n] = '\0';
+        for (unsigned long i = 0; t->where[i] && n + 64 < PATH_BYTES; i++)
+                buf[n++] = t->where[i];
+        if (n + 1 < PATH_BYTES)
+                buf[n++] = ' ';
+        for (unsigned long i = 0; why[i] && n + 1 < PATH_BYTES; i++)
+                buf[n++] = why[i];
+        buf[n++] = '\0';
+        *used = n < PATH_BYTES ? n : PATH_BYTES - 1;
+        return start;
 }
 
 /* The registers that decide levels, and nothing else: in a virtual machine
@@ -286,7 +283,7 @@ static char *put_number(char *o, long v) {
 /* The one line naming every candidate tried and why it did not run;
  * built only on failure, so that a successful start touches no stack
  * pages for it (each first touch is a page fault). */
-static noreturn void report(const char *path, const long *result, const char (*where)[PATH_BYTES], int last,
+static noreturn void report(const char *path, const long *result, const char *const *where, int last,
                             const struct hwcaps_decision *d, int status) {
         char cand[PATH_BYTES];
         struct msg m = { .len = 0 };
@@ -317,8 +314,6 @@ static noreturn void report(const char *path, const long *result, const char (*w
                 case EUNSAFE:
                         msg_add(&m, "unsafe: ");
                         msg_add(&m, where[l]);
-                        msg_add(&m, " ");
-                        msg_add(&m, where[l] + str_len(where[l]) + 1);
                         break;
                 default:
                         msg_add(&m, errno_text(e));
@@ -342,8 +337,11 @@ noreturn void stub_main(long *sp) {
         struct hwcaps_trust t;
         struct hwcaps_env env;
         struct hwcaps_decision d;
-        char path[PATH_BYTES], cand[PATH_BYTES], depth[64];
-        char unsafe_where[HWCAPS_LEVEL_MAX + 1][PATH_BYTES];
+        char buf[PATH_BYTES], depth[64];
+        const char *path;
+        char unsafe_buf[PATH_BYTES];
+        const char *unsafe_where[HWCAPS_LEVEL_MAX + 1];
+        unsigned long unsafe_used = 0;
         long result[HWCAPS_LEVEL_MAX + 1];
         int id;
 
@@ -357,7 +355,7 @@ noreturn void stub_main(long *sp) {
                 else if (a[0] == AT_SECURE_)
                         in.secure = a[1] != 0;
 
-        id = hwcaps_identity(&in, path, sizeof path, &self, &have_self);
+        id = hwcaps_identity(&in, buf, sizeof buf, &self, &have_self, &path);
         if (id != HWCAPS_IDENTITY_OK)
                 die(hwcaps_identity_error_text(id), "", "", 127);
         /* A stub at a candidate path (a copy installed as a variant) stops
@@ -378,7 +376,7 @@ noreturn void stub_main(long *sp) {
         for (int l = HWCAPS_LEVEL_MAX; l >= HWCAPS_LEVEL_V1; l--) {
                 long r;
 
-                switch (hwcaps_candidate_check(&cands, (enum hwcaps_level) l, cand, sizeof cand, &t)) {
+                switch (hwcaps_candidate_check(&cands, (enum hwcaps_level) l, &t)) {
                 case HWCAPS_CANDIDATE_OK:
                         r = 0;
                         break;
@@ -445,11 +443,13 @@ noreturn void stub_main(long *sp) {
                                 e[1] = NULL;
                                 env.n_depth = 1;
                         }
-                        r = sys3(__NR_execve, (long) cand, (long) argv, (long) envp);
+                        /* The real path the walk found safe: nobody but
+                         * root can change what it names now. */
+                        r = sys3(__NR_execve, (long) t.where, (long) argv, (long) envp);
                 }
                 result[l] = r;
                 if (r == -EUNSAFE)
-                        remember_unsafe(unsafe_where[l], &t);
+                        unsafe_where[l] = remember_unsafe(unsafe_buf, &unsafe_used, &t);
                 if (!try_next(-r))
                         report(path, result, unsafe_where, l, &d, 126);
         }

@@ -75,11 +75,14 @@ void hwcaps_trust_root_close(struct hwcaps_trust_root *r) {
 }
 
 struct walk {
-        char todo[HWCAPS_TRUST_PATH]; /* what is left to resolve */
+        const char *todo;             /* what is left to resolve: the path given, or spliced */
         unsigned long pos, len;
         struct hwcaps_trust *t;
         unsigned long wlen;           /* length of t->where, the real path so far */
         const struct hwcaps_trust_root *root;
+        /* Last, so the fields above share a stack page: after a symbolic
+         * link, the rest of the path. */
+        char spliced[HWCAPS_TRUST_PATH];
 };
 
 static enum hwcaps_trust_verdict finish(struct walk *w, enum hwcaps_trust_verdict v,
@@ -126,7 +129,7 @@ static bool splice(struct walk *w, const char *target, unsigned long n) {
         unsigned long rest = w->len - w->pos;
         char tmp[HWCAPS_TRUST_PATH];
 
-        if (n + 1 + rest + 1 > sizeof w->todo)
+        if (n + 1 + rest + 1 > sizeof w->spliced)
                 return false;
         for (unsigned long i = 0; i < n; i++)
                 tmp[i] = target[i];
@@ -135,8 +138,9 @@ static bool splice(struct walk *w, const char *target, unsigned long n) {
                 tmp[n + 1 + i] = w->todo[w->pos + i];
         w->len = n + 1 + rest;
         for (unsigned long i = 0; i < w->len; i++)
-                w->todo[i] = tmp[i];
-        w->todo[w->len] = '\0';
+                w->spliced[i] = tmp[i];
+        w->spliced[w->len] = '\0';
+        w->todo = w->spliced;
         w->pos = 0;
         return true;
 }
@@ -149,14 +153,16 @@ enum hwcaps_trust_verdict hwcaps_trust_walk(const struct hwcaps_trust_root *root
         struct hwcaps_stat st;
         bool leaf = false, have_st = true;
 
-        ret->where[0] = '\0';
+        if (at_where != ret->where) /* it may go on from its own where */
+                ret->where[0] = '\0';
         ret->st = root->st;
         if (root->verdict != HWCAPS_TRUST_SAFE)
                 return finish(&w, root->verdict, root->reason, 0);
-        if (n >= sizeof w.todo)
+        if (n >= sizeof w.spliced)
                 return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_TOO_LONG, -ENAMETOOLONG);
-        for (unsigned long i = 0; i <= n; i++)
-                w.todo[i] = path[i];
+        /* Read where it is: a copy is made only for a symbolic link (each
+         * stack page first touched is a page fault, on every exec). */
+        w.todo = path;
         w.len = n;
         /* A relative walk goes on from a directory an earlier walk found
          * safe: its real path, whose stat it is. */

@@ -70,7 +70,7 @@ void hwcaps_trust_root_close(struct hwcaps_trust_root *r);
 
 /* Walks path: absolute paths (and absolute link targets) start at the root;
  * a relative one at at_where, the where of an earlier SAFE walk of a
- * directory (NULL: the root). ".." never leaves the root. want says what
+ * directory (NULL: the root; it may be ret->where itself). ".." never leaves the root. want says what
  * the last component must be.
  *
  * One fstatat() per component, by the real path found so far: every
