@@ -41,6 +41,9 @@ SEED = int(os.environ.get("HWCAPS_AGREE_SEED", "11"))
 if os.geteuid() != 0:
     print("SKIP: needs root: level directories must be root's to be used")
     sys.exit(77)
+if "noexec" in os.popen("findmnt -T /run -no OPTIONS 2>/dev/null").read().split(","):
+    print("SKIP: /run is mounted noexec: no safe place for fixtures the stub may run")
+    sys.exit(77)
 
 # The CPU's level: the same engine, checked against ld.so in tests/cli.
 CPU = int(subprocess.run([HWCAPS, "level"], capture_output=True, text=True, check=True).stdout.strip()[-1])

@@ -10,6 +10,10 @@ STUB=$(realpath "$2") VARIANT=$(realpath "$3") HWCAPS=$(realpath "$4") LDSO=$5
 # Under /run (root's, mode 0755): the stub runs only what the trust rule
 # allows, and every directory on the way to a variant must be root's and
 # closed to others -- /tmp is sticky and writable by all.
+if findmnt -T /run -no OPTIONS 2>/dev/null | grep -qw noexec; then
+        echo "SKIP: /run is mounted noexec: no safe place for fixtures the stub may run"
+        exit 77
+fi
 T=$(mktemp -d /run/hwcaps-stub-test.XXXXXX) || exit 1
 trap 'rm -rf "$T"' EXIT
 chmod 755 "$T"
