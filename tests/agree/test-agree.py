@@ -41,7 +41,7 @@ SEED = int(os.environ.get("HWCAPS_AGREE_SEED", "11"))
 if os.geteuid() != 0:
     print("SKIP: needs root: level directories must be root's to be used")
     sys.exit(77)
-if "noexec" in os.popen("findmnt -T /run -no OPTIONS 2>/dev/null").read().split(","):
+if "noexec" in os.popen("findmnt -T /run -no OPTIONS 2>/dev/null").read().strip().split(","):
     print("SKIP: /run is mounted noexec: no safe place for fixtures the stub may run")
     sys.exit(77)
 
