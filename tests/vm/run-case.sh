@@ -153,7 +153,8 @@ g=$here/guest
 install -d "$mnt/opt/hwcaps-vm"
 install -m 0755 "$g/check.sh" "$mnt/opt/hwcaps-vm/check.sh"
 printf '%s\n' "$name" >"$mnt/opt/hwcaps-vm/case"
-install -m 0644 "$g/hwcaps-vm-check.service" "$g/hwcaps-vm-syspath.service" "$mnt/etc/systemd/system/"
+install -m 0644 "$g/hwcaps-vm-check.service" "$g/hwcaps-vm-syspath.service" "$g/hwcaps-vm-disp.service" \
+	"$g/hwcaps-vm-disp-procsubset.service" "$mnt/etc/systemd/system/"
 install -d "$mnt/etc/systemd/system/multi-user.target.wants" "$mnt/etc/systemd/user/default.target.wants"
 ln -sf ../hwcaps-vm-check.service "$mnt/etc/systemd/system/multi-user.target.wants/"
 install -m 0644 "$g/hwcaps-vm-userpath.service" "$mnt/etc/systemd/user/"
@@ -174,6 +175,17 @@ for l in x86-64-v2 x86-64-v3 x86-64-v4; do
 		install -m 0755 -o root -g root "$mnt/opt/hwcaps-vm/hello-$l" "$mnt/usr/bin/glibc-hwcaps/$l/hwcaps-vm-hello"
 	fi
 done
+# A dispatched program: /usr/bin/hwcaps-vm-disp is a symlink to the stub
+# (as a package installs it), the variants, baseline included, are in the
+# level directories (root's, 0755: the trust rule), each printing its level.
+if [ "$dirs" = yes ]; then
+	ln -s /usr/libexec/hwcaps/hwcaps-dispatch "$mnt/usr/bin/hwcaps-vm-disp"
+	for l in x86-64-v1 x86-64-v2 x86-64-v3 x86-64-v4; do
+		install -d -m 0755 -o root -g root "$mnt/usr/bin/glibc-hwcaps/$l"
+		printf '#!/bin/sh\necho %s\n' "$l" >"$work/disp-$l"
+		install -m 0755 -o root -g root "$work/disp-$l" "$mnt/usr/bin/glibc-hwcaps/$l/hwcaps-vm-disp"
+	done
+fi
 # Programs marked with an x86 ISA level (GNU property, -z x86-64-vN): the
 # dynamic linker must refuse those above the CPU's level (exit 127, "CPU ISA
 # level is lower than required"), the safety net DESIGN.md relies on.
@@ -239,6 +251,7 @@ tap() { # ok(0/1) needs description [diagnostic]
 		profile) [ "$profile_d" = present ] || todo=" # TODO /etc/profile.d/hwcaps.sh is not installed: not on main yet" ;;
 		cli) [ "$cli" != absent ] || todo=" # TODO the hwcaps CLI is not installed: not on main yet" ;;
 		refresh) [ "$(get refresh_helper)" = present ] || todo=" # TODO /usr/libexec/hwcaps/hwcaps-refresh is not installed: not on main yet" ;;
+		stub) [ "$(get stub)" = present ] || todo=" # TODO /usr/libexec/hwcaps/hwcaps-dispatch is not installed: not on main yet" ;;
 		esac
 		echo "not ok $n - $3$todo"
 		[ -z "${4:-}" ] || printf '%s\n' "$4" | sed 's/^/#   /'
@@ -367,6 +380,58 @@ if [ -z "$setenv_path" ]; then
 	is profile "a login shell runs the $(top "$levels") variant" "$(top "$levels")" "$(get login_hello)"
 else
 	echo "# login shells under systemd.setenv=PATH (not asserted): $(get login_path)"
+fi
+
+if [ "$dirs" = yes ]; then
+	# The dispatched program by its absolute path (DESIGN.md "Absolute
+	# paths"): the stub, not PATH, picks the variant, by the one decision
+	# (DESIGN.md "Turning it off"), which the system generator compiled into
+	# /run/hwcaps/policy for everything that cannot read /proc/cmdline.
+	want=${stub_level:-$(top "$levels")}
+	[ "$want" != baseline ] || want=x86-64-v1
+	policy=$(get policy)
+	pfield() { printf '%s\n' "$policy" | sed 's/ | /\n/g' | sed -n "s/^$1=//p"; }
+	is generator "/run/hwcaps/policy and its directory are root's, closed to others" \
+		"/run/hwcaps root:root 755 | /run/hwcaps/policy root:root 644" "$(get policy_stat)"
+	if [ "$(pfield hwcaps-policy) $(pfield cap) $(pfield keep-path)" = "1 $policy_cap $policy_keep" ]; then
+		tap 0 generator "/run/hwcaps/policy says cap=$policy_cap keep-path=$policy_keep"
+	else
+		tap 1 generator "/run/hwcaps/policy says cap=$policy_cap keep-path=$policy_keep" "policy file: \"$policy\""
+	fi
+	pwhy=$(pfield why)
+	if [ -z "$policy_why" ]; then
+		is generator "/run/hwcaps/policy gives no reason (nothing caps)" "" "$pwhy"
+	else
+		case $pwhy in
+		*"$policy_why"*) tap 0 generator "/run/hwcaps/policy's why= names \"$policy_why\"" ;;
+		*) tap 1 generator "/run/hwcaps/policy's why= names \"$policy_why\"" "why: \"$pwhy\"" ;;
+		esac
+	fi
+	is stub "the dispatched program run from the check service runs the $want variant" "$want" "$(get disp_check)"
+	is stub "a service with ExecStart=/usr/bin/hwcaps-vm-disp (an absolute path) runs the $want variant" "$want" "$(get disp_service)"
+	is plain "a ProcSubset=pid, ProtectProc=invisible service has no /proc/cmdline" hidden "$(get procsubset_cmdline)"
+	is stub "under ProcSubset=pid (unit file, ExecStart= the program) it runs the $want variant" "$want" "$(get disp_procsubset)"
+	is stub "under ProcSubset=pid (systemd-run, transient service) it runs the $want variant" "$want" "$(get disp_run_procsubset)"
+	is stub "a lingering user's systemd-run --user runs the $want variant" "$want" "$(get disp_user)"
+	is stub "a login shell (su - tester) runs the $want variant by absolute path" "$want" "$(get disp_login)"
+	is stub "a root login shell (bash -l) runs the $want variant by absolute path" "$want" "$(get disp_root_login)"
+	wpath=/usr/bin/glibc-hwcaps/$want/hwcaps-vm-disp
+	is cli "hwcaps which -q /usr/bin/hwcaps-vm-disp (check service) names $wpath" "$wpath" "$(get which_check)"
+	is cli "hwcaps which -q in a login shell (su - tester) names $wpath" "$wpath" "$(get which_login)"
+	is cli "hwcaps which -q under ProcSubset=pid names $wpath" "$wpath" "$(get which_procsubset)"
+	is cli "hwcaps status exits 0" 0 "$(get status_rc)"
+	scap=$(get status_cap)
+	case $policy_cap in
+	none) pat=none ;;
+	x86-64-v1) pat="off (the baseline), by *$policy_why*" ;;
+	*) pat="$policy_cap, by *$policy_why*" ;;
+	esac
+	case $scap in
+	$pat) tap 0 cli "hwcaps status shows the level cap \"$pat\"" ;;
+	*) tap 1 cli "hwcaps status shows the level cap \"$pat\"" "Level cap: \"$scap\"" ;;
+	esac
+	is cli "hwcaps status takes the boot's options from /run/hwcaps/policy" \
+		"/run/hwcaps/policy (kernel command line and hwcaps.conf)" "$(get status_boot)"
 fi
 
 if [ -n "$reload" ]; then

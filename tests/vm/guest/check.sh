@@ -108,6 +108,7 @@ report root_login_path "$(env -i TERM=dumb bash -lc 'echo "$PATH"' 2>&1)"
 # stub alone follows the boot's options, through /run/hwcaps/policy (written
 # by the system environment generator) or /proc/cmdline.
 if [ -L /usr/bin/hwcaps-vm-disp ]; then
+	report disp_start "$(cut -d' ' -f1 /proc/uptime)"
 	stub=/usr/libexec/hwcaps/hwcaps-dispatch
 	report stub "$([ -x "$stub" ] && echo present || echo absent)"
 	report policy "$(grep -v -e '^#' -e '^$' /run/hwcaps/policy 2>&1)"
@@ -128,17 +129,22 @@ if [ -L /usr/bin/hwcaps-vm-disp ]; then
 	report disp_user "$(timeout 60 systemd-run --user -M tester@ --wait --pipe --quiet /usr/bin/hwcaps-vm-disp 2>&1)"
 	# Login shells inherit no HWCAPS* from the manager: only the policy
 	# file (or the command line) carries the boot's options to them.
-	report disp_login "$(su - tester -c /usr/bin/hwcaps-vm-disp 2>&1)"
+	# One su for both (each login costs seconds under TCG).
+	l=$(su - tester -c 'echo "disp=$(/usr/bin/hwcaps-vm-disp 2>&1)"
+		command -v hwcaps >/dev/null && echo "which=$(hwcaps which -q /usr/bin/hwcaps-vm-disp 2>&1)"' 2>&1)
+	report disp_login "$(field "$l" disp)"
+	[ -n "$(field "$l" disp)" ] || report disp_login_error "$l"
 	report disp_root_login "$(env -i TERM=dumb bash -lc /usr/bin/hwcaps-vm-disp 2>&1)"
 	if command -v hwcaps >/dev/null 2>&1; then
 		report which_check "$(hwcaps which -q /usr/bin/hwcaps-vm-disp 2>&1)"
-		report which_login "$(su - tester -c 'hwcaps which -q /usr/bin/hwcaps-vm-disp' 2>&1)"
+		report which_login "$(field "$l" which)"
 		s=$(hwcaps status 2>&1)
 		report status_rc "$?"
 		report status_cap "$(printf '%s\n' "$s" | sed -n 's/^Level cap: *//p')"
 		report status_boot "$(printf '%s\n' "$s" | sed -n 's/^Boot options: *//p')"
 		report status "$s"
 	fi
+	report disp_done "$(cut -d' ' -f1 /proc/uptime)"
 fi
 
 if [ -f "$dir/reload-test" ]; then
