@@ -169,7 +169,7 @@ static void decide(struct resolve *r, const char *root, bool secure, bool warn) 
 static int resolve_stub(struct resolve *r, const char *path) {
         char *const argv[] = { (char *) path, NULL };
         struct hwcaps_identity_in in = { .execfn = path, .argv = argv, .argc = 1 };
-        _cleanup_free_ struct hwcaps_trust *t = malloc(sizeof *t);
+        const struct hwcaps_trust *t;
         char program[PATH_MAX], buf[PATH_MAX + 128];
         struct hwcaps_trust_root slash;
         struct hwcaps_candidates cands;
@@ -178,8 +178,6 @@ static int resolve_stub(struct resolve *r, const char *path) {
         bool have_self, stopped = false;
         int id, k = 0;
 
-        if (!t)
-                return -ENOMEM;
         r->stub = strdup(path);
         if (!r->stub)
                 return -ENOMEM;
@@ -230,7 +228,7 @@ static int resolve_stub(struct resolve *r, const char *path) {
                         k = add(r, l, false, p, "path too long");
                         continue;
                 }
-                switch (hwcaps_candidate_check(&cands, l, t)) {
+                switch (hwcaps_candidate_check(&cands, l, &t)) {
                 case HWCAPS_CANDIDATE_TOO_LONG:
                         snprintf(p, PATH_MAX, "%s", hwcaps_level_name(l));
                         k = add(r, l, false, p, "path too long");

@@ -53,14 +53,13 @@ void hwcaps_candidates_init(struct hwcaps_candidates *c, const struct hwcaps_tru
 }
 
 enum hwcaps_candidate_verdict hwcaps_candidate_check(struct hwcaps_candidates *c, enum hwcaps_level level,
-                                                     struct hwcaps_trust *t) {
-        const char *name = c->path, *lname = hwcaps_level_name(level);
+                                                     const struct hwcaps_trust **ret) {
+        const char *name, *lname = hwcaps_level_name(level);
+        struct hwcaps_trust *t = &c->t;
         char tail[sizeof "x86-64-vN/" + 256];
         size_t n = 0, slash = 0;
 
-        t->verdict = HWCAPS_TRUST_MISSING;
-        t->reason = HWCAPS_UNSAFE_NONE;
-        t->where[0] = '\0';
+        *ret = t;
         for (size_t i = 0; c->path[i]; i++)
                 if (c->path[i] == '/')
                         slash = i + 1;
@@ -73,15 +72,22 @@ enum hwcaps_candidate_verdict hwcaps_candidate_check(struct hwcaps_candidates *c
 
                 c->walked = true;
                 dir[slash] = '\0';
-                (void) hwcaps_trust_walk(c->root, NULL, slash ? dir : ".", HWCAPS_WANT_DIR, &c->parent);
+                (void) hwcaps_trust_walk(c->root, NULL, slash ? dir : ".", HWCAPS_WANT_DIR, t);
                 dir[slash] = save;
-                if (c->parent.verdict == HWCAPS_TRUST_SAFE)
-                        (void) hwcaps_trust_walk(c->root, c->parent.where, HWCAPS_SUBDIR, HWCAPS_WANT_DIR, &c->parent);
+                if (t->verdict == HWCAPS_TRUST_SAFE)
+                        (void) hwcaps_trust_walk(c->root, t->where, HWCAPS_SUBDIR, HWCAPS_WANT_DIR, t);
+                c->parent_verdict = t->verdict;
+                c->parent_st = t->st;
+                for (c->parent_len = 0; t->where[c->parent_len]; c->parent_len++)
+                        ;
+        } else if (c->parent_verdict == HWCAPS_TRUST_SAFE) {
+                /* Back to DIR/glibc-hwcaps for the next level. */
+                t->where[c->parent_len] = '\0';
+                t->st = c->parent_st;
+                t->verdict = HWCAPS_TRUST_SAFE;
         }
-        if (c->parent.verdict != HWCAPS_TRUST_SAFE) {
-                *t = c->parent;
-                return c->parent.verdict == HWCAPS_TRUST_MISSING ? HWCAPS_CANDIDATE_MISSING : HWCAPS_CANDIDATE_UNSAFE;
-        }
+        if (c->parent_verdict != HWCAPS_TRUST_SAFE)
+                return c->parent_verdict == HWCAPS_TRUST_MISSING ? HWCAPS_CANDIDATE_MISSING : HWCAPS_CANDIDATE_UNSAFE;
         /* "x86-64-vN/NAME" below it: NAME is one component (NAME_MAX). */
         if (!lname)
                 return HWCAPS_CANDIDATE_TOO_LONG;
@@ -94,7 +100,12 @@ enum hwcaps_candidate_verdict hwcaps_candidate_check(struct hwcaps_candidates *c
                 tail[n++] = name[i];
         }
         tail[n] = '\0';
-        switch (hwcaps_trust_walk(c->root, c->parent.where, tail, HWCAPS_WANT_FILE, t)) {
+        (void) hwcaps_trust_walk(c->root, t->where, tail, HWCAPS_WANT_FILE, t);
+        /* A level directory that is a symbolic link took the walk above
+         * DIR/glibc-hwcaps: walk that again for the next level. */
+        if (t->kept < c->parent_len)
+                c->walked = false;
+        switch (t->verdict) {
         case HWCAPS_TRUST_SAFE:
                 break;
         case HWCAPS_TRUST_MISSING:

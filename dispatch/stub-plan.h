@@ -42,23 +42,28 @@ enum hwcaps_candidate_verdict {
         HWCAPS_CANDIDATE_TOO_LONG,
 };
 
-/* The walk of "DIR/glibc-hwcaps", shared by the levels of one program. */
+/* The walk of "DIR/glibc-hwcaps", shared by the levels of one program,
+ * and each level's walk on from it, in one buffer: every stack page the
+ * stub touches costs a page fault on every exec. */
 struct hwcaps_candidates {
         const struct hwcaps_trust_root *root;
         const char *path;          /* DIR/NAME, absolute; the first check writes a NUL
                                     * into it for a moment */
         const struct hwcaps_stat *self; /* the stub's identity, or NULL */
         bool walked;
-        struct hwcaps_trust parent;
+        unsigned long parent_len;  /* t.where[0..parent_len) is DIR/glibc-hwcaps's real path */
+        enum hwcaps_trust_verdict parent_verdict;
+        struct hwcaps_stat parent_st;
+        struct hwcaps_trust t;
 };
 
 void hwcaps_candidates_init(struct hwcaps_candidates *c, const struct hwcaps_trust_root *root,
                             const char *path, const struct hwcaps_stat *self);
 
 /* Checks the candidate for level (layout.h): every component root's and
- * closed to others, a regular file, not the stub. t receives the walk: on
- * OK, t->where is the candidate's real path, the file to execute (every
- * directory on it is root's and closed to others, so it still names that
- * file); else where and why it was refused. */
+ * closed to others, a regular file, not the stub. *ret points to the walk,
+ * valid until the next check: on OK, where is the candidate's real path,
+ * the file to execute (every directory on it is root's and closed to
+ * others, so it still names that file); else where and why it was refused. */
 enum hwcaps_candidate_verdict hwcaps_candidate_check(struct hwcaps_candidates *c, enum hwcaps_level level,
-                                                     struct hwcaps_trust *t);
+                                                     const struct hwcaps_trust **ret);

@@ -334,7 +334,7 @@ noreturn void stub_main(long *sp) {
         bool have_self, decided = false;
         struct hwcaps_trust_root slash, sysroot;
         struct hwcaps_candidates cands;
-        struct hwcaps_trust t;
+        const struct hwcaps_trust *t;
         struct hwcaps_env env;
         struct hwcaps_decision d;
         char buf[PATH_BYTES], depth[64];
@@ -445,11 +445,11 @@ noreturn void stub_main(long *sp) {
                         }
                         /* The real path the walk found safe: nobody but
                          * root can change what it names now. */
-                        r = sys3(__NR_execve, (long) t.where, (long) argv, (long) envp);
+                        r = sys3(__NR_execve, (long) t->where, (long) argv, (long) envp);
                 }
                 result[l] = r;
                 if (r == -EUNSAFE)
-                        unsafe_where[l] = remember_unsafe(unsafe_buf, &unsafe_used, &t);
+                        unsafe_where[l] = remember_unsafe(unsafe_buf, &unsafe_used, t);
                 if (!try_next(-r))
                         report(path, result, unsafe_where, l, &d, 126);
         }

@@ -114,6 +114,8 @@ static void where_up(struct walk *w) {
         if (w->wlen > 0)
                 w->wlen--;
         w->t->where[w->wlen] = '\0';
+        if (w->wlen < w->t->kept)
+                w->t->kept = w->wlen;
 }
 
 /* fstatat() or readlinkat() of the real path so far, from the root. */
@@ -155,6 +157,7 @@ enum hwcaps_trust_verdict hwcaps_trust_walk(const struct hwcaps_trust_root *root
 
         if (at_where != ret->where) /* it may go on from its own where */
                 ret->where[0] = '\0';
+        ret->kept = 0;
         ret->st = root->st;
         if (root->verdict != HWCAPS_TRUST_SAFE)
                 return finish(&w, root->verdict, root->reason, 0);
@@ -172,6 +175,7 @@ enum hwcaps_trust_verdict hwcaps_trust_walk(const struct hwcaps_trust_root *root
                 while (w.wlen > 0 && ret->where[w.wlen - 1] == '/')
                         w.wlen--;
                 ret->where[w.wlen] = '\0';
+                ret->kept = w.wlen;
                 have_st = w.wlen == 0; /* stat'ed only if nothing follows */
         }
 
@@ -227,6 +231,7 @@ enum hwcaps_trust_verdict hwcaps_trust_walk(const struct hwcaps_trust_root *root
                                 return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_TOO_LONG, -ENAMETOOLONG);
                         if (target[0] == '/') {
                                 w.wlen = 0;
+                                ret->kept = 0;
                                 ret->where[0] = '\0';
                                 ret->st = root->st;
                                 have_st = true;

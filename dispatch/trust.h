@@ -43,6 +43,7 @@ struct hwcaps_trust {
         enum hwcaps_trust_reason reason;
         long error;              /* -errno behind MISSING or UNSAFE_ERROR, else 0 */
         struct hwcaps_stat st;   /* the last component's, when SAFE */
+        unsigned long kept;      /* how much of the at_where it went on from is still where's start */
         /* The real path (below the root, without symbolic links) up to the
          * component the verdict is about: the whole path when SAFE, the
          * offending one otherwise. */
