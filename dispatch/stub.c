@@ -329,21 +329,31 @@ noreturn void stub_main(long *sp) {
         long argc = sp[0];
         char **argv = (char **) (sp + 1), **envp = argv + argc + 1;
         unsigned long *auxv;
-        struct hwcaps_identity_in in = { .argv = argv, .argc = argc };
-        struct hwcaps_stat self;
-        bool have_self, decided = false;
-        struct hwcaps_trust_root slash, sysroot;
-        struct hwcaps_candidates cands;
-        const struct hwcaps_trust *t;
-        struct hwcaps_env env;
-        struct hwcaps_decision d;
-        char buf[PATH_BYTES], depth[64];
-        const char *path;
-        char unsafe_buf[PATH_BYTES];
-        const char *unsafe_where[HWCAPS_LEVEL_MAX + 1];
-        unsigned long unsafe_used = 0;
-        long result[HWCAPS_LEVEL_MAX + 1];
+        /* One struct, in this order: what every dispatch writes comes
+         * first and shares stack pages (each first touch of a page is a
+         * page fault, on every exec); the buffers of the rare paths last. */
+        struct {
+                struct hwcaps_identity_in in;
+                struct hwcaps_stat self;
+                bool have_self, decided;
+                const char *path;
+                const struct hwcaps_trust *t;
+                struct hwcaps_env env;
+                struct hwcaps_trust_root slash;
+                long result[HWCAPS_LEVEL_MAX + 1];
+                const char *unsafe_where[HWCAPS_LEVEL_MAX + 1];
+                unsigned long unsafe_used;
+                char depth[64];
+                struct hwcaps_decision d;
+                struct hwcaps_candidates cands; /* its walk buffer at its end */
+                struct hwcaps_trust_root sysroot;
+                char unsafe_buf[PATH_BYTES];
+                char buf[PATH_BYTES];
+        } S;
         int id;
+        S.in = (struct hwcaps_identity_in) { .argv = argv, .argc = argc };
+        S.decided = false;
+        S.unsafe_used = 0;
 
         char **e = envp;
         while (*e)
@@ -351,22 +361,22 @@ noreturn void stub_main(long *sp) {
         auxv = (unsigned long *) (e + 1);
         for (unsigned long *a = auxv; a[0] != 0; a += 2)
                 if (a[0] == AT_EXECFN_)
-                        in.execfn = (const char *) a[1];
+                        S.in.execfn = (const char *) a[1];
                 else if (a[0] == AT_SECURE_)
-                        in.secure = a[1] != 0;
+                        S.in.secure = a[1] != 0;
 
-        id = hwcaps_identity(&in, buf, sizeof buf, &self, &have_self, &path);
+        id = hwcaps_identity(&S.in, S.buf, sizeof S.buf, &S.self, &S.have_self, &S.path);
         if (id != HWCAPS_IDENTITY_OK)
                 die(hwcaps_identity_error_text(id), "", "", 127);
         /* A stub at a candidate path (a copy installed as a variant) stops
          * rather than looking for variants of a variant. */
-        if (hwcaps_path_candidate_level(path) > 0)
-                die(path, ": is the dispatch stub itself, not a variant", "", 127);
+        if (hwcaps_path_candidate_level(S.path) > 0)
+                die(S.path, ": is the dispatch stub itself, not a variant", "", 127);
 
-        hwcaps_env_scan(envp, in.secure, &env);
-        (void) hwcaps_trust_root_open(NULL, &slash);
-        hwcaps_candidates_init(&cands, &slash, path, have_self ? &self : NULL);
-        hwcaps_decision_init(&d);
+        hwcaps_env_scan(envp, S.in.secure, &S.env);
+        (void) hwcaps_trust_root_open(NULL, &S.slash);
+        hwcaps_candidates_init(&S.cands, &S.slash, S.path, S.have_self ? &S.self : NULL);
+        hwcaps_decision_init(&S.d);
 
         /* Highest level first. What exists is asked first (the trust walk
          * costs a few us); the level and the opt-outs only when a safe
@@ -376,7 +386,7 @@ noreturn void stub_main(long *sp) {
         for (int l = HWCAPS_LEVEL_MAX; l >= HWCAPS_LEVEL_V1; l--) {
                 long r;
 
-                switch (hwcaps_candidate_check(&cands, (enum hwcaps_level) l, &t)) {
+                switch (hwcaps_candidate_check(&S.cands, (enum hwcaps_level) l, &S.t)) {
                 case HWCAPS_CANDIDATE_OK:
                         r = 0;
                         break;
@@ -393,25 +403,25 @@ noreturn void stub_main(long *sp) {
                         r = -ENAMETOOLONG;
                 }
                 if (r == 0 && l > HWCAPS_LEVEL_V1) {
-                        if (!decided) {
+                        if (!S.decided) {
                                 /* HWCAPS_ROOT is a test and sysroot prefix;
                                  * under AT_SECURE env is empty, so a setuid
                                  * stub reads the real files. */
-                                const struct hwcaps_trust_root *root = &slash;
+                                const struct hwcaps_trust_root *root = &S.slash;
 
-                                if (env.root && env.root[0]) {
-                                        (void) hwcaps_trust_root_open(env.root, &sysroot);
-                                        root = &sysroot;
+                                if (S.env.root && S.env.root[0]) {
+                                        (void) hwcaps_trust_root_open(S.env.root, &S.sysroot);
+                                        root = &S.sysroot;
                                 }
-                                (void) hwcaps_decision_boot(&d, root, NULL, NULL);
-                                hwcaps_decision_env(&d, &env, HWCAPS_SRC_ENV);
+                                (void) hwcaps_decision_boot(&S.d, root, NULL, NULL);
+                                hwcaps_decision_env(&S.d, &S.env, HWCAPS_SRC_ENV);
                                 /* With everything off no CPUID is needed. */
-                                hwcaps_decision_finish(&d, d.cap > HWCAPS_LEVEL_V1 ? cpu_level(envp, in.secure)
+                                hwcaps_decision_finish(&S.d, S.d.cap > HWCAPS_LEVEL_V1 ? cpu_level(envp, S.in.secure)
                                                                                     : HWCAPS_LEVEL_V1);
-                                decided = true;
+                                S.decided = true;
                         }
-                        if (l > (int) d.top)
-                                r = l > (int) d.cpu ? -ENOTSUP_CPU : -ENOTSUP_CAP;
+                        if (l > (int) S.d.top)
+                                r = l > (int) S.d.cpu ? -ENOTSUP_CPU : -ENOTSUP_CAP;
                 }
                 if (r == 0) {
                         /* Count this process's passes through a stub: a
@@ -421,37 +431,37 @@ noreturn void stub_main(long *sp) {
                          * first auxv word (read above; the stack is gone
                          * after execve anyway). */
                         static const char key[] = "HWCAPS_DISPATCH_DEPTH=";
-                        long pid = sys3(__NR_getpid, 0, 0, 0), n = depth_of(env.depth, pid) + 1;
-                        char *o = depth;
+                        long pid = sys3(__NR_getpid, 0, 0, 0), n = depth_of(S.env.depth, pid) + 1;
+                        char *o = S.depth;
 
                         for (const char *k = key; *k; k++)
                                 *o++ = *k;
                         if (n > HWCAPS_DISPATCH_DEPTH_MAX)
-                                die(path, ": dispatched again and again in one process (a variant runs its own "
+                                die(S.path, ": dispatched again and again in one process (a variant runs its own "
                                     "dispatched path?); stopped, see hwcaps-dispatch(8)", "", 126);
                         o = put_number(o, pid);
                         *o++ = ':';
                         o = put_number(o, n);
                         *o = '\0';
-                        if (env.n_depth > 0) {
+                        if (S.env.n_depth > 0) {
                                 /* Every entry, so no program reads a stale one. */
                                 for (char **p = envp; *p; p++)
                                         if ((*p)[0] == 'H' && str_prefix(*p, key))
-                                                *p = depth;
+                                                *p = S.depth;
                         } else {
-                                e[0] = depth;
+                                e[0] = S.depth;
                                 e[1] = NULL;
-                                env.n_depth = 1;
+                                S.env.n_depth = 1;
                         }
                         /* The real path the walk found safe: nobody but
                          * root can change what it names now. */
-                        r = sys3(__NR_execve, (long) t->where, (long) argv, (long) envp);
+                        r = sys3(__NR_execve, (long) S.t->where, (long) argv, (long) envp);
                 }
-                result[l] = r;
+                S.result[l] = r;
                 if (r == -EUNSAFE)
-                        unsafe_where[l] = remember_unsafe(unsafe_buf, &unsafe_used, t);
+                        S.unsafe_where[l] = remember_unsafe(S.unsafe_buf, &S.unsafe_used, S.t);
                 if (!try_next(-r))
-                        report(path, result, unsafe_where, l, &d, 126);
+                        report(S.path, S.result, S.unsafe_where, l, &S.d, 126);
         }
-        report(path, result, unsafe_where, HWCAPS_LEVEL_V1, &d, 127);
+        report(S.path, S.result, S.unsafe_where, HWCAPS_LEVEL_V1, &S.d, 127);
 }

@@ -125,14 +125,21 @@ static const char *at_root(const struct walk *w) {
         return w->t->where + 1;            /* below the sysroot's descriptor */
 }
 
-/* Replaces the part resolved last (a symlink) with its target: the target,
- * "/", then what was left after the link. */
-static bool splice(struct walk *w, const char *target, unsigned long n) {
-        unsigned long rest = w->len - w->pos;
-        char tmp[HWCAPS_TRUST_PATH];
+/* Reads the symbolic link the real path so far ends in, and replaces it
+ * with its target: the target, "/", then what was left after the link.
+ * Returns the target's length (its first byte in *absolute), 0 when it
+ * cannot be read, -1 when the result is too long. A frame of its own: the
+ * walk of a path without links never touches these stack pages. */
+static __attribute__((noinline)) long follow(struct walk *w, bool *absolute) {
+        char target[HWCAPS_TRUST_PATH], tmp[HWCAPS_TRUST_PATH];
+        long k = hwcaps_sys_readlinkat(w->root->fd, at_root(w), target, sizeof target);
+        unsigned long rest = w->len - w->pos, n;
 
+        if (k <= 0 || k >= (long) sizeof target)
+                return 0;
+        n = (unsigned long) k;
         if (n + 1 + rest + 1 > sizeof w->spliced)
-                return false;
+                return -1;
         for (unsigned long i = 0; i < n; i++)
                 tmp[i] = target[i];
         tmp[n] = '/';
@@ -144,7 +151,8 @@ static bool splice(struct walk *w, const char *target, unsigned long n) {
         w->spliced[w->len] = '\0';
         w->todo = w->spliced;
         w->pos = 0;
-        return true;
+        *absolute = target[0] == '/';
+        return k;
 }
 
 enum hwcaps_trust_verdict hwcaps_trust_walk(const struct hwcaps_trust_root *root, const char *at_where,
@@ -216,20 +224,21 @@ enum hwcaps_trust_verdict hwcaps_trust_walk(const struct hwcaps_trust_root *root
                         return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_ERROR, r);
                 }
                 if (is_type(&st, HWCAPS_S_IFLNK)) {
-                        char target[HWCAPS_TRUST_PATH];
+                        bool absolute = false;
                         long k;
 
                         if (++links > LINKS_MAX)
                                 return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_LOOP, -ELOOP);
-                        k = hwcaps_sys_readlinkat(root->fd, at_root(&w), target, sizeof target);
-                        if (k <= 0 || k >= (long) sizeof target)
-                                return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_ERROR, k < 0 ? k : -EIO);
                         /* The link lives in a directory found safe: only
-                         * root made it. Its target is walked on its own. */
-                        where_up(&w);
-                        if (!splice(&w, target, (unsigned long) k))
+                         * root made it. Its target is walked on its own,
+                         * from the link's directory. */
+                        k = follow(&w, &absolute);
+                        if (k == 0)
+                                return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_ERROR, -EIO);
+                        if (k < 0)
                                 return finish(&w, HWCAPS_TRUST_UNSAFE, HWCAPS_UNSAFE_TOO_LONG, -ENAMETOOLONG);
-                        if (target[0] == '/') {
+                        where_up(&w);
+                        if (absolute) {
                                 w.wlen = 0;
                                 ret->kept = 0;
                                 ret->where[0] = '\0';
