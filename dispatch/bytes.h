@@ -29,3 +29,26 @@ static inline bool hwcaps_bytes_caseeq(const char *a, size_t n, const char *lit)
                         return false;
         return i == n && lit[i] == '\0';
 }
+
+/* The NUL-terminated string helpers the freestanding code shares: the stub
+ * has no libc. */
+static inline size_t hwcaps_str_len(const char *s) {
+        size_t n = 0;
+
+        while (s[n])
+                n++;
+        return n;
+}
+
+static inline bool hwcaps_str_eq(const char *a, const char *b) {
+        while (*a && *a == *b)
+                a++, b++;
+        return *a == *b;
+}
+
+/* Does s start with p? */
+static inline bool hwcaps_str_prefix(const char *s, const char *p) {
+        while (*p && *s == *p)
+                s++, p++;
+        return *p == '\0';
+}

@@ -10,14 +10,6 @@
  * (cache_efi_options_variable(), EFIVAR_CACHE_PATH in efivars.h). */
 #define EFI_OPTIONS_CACHE "/run/systemd/efivars/SystemdOptions-8cf2644b-4b0b-428f-9387-6d876050dc67"
 
-static size_t str_len(const char *s) {
-        size_t n = 0;
-
-        while (s[n])
-                n++;
-        return n;
-}
-
 const char *hwcaps_src_name(enum hwcaps_src s) {
         switch (s) {
         case HWCAPS_SRC_CMDLINE: return "kernel command line";
@@ -61,14 +53,14 @@ void hwcaps_decision_cap(struct hwcaps_decision *d, int level, enum hwcaps_src s
                 return;
         d->cap = (enum hwcaps_level) level;
         d->src = src;
-        text_add(&t, what, str_len(what));
+        text_add(&t, what, hwcaps_str_len(what));
         if (value)
                 text_add(&t, value, n > 160 ? 160 : n);
         /* The policy file's why and a config setting's file:line already
          * name their source. */
         if (src != HWCAPS_SRC_POLICY && src != HWCAPS_SRC_CONFIG) {
                 text_add(&t, " (", 2);
-                text_add(&t, hwcaps_src_name(src), str_len(hwcaps_src_name(src)));
+                text_add(&t, hwcaps_src_name(src), hwcaps_str_len(hwcaps_src_name(src)));
                 text_add(&t, ")", 1);
         }
 }
@@ -76,7 +68,7 @@ void hwcaps_decision_cap(struct hwcaps_decision *d, int level, enum hwcaps_src s
 static void cap_level(struct hwcaps_decision *d, int level, enum hwcaps_src src, const char *what) {
         const char *name = hwcaps_level_name((enum hwcaps_level) level);
 
-        hwcaps_decision_cap(d, level, src, what, name, name ? str_len(name) : 0);
+        hwcaps_decision_cap(d, level, src, what, name, name ? hwcaps_str_len(name) : 0);
 }
 
 void hwcaps_decision_cmdline(struct hwcaps_decision *d, const struct hwcaps_cmdline *c) {
@@ -96,14 +88,14 @@ void hwcaps_decision_env(struct hwcaps_decision *d, const struct hwcaps_env *e, 
         int r;
 
         if (e->hwcaps && e->hwcaps[0]) {
-                r = hwcaps_parse_boolean(e->hwcaps, str_len(e->hwcaps));
+                r = hwcaps_parse_boolean(e->hwcaps, hwcaps_str_len(e->hwcaps));
                 if (r <= 0)
-                        hwcaps_decision_cap(d, HWCAPS_LEVEL_V1, src, "HWCAPS=", e->hwcaps, str_len(e->hwcaps));
+                        hwcaps_decision_cap(d, HWCAPS_LEVEL_V1, src, "HWCAPS=", e->hwcaps, hwcaps_str_len(e->hwcaps));
         }
         if (e->max_level && e->max_level[0]) {
-                r = hwcaps_level_parse(e->max_level, str_len(e->max_level));
+                r = hwcaps_level_parse(e->max_level, hwcaps_str_len(e->max_level));
                 hwcaps_decision_cap(d, r > 0 ? r : HWCAPS_LEVEL_V1, src, "HWCAPS_MAX_LEVEL=",
-                                    e->max_level, str_len(e->max_level));
+                                    e->max_level, hwcaps_str_len(e->max_level));
         }
 }
 

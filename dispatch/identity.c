@@ -1,30 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 
+#include "bytes.h"
 #include "identity.h"
 
 #define LINKS_MAX 40
 #define PATH_BYTES 4096
-
-static bool str_eq(const char *a, const char *b) {
-        while (*a && *a == *b)
-                a++, b++;
-        return *a == *b;
-}
-
-static bool has_prefix(const char *s, const char *p) {
-        while (*p && *s == *p)
-                s++, p++;
-        return *p == '\0';
-}
-
-static size_t str_len(const char *s) {
-        size_t n = 0;
-
-        while (s[n])
-                n++;
-        return n;
-}
 
 static bool same(const struct hwcaps_stat *a, const struct hwcaps_stat *b) {
         return a->dev == b->dev && a->ino == b->ino;
@@ -54,11 +35,11 @@ static bool absolute(const char *p, char *buf, size_t size) {
         long n;
 
         if (p[0] == '/')
-                return join(buf, size, "", 0, p, str_len(p));
+                return join(buf, size, "", 0, p, hwcaps_str_len(p));
         n = hwcaps_sys_getcwd(cwd, sizeof cwd);
         if (n <= 1 || cwd[0] != '/')
                 return false;
-        return join(buf, size, cwd, (size_t) n - 1 == 1 ? 0 : (size_t) n - 1, p, str_len(p));
+        return join(buf, size, cwd, (size_t) n - 1 == 1 ? 0 : (size_t) n - 1, p, hwcaps_str_len(p));
 }
 
 const char *hwcaps_identity_error_text(int e) {
@@ -119,7 +100,7 @@ static __attribute__((noinline)) int follow_links(char *buf, size_t size) {
         char next[PATH_BYTES];
 
         for (int i = 0; i < LINKS_MAX; i++) {
-                size_t dir = str_len(buf);
+                size_t dir = hwcaps_str_len(buf);
                 long n;
 
                 /* buf is absolute: buf[0..dir) is its directory with the
@@ -135,9 +116,9 @@ static __attribute__((noinline)) int follow_links(char *buf, size_t size) {
                 if (next[dir] == '/')
                         for (long k = 0; k <= n; k++)
                                 next[k] = next[dir + k];
-                if (str_eq(base_of(next), "hwcaps-dispatch"))
+                if (hwcaps_str_eq(base_of(next), "hwcaps-dispatch"))
                         break;
-                if (!join(buf, size, "", 0, next, str_len(next)))
+                if (!join(buf, size, "", 0, next, hwcaps_str_len(next)))
                         return HWCAPS_IDENTITY_TOO_LONG;
         }
         return HWCAPS_IDENTITY_OK;
@@ -171,7 +152,7 @@ int hwcaps_identity(const struct hwcaps_identity_in *in, char *buf, size_t size,
                 bool maybe_script = false;
 
                 for (long i = 1; i < in->argc && !maybe_script; i++)
-                        maybe_script = str_eq(in->argv[i], start);
+                        maybe_script = hwcaps_str_eq(in->argv[i], start);
                 if (maybe_script && in->argc >= 1 && in->argv[0][0] &&
                     hwcaps_sys_fstatat(HWCAPS_AT_FDCWD, "/proc/self/exe", self, 0) == 0) {
                         struct hwcaps_stat st;
@@ -186,7 +167,7 @@ int hwcaps_identity(const struct hwcaps_identity_in *in, char *buf, size_t size,
                         return HWCAPS_IDENTITY_NONE;
                 start = in->argv[0];
         }
-        if (has_prefix(start, "/dev/fd/") || has_prefix(start, "/proc/self/fd/"))
+        if (hwcaps_str_prefix(start, "/dev/fd/") || hwcaps_str_prefix(start, "/proc/self/fd/"))
                 return HWCAPS_IDENTITY_FD;
 
         /* The common case, an absolute path that is the stub (a copy) or a
@@ -197,7 +178,7 @@ int hwcaps_identity(const struct hwcaps_identity_in *in, char *buf, size_t size,
 
                 n = hwcaps_sys_readlinkat(HWCAPS_AT_FDCWD, start, target, sizeof target - 1);
                 if (n == -EINVAL || (n > 0 && n < (long) sizeof target - 1 &&
-                                     (target[n] = '\0', str_eq(base_of(target), "hwcaps-dispatch")))) {
+                                     (target[n] = '\0', hwcaps_str_eq(base_of(target), "hwcaps-dispatch")))) {
                         *ret = start;
                         if (!*have_self)
                                 *have_self = hwcaps_sys_fstatat(HWCAPS_AT_FDCWD, start, self, 0) == 0;
@@ -212,7 +193,7 @@ int hwcaps_identity(const struct hwcaps_identity_in *in, char *buf, size_t size,
                 *have_self = hwcaps_sys_fstatat(HWCAPS_AT_FDCWD, buf, self, 0) == 0;
 
 own_name:
-        if (str_eq(base_of(*ret), "hwcaps-dispatch"))
+        if (hwcaps_str_eq(base_of(*ret), "hwcaps-dispatch"))
                 return HWCAPS_IDENTITY_OWN_NAME;
         return HWCAPS_IDENTITY_OK;
 }

@@ -1,25 +1,18 @@
 /* SPDX-License-Identifier: MIT */
+#include "bytes.h"
 #include "layout.h"
-
-static size_t str_len(const char *s) {
-        size_t n = 0;
-
-        while (s[n])
-                n++;
-        return n;
-}
 
 size_t hwcaps_candidate_path(const char *path, enum hwcaps_level level, char *buf, size_t size) {
         static const char sub[] = HWCAPS_SUBDIR "/";
         const char *name = hwcaps_level_name(level);
-        size_t slash = 0, n = 0, len = str_len(path);
+        size_t slash = 0, n = 0, len = hwcaps_str_len(path);
 
         if (!name)
                 return 0;
         for (size_t i = 0; i < len; i++)
                 if (path[i] == '/')
                         slash = i + 1; /* length of "DIR/" */
-        if (slash + sizeof(sub) - 1 + str_len(name) + 1 + (len - slash) + 1 > size)
+        if (slash + sizeof(sub) - 1 + hwcaps_str_len(name) + 1 + (len - slash) + 1 > size)
                 return 0;
         for (size_t i = 0; i < slash; i++)
                 buf[n++] = path[i];
@@ -36,7 +29,7 @@ size_t hwcaps_candidate_path(const char *path, enum hwcaps_level level, char *bu
 
 int hwcaps_path_candidate_level(const char *path) {
         static const char sub[] = HWCAPS_SUBDIR "/x86-64-v";
-        size_t len = str_len(path), end = len, s = sizeof(sub) - 1;
+        size_t len = hwcaps_str_len(path), end = len, s = sizeof(sub) - 1;
         int level;
 
         /* Find "DIR/" of "DIR/NAME", then check that DIR ends in

@@ -15,6 +15,7 @@
 #include <linux/fcntl.h>
 #include <stdnoreturn.h>
 
+#include "bytes.h"
 #include "cpu-raw.h"
 #include "decide.h"
 #include "identity.h"
@@ -115,12 +116,6 @@ long hwcaps_sys_getcwd(char *buf, unsigned long size) {
 
 long hwcaps_sys_getxattr_size(const char *path, const char *name) {
         return sys4(__NR_getxattr, (long) path, (long) name, 0, 0);
-}
-
-static bool str_prefix(const char *s, const char *p) {
-        while (*p && *s == *p)
-                s++, p++;
-        return *p == '\0';
 }
 
 /* A one-line message assembled in a buffer and written with one write(2),
@@ -446,7 +441,7 @@ noreturn void stub_main(long *sp) {
                         if (S.env.n_depth > 0) {
                                 /* Every entry, so no program reads a stale one. */
                                 for (char **p = envp; *p; p++)
-                                        if ((*p)[0] == 'H' && str_prefix(*p, key))
+                                        if ((*p)[0] == 'H' && hwcaps_str_prefix(*p, key))
                                                 *p = S.depth;
                         } else {
                                 e[0] = S.depth;

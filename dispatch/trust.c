@@ -1,17 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 
+#include "bytes.h"
 #include "trust.h"
 
 #define LINKS_MAX 40 /* the kernel's MAXSYMLINKS */
-
-static unsigned long str_len(const char *s) {
-        unsigned long n = 0;
-
-        while (s[n])
-                n++;
-        return n;
-}
 
 static bool is_type(const struct hwcaps_stat *st, unsigned type) {
         return (st->mode & HWCAPS_S_IFMT) == type;
@@ -159,7 +152,7 @@ enum hwcaps_trust_verdict hwcaps_trust_walk(const struct hwcaps_trust_root *root
                                             const char *path, enum hwcaps_trust_want want, struct hwcaps_trust *ret) {
         struct walk w = { .t = ret, .root = root };
         unsigned links = 0;
-        unsigned long n = str_len(path);
+        unsigned long n = hwcaps_str_len(path);
         struct hwcaps_stat st;
         bool leaf = false, have_st = true;
 
