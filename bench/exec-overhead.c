@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* exec-overhead: what the dispatch stub costs per exec (issues 4 and 11).
+/* exec-overhead: what the dispatch stub costs per exec.
  *
  * Usage: exec-overhead [--other-stub STUB2] [--tiny PATH] [--dir PARENT]
  *                      STUB HWCAPS [RUNS [PROGRAM...]]
@@ -287,7 +287,7 @@ static void add_tree(char *ret, size_t size, const char *dir, const char *sub, c
 }
 
 /* The rule the stub applies to every directory on the way to a variant
- * (dispatch/trust.c), checked on PARENT's real path before anything is
+ * (dispatch/engine/trust.c), checked on PARENT's real path before anything is
  * made, so a refusal is explained here rather than as exit status 127. */
 static void check_parent(const char *parent) {
         char real[PATH_MAX], prefix[PATH_MAX];

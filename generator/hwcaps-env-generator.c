@@ -51,7 +51,7 @@ static int run(bool compile) {
         struct hwcaps_sources s;
         struct hwcaps_policy p;
         _cleanup_free_ char *newpath = NULL, *quoted = NULL, *line = NULL;
-        const char *root = hwcaps_root_prefix(NULL), *path = getenv("PATH");
+        const char *root = hwcaps_root_prefix(), *path = getenv("PATH");
         size_t n;
         int r;
 

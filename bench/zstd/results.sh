@@ -1,5 +1,5 @@
 #!/bin/sh
-# Issue 6 item 4: zstd built {baseline, v2, v3, v4} x {no profile, PGO} with
+# zstd built {baseline, v2, v3, v4} x {no profile, PGO} with
 # the rpm macros, measured with hwcaps bench compressing and decompressing a
 # corpus of >= 50 MB made from files on this machine.
 # Usage: bench/zstd/results.sh HWCAPS SRC OUTDIR [ROUNDS]

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Build-time fault hook for the static stub, which has no libc for an
  * LD_PRELOAD shim to interpose. The stub makes every system call through
- * one wrapper, sys4() in dispatch/stub.c; built with -DHWCAPS_STUB_FAULTS
+ * one wrapper, sys4() in dispatch/stub/stub.c; built with -DHWCAPS_STUB_FAULTS
  * (as hwcaps-dispatch-faults, never installed) that wrapper first asks
  *
  *     long hwcaps_stub_fault(long nr);   0: go on; < 0: return this instead

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# librpm and libsystemd are opened on first use (dispatch/dl.h). When they
+# librpm and libsystemd are opened on first use (dispatch/cli/dl.h). When they
 # cannot be (a minimal install, a broken library), the commands that need
 # them say so and the others do not notice. fault-shim.so's "dlopen" class
 # makes the Nth dlopen() fail. Usage: test-dlopen.sh SHIM HWCAPS

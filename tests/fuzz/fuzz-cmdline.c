@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Kernel command line parser (dispatch/cmdline.c), as the generator and the
+/* Kernel command line parser (dispatch/engine/cmdline.c), as the generator and the
  * stub feed it /proc/cmdline. Properties beyond "no crash":
  *  - the result is in range and deterministic (warnings included);
  *  - an unrelated word before the input, or after it when the input does

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* hwcaps.conf parsing (dispatch/conffile.c, through inih's callback layer),
+/* hwcaps.conf parsing (dispatch/policy/conffile.c, through inih's callback layer),
  * which the generator runs at boot. Properties:
  *  - values in range; directories NULL-terminated with n_directories
  *    entries; an origin names the file and an existing line;

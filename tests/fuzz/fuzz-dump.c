@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* CPUID dump reading: hwcaps_dump_validate() (dispatch/dump-validate.c) and,
+/* CPUID dump reading: hwcaps_dump_validate() (dispatch/cli/dump-validate.c) and,
  * for what it accepts, the whole hwcaps_probe_dump() path through libcpuid's
  * reader, as `hwcaps explain --cpuid FILE` runs it. Properties:
  *  - an accepted dump has basic_cpuid[0], basic_cpuid[1] and ext_cpuid[0]

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* ELF ISA-level note reader (dispatch/elf-note.c) behind `hwcaps check`,
+/* ELF ISA-level note reader (dispatch/cli/elf-note.c) behind `hwcaps check`,
  * which reads files from untrusted packages. Properties:
  *  - returns 0, -ENOEXEC or -EBADMSG, with a reason on error, and never
  *    reads outside the buffer (the input is an exact-size copy: ASan);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* ld.so --help parser (dispatch/oracle.c): `hwcaps explain` compares the
+/* ld.so --help parser (dispatch/cli/oracle.c): `hwcaps explain` compares the
  * engine with its verdict, so garbage from a foreign or future ld.so must
  * never crash it or invent levels. Properties:
  *  - returns 0 exactly when the heading is there, else -ENODATA;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The policy file parser (dispatch/decide.c hwcaps_policy_file_parse()),
+/* The policy file parser (dispatch/engine/decide.c hwcaps_policy_file_parse()),
  * which the stub runs on every dispatch above the baseline: whatever the
  * bytes, it reads none outside them, and either refuses them (the readers
  * then run the baseline) or gives a cap in range with why inside the input.

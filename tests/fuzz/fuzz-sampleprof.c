@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* LLVM text sample profile reader (dispatch/sampleprof.c), behind
+/* LLVM text sample profile reader (dispatch/measure/sampleprof.c), behind
  * `hwcaps profile show/merge` on profile files shipped as package sources.
  * Properties:
  *  - returns 0, -EBADMSG with an existing line, or -ENOMEM;

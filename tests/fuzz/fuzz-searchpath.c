@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* PATH composition (dispatch/searchpath.c) against a fixture root built once
+/* PATH composition (dispatch/engine/searchpath.c) against a fixture root built once
  * in LLVMFuzzerInitialize: level directories that are safe, group-writable,
  * owned by another user, under an unsafe glibc-hwcaps, regular files,
  * dangling or looping symlinks, symlinks to safe and to unsafe places, and

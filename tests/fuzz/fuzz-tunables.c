@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* GLIBC_TUNABLES parsing (dispatch/tunables.c), which the static stub runs on
+/* GLIBC_TUNABLES parsing (dispatch/engine/tunables.c), which the static stub runs on
  * every exec with the caller's environment. Input: environment entries
  * separated by NUL bytes. Properties:
  *  - hwcaps_tunables_find_hwcaps() agrees with a model written from glibc

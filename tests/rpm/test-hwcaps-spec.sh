@@ -15,7 +15,7 @@ tar -C "$SRC" -czf "$top/SOURCES/hwcaps-$version.tar.gz" \
 
 with=
 [ -f "$SRC/generator/hwcaps-env-generator.c" ] || with="$with --without generator"
-[ -f "$SRC/dispatch/stub.c" ] || with="$with --without stub"
+[ -f "$SRC/dispatch/stub/stub.c" ] || with="$with --without stub"
 echo "building hwcaps.spec${with:- with everything}"
 # shellcheck disable=SC2086
 rpmbuild -bb --nodeps --define "_topdir $top" --define "_build_id_links none" $with \

@@ -145,7 +145,7 @@ Test(level, parse_rejects_near_misses) {
 }
 
 Test(level, parse_takes_short_names_in_any_case) {
-        /* DESIGN.md: v2/v3/v4 wherever a level is; typed at a boot prompt */
+        /* hwcaps(1): v2/v3/v4 wherever a level is; typed at a boot prompt */
         cr_assert_eq(hwcaps_level_parse("v3", 2), 3);
         cr_assert_eq(hwcaps_level_parse("V2", 2), 2);
         cr_assert_eq(hwcaps_level_parse("X86-64-V4", 9), 4);

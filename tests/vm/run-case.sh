@@ -188,7 +188,7 @@ if [ "$dirs" = yes ]; then
 fi
 # Programs marked with an x86 ISA level (GNU property, -z x86-64-vN): the
 # dynamic linker must refuse those above the CPU's level (exit 127, "CPU ISA
-# level is lower than required"), the safety net DESIGN.md relies on.
+# level is lower than required"), the safety net doc/packaging.md relies on.
 printf 'int main(void) { return 0; }\n' >"$work/isa.c"
 for l in x86-64-v2 x86-64-v3 x86-64-v4; do
 	cc -O2 -Wl,-z,"$l" -o "$mnt/opt/hwcaps-vm/isa-$l" "$work/isa.c" 2>>"$logdir/build.log" || rm -f "$mnt/opt/hwcaps-vm/isa-$l"
@@ -269,7 +269,7 @@ actual:   \"$4\""; fi
 }
 # A PATH is right when, with the level directories taken out, it equals the
 # base PATH exactly, and right before /usr/bin sit exactly the expected level
-# directories, highest first (DESIGN.md "The search path"). Any other
+# directories, highest first (hwcaps-env-generator(8)). Any other
 # directory may have either nothing or its own full set in front of it, but
 # /bin nothing: on this merged-/usr system /bin is /usr/bin, whose level
 # directories are already in PATH. With only_usr_bin set
@@ -383,9 +383,9 @@ else
 fi
 
 if [ "$dirs" = yes ]; then
-	# The dispatched program by its absolute path (DESIGN.md "Absolute
-	# paths"): the stub, not PATH, picks the variant, by the one decision
-	# (DESIGN.md "Turning it off"), which the system generator compiled into
+	# The dispatched program by its absolute path (hwcaps-dispatch(8)): the
+	# stub, not PATH, picks the variant, by the one decision
+	# (hwcaps(1) THE DECISION), which the system generator compiled into
 	# /run/hwcaps/policy for everything that cannot read /proc/cmdline.
 	want=${stub_level:-$(top "$levels")}
 	[ "$want" != baseline ] || want=x86-64-v1

@@ -183,7 +183,7 @@ fi
 report journal_hwcaps "$(journalctl -b -o cat --no-pager 2>/dev/null | grep -i 'hwcaps' | grep -v -i -e 'hwcaps-vm' -e 'hwcaps VM' -e 'command line' | head -n 20)"
 if [ -f "$dir/refresh-test" ]; then
 	# What a package's rpm file trigger runs after installing the first
-	# program into a level directory (systemd/hwcaps.spec-triggers):
+	# program into a level directory (hwcaps.spec's file triggers):
 	# hwcaps-refresh reloads the system manager and every running user
 	# manager whose PATH would change, and nothing when none would.
 	refresh=/usr/libexec/hwcaps/hwcaps-refresh

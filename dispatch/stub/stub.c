@@ -8,7 +8,7 @@
  * stdio. The decisions are the freestanding code shared with the CLI and
  * the generator: who it stands for (identity.c), whether a file may run
  * (trust.c), the level (decide.c, level.c, tunables.c, cmdline.c) and the
- * candidates (stub-plan.c); their system calls are defined here (sys.h). */
+ * candidates (candidates.c); their system calls are defined here (sys.h). */
 #include <asm/stat.h>
 #include <asm/unistd.h>
 #include <errno.h>
@@ -20,7 +20,7 @@
 #include "decide.h"
 #include "identity.h"
 #include "level.h"
-#include "stub-plan.h"
+#include "candidates.h"
 #include "sys.h"
 #include "trust.h"
 #include "tunables.h"

@@ -85,8 +85,9 @@ const char *hwcaps_why_string(const struct hwcaps_why *w, char *buf, size_t size
  * uses on generator output) and by any POSIX shell. malloc'd or NULL. */
 char *hwcaps_env_quote(const char *value);
 
-/* The sysroot prefix from HWCAPS_ROOT (or opt if not NULL): "" for none or "/". */
-const char *hwcaps_root_prefix(const char *opt);
+/* The sysroot prefix from HWCAPS_ROOT (a test fixture; ignored in a setuid
+ * context): "" for none or "/". */
+const char *hwcaps_root_prefix(void);
 
 /* The warning for a command line value that counts as off (decide.h's
  * hwcaps_cmdline_warn_fn), passed on to a hwcaps_warn_fn. */

@@ -4,7 +4,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "stub-plan.h"
+#include "candidates.h"
 
 static const char *cand(const char *path, int level) {
         static char buf[256];

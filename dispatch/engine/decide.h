@@ -23,7 +23,7 @@
 
 #include "cmdline.h"
 #include "level.h"
-#include "stub-plan.h"
+#include "candidates.h"
 #include "trust.h"
 
 /* Below the sysroot (HWCAPS_ROOT). */

@@ -5,8 +5,8 @@
  * on Zen 4 and later) and the permission to use it (perf_event_paranoid or
  * CAP_PERFMON).
  *
- * perf_probe_gather() does the I/O (files under the sysroot prefix,
- * perf_event_open); perf_probe_verdict() and perf_record_argv() are pure and
+ * perf_check_gather() does the I/O (files under the sysroot prefix,
+ * perf_event_open); perf_check_verdict() and perf_record_argv() are pure and
  * unit-tested. */
 #pragma once
 
@@ -56,8 +56,8 @@ struct perf_report {
         char hint[512];       /* what to do about it; may be empty */
 };
 
-void perf_probe_gather(const char *root, struct perf_facts *ret);
-void perf_probe_verdict(const struct perf_facts *f, struct perf_report *ret);
+void perf_check_gather(const char *root, struct perf_facts *ret);
+void perf_check_verdict(const struct perf_facts *f, struct perf_report *ret);
 
 /* The event spec for perf record -e (or --pfm-event when *pfm is set). */
 const char *perf_event_for(enum perf_vendor v, bool libpfm, bool *pfm);

@@ -20,7 +20,7 @@
 #include "commands.h"
 #include "json.h"
 #include "macro.h"
-#include "perf-probe.h"
+#include "perf-check.h"
 #include "sampleprof.h"
 #include "subprocess.h"
 
@@ -122,8 +122,8 @@ static int profile_check(int argc, char **argv) {
                 return EXIT_USAGE;
         }
 
-        perf_probe_gather(hwcaps_root(NULL), &f);
-        perf_probe_verdict(&f, &r);
+        perf_check_gather(hwcaps_root(NULL), &f);
+        perf_check_verdict(&f, &r);
         if (perf_record_argv(&f, "perf.data", PERF_AUTOFDO_PERIOD, NULL, &rec) >= 0)
                 cmdline = argv_join(rec.v);
         profgen = find_tool("HWCAPS_LLVM_PROFGEN", profgen_names);
@@ -244,8 +244,8 @@ static int profile_record(int argc, char **argv) {
         }
 
         /* Cheap checks first: COMMAND may run for hours. */
-        perf_probe_gather(hwcaps_root(NULL), &f);
-        perf_probe_verdict(&f, &r);
+        perf_check_gather(hwcaps_root(NULL), &f);
+        perf_check_verdict(&f, &r);
         if (r.verdict != PERF_OK) {
                 log_error("cannot record an AutoFDO profile on this machine: %s", r.reason);
                 if (r.hint[0])

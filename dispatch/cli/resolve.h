@@ -2,7 +2,7 @@
 /* How a program name resolves to the file that runs, with the reason each
  * candidate is or is not taken: a bare name is searched in the PATH given,
  * as a shell does; a dispatch stub found that way, or named by a path, is
- * followed with the stub's own rules (identity.h, stub-plan.h, decide.h).
+ * followed with the stub's own rules (identity.h, candidates.h, decide.h).
  * Shared by "hwcaps which" and "hwcaps exec". */
 #pragma once
 
@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #include "decide.h"
-#include "stub-plan.h"
+#include "candidates.h"
 
 struct resolve_candidate {
         char *path;

@@ -16,8 +16,8 @@
 /* A garbled command line gets a few warnings, not thousands. */
 #define CMDLINE_WARNINGS_MAX 8
 
-const char *hwcaps_root_prefix(const char *opt) {
-        const char *r = opt ? opt : secure_getenv("HWCAPS_ROOT");
+const char *hwcaps_root_prefix(void) {
+        const char *r = secure_getenv("HWCAPS_ROOT");
         if (!r || strcmp(r, "/") == 0)
                 return "";
         return r;

@@ -11,7 +11,7 @@
 #include "macro.h"
 #include "oracle.h"
 #include "probe.h"
-#include "probe-cli.h"
+#include "source-options.h"
 
 static const char *const reg_names[HWCAPS_REG_COUNT] = {
         [HWCAPS_REG_1_ECX] = "1:ECX",
@@ -185,12 +185,12 @@ static const char explain_help[] =
 int cmd_explain(int argc, char **argv) {
         struct hwcaps_probe p;
         struct verdict v = { .r = -1 };
-        struct probe_opts o;
-        int r = probe_parse_opts(argc, argv, &o, PROBE_OPT_JSON | PROBE_OPT_LDSO, explain_help);
+        struct source_opts o;
+        int r = source_opts_parse(argc, argv, &o, SOURCE_OPT_JSON | SOURCE_OPT_LDSO, explain_help);
 
         if (r <= 0)
                 return r < 0 ? EXIT_USAGE : EXIT_OK;
-        if (probe_run(&o, &p, true) < 0)
+        if (source_opts_run(&o, &p, true) < 0)
                 return EXIT_FAIL;
         v.ldso = o.ldso;
         if (p.source != HWCAPS_SOURCE_DUMP) {

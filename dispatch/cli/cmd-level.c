@@ -11,7 +11,7 @@
 #include "macro.h"
 #include "oracle.h"
 #include "probe.h"
-#include "probe-cli.h"
+#include "source-options.h"
 
 static const char level_help[] =
         "Usage: hwcaps level [--cpuid FILE] [--source glibc|cpuid]\n"
@@ -28,12 +28,12 @@ static int missing_baseline(const struct hwcaps_probe *p) {
 
 int cmd_level(int argc, char **argv) {
         struct hwcaps_probe p;
-        struct probe_opts o;
-        int r = probe_parse_opts(argc, argv, &o, 0, level_help);
+        struct source_opts o;
+        int r = source_opts_parse(argc, argv, &o, 0, level_help);
 
         if (r <= 0)
                 return r < 0 ? EXIT_USAGE : EXIT_OK;
-        if (probe_run(&o, &p, false) < 0)
+        if (source_opts_run(&o, &p, false) < 0)
                 return EXIT_FAIL;
         if (p.level == HWCAPS_LEVEL_NONE)
                 return missing_baseline(&p);
@@ -43,12 +43,12 @@ int cmd_level(int argc, char **argv) {
 
 int cmd_levels(int argc, char **argv) {
         struct hwcaps_probe p;
-        struct probe_opts o;
-        int r = probe_parse_opts(argc, argv, &o, PROBE_OPT_JSON, levels_help);
+        struct source_opts o;
+        int r = source_opts_parse(argc, argv, &o, SOURCE_OPT_JSON, levels_help);
 
         if (r <= 0)
                 return r < 0 ? EXIT_USAGE : EXIT_OK;
-        if (probe_run(&o, &p, false) < 0)
+        if (source_opts_run(&o, &p, false) < 0)
                 return EXIT_FAIL;
         if (p.level == HWCAPS_LEVEL_NONE)
                 return missing_baseline(&p);

@@ -141,7 +141,7 @@ int hwcaps_level_parse(const char *s, size_t n) {
 
         if (!s)
                 return -1;
-        /* "x86-64-v3" or the short "v3" (DESIGN.md: accepted wherever a
+        /* "x86-64-v3" or the short "v3" (hwcaps(1), hwcaps.conf(5): accepted wherever a
          * level is), in any case: typed at a boot prompt as often as in a
          * file. */
         if (n == p + 2) {

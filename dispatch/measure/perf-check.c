@@ -12,10 +12,10 @@
 #include "cpu-raw.h"
 #include "level.h"
 #include "macro.h"
-#include "perf-probe.h"
+#include "perf-check.h"
 
 /* Raw encodings (event | umask << 8) of the events perf record uses, so the
- * probe asks the kernel for exactly what recording will need:
+ * check asks the kernel for exactly what recording will need:
  * Intel BR_INST_RETIRED.NEAR_TAKEN is event 0xC4 umask 0x20 (Sandy Bridge
  * through Sapphire Rapids, perf's pmu-events JSON); AMD
  * RETIRED_TAKEN_BRANCH_INSTRUCTIONS is event 0xC4 (AMD PPR for family 17h/19h
@@ -32,7 +32,7 @@ static int sys_perf_event_open(struct perf_event_attr *a) {
         return 0;
 }
 
-static int probe_counting(void) {
+static int try_counting(void) {
         struct perf_event_attr a = {
                 .type = PERF_TYPE_HARDWARE,
                 .size = sizeof(a),
@@ -44,7 +44,7 @@ static int probe_counting(void) {
         return sys_perf_event_open(&a);
 }
 
-static int probe_branch_stack(enum perf_vendor v) {
+static int try_branch_stack(enum perf_vendor v) {
         /* What 'perf record -e EVENT:u -b -c 500009' asks for. */
         struct perf_event_attr a = {
                 .type = PERF_TYPE_RAW,
@@ -131,7 +131,7 @@ static bool have_perf_capability(void) {
         return false;
 }
 
-static void probe_perf_tool(struct perf_facts *f) {
+static void find_perf_tool(struct perf_facts *f) {
         const char *env = getenv("HWCAPS_PERF");
         const char *names[] = { env && *env ? env : "perf", NULL };
         _cleanup_free_ char *perf = find_program(names);
@@ -148,7 +148,7 @@ static void probe_perf_tool(struct perf_facts *f) {
         }
 }
 
-void perf_probe_gather(const char *root, struct perf_facts *f) {
+void perf_check_gather(const char *root, struct perf_facts *f) {
         struct hwcaps_cpuid c = {};
         _cleanup_free_ char *path = NULL;
 
@@ -177,9 +177,9 @@ void perf_probe_gather(const char *root, struct perf_facts *f) {
         }
         read_cpu_flags(root, f);
 
-        f->count_errno = probe_counting();
-        f->branch_errno = f->vendor == PERF_VENDOR_OTHER ? EOPNOTSUPP : probe_branch_stack(f->vendor);
-        probe_perf_tool(f);
+        f->count_errno = try_counting();
+        f->branch_errno = f->vendor == PERF_VENDOR_OTHER ? EOPNOTSUPP : try_branch_stack(f->vendor);
+        find_perf_tool(f);
 }
 
 static const char *errno_name(int e) {
@@ -217,7 +217,7 @@ static void no_pmu(const struct perf_facts *f, struct perf_report *r) {
                   "and the binary here and run 'hwcaps profile convert'");
 }
 
-void perf_probe_verdict(const struct perf_facts *f, struct perf_report *r) {
+void perf_check_verdict(const struct perf_facts *f, struct perf_report *r) {
         int e = f->branch_errno;
 
         *r = (struct perf_report) {};

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "perf-probe.h"
+#include "perf-check.h"
 
 static struct perf_facts intel_ok(void) {
         return (struct perf_facts) {
@@ -14,7 +14,7 @@ static struct perf_facts intel_ok(void) {
 
 static struct perf_report verdict(const struct perf_facts *f) {
         struct perf_report r;
-        perf_probe_verdict(f, &r);
+        perf_check_verdict(f, &r);
         return r;
 }
 

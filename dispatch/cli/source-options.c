@@ -5,11 +5,11 @@
 
 #include "commands.h"
 #include "dump.h"
-#include "probe-cli.h"
+#include "source-options.h"
 
 enum { ARG_CPUID = 0x100, ARG_SOURCE, ARG_JSON, ARG_LDSO };
 
-int probe_parse_opts(int argc, char **argv, struct probe_opts *o, unsigned allowed, const char *help_text) {
+int source_opts_parse(int argc, char **argv, struct source_opts *o, unsigned allowed, const char *help_text) {
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "cpuid", required_argument, NULL, ARG_CPUID },
@@ -20,7 +20,7 @@ int probe_parse_opts(int argc, char **argv, struct probe_opts *o, unsigned allow
         };
         int c;
 
-        *o = (struct probe_opts) { .source = HWCAPS_SOURCE_GLIBC, .ldso = LDSO_PATH };
+        *o = (struct source_opts) { .source = HWCAPS_SOURCE_GLIBC, .ldso = LDSO_PATH };
         optind = 0;
         opterr = 0;
         while ((c = getopt_long(argc, argv, "+:h", options, NULL)) >= 0)
@@ -40,14 +40,14 @@ int probe_parse_opts(int argc, char **argv, struct probe_opts *o, unsigned allow
                         }
                         break;
                 case ARG_JSON:
-                        if (!(allowed & PROBE_OPT_JSON)) {
+                        if (!(allowed & SOURCE_OPT_JSON)) {
                                 usage_error("'%s' has no --json output", argv[0]);
                                 return -EINVAL;
                         }
                         o->json = true;
                         break;
                 case ARG_LDSO:
-                        if (!(allowed & PROBE_OPT_LDSO)) {
+                        if (!(allowed & SOURCE_OPT_LDSO)) {
                                 usage_error("'%s' does not ask the dynamic linker (--ldso is for explain)", argv[0]);
                                 return -EINVAL;
                         }
@@ -67,7 +67,7 @@ int probe_parse_opts(int argc, char **argv, struct probe_opts *o, unsigned allow
         return 1;
 }
 
-int probe_run(const struct probe_opts *o, struct hwcaps_probe *p, bool want_brand) {
+int source_opts_run(const struct source_opts *o, struct hwcaps_probe *p, bool want_brand) {
         char err[512];
 
         switch (o->source) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "layout.h"
-#include "stub-plan.h"
+#include "candidates.h"
 
 static const char *env_value(const char *entry, const char *key) {
         size_t i = 0;

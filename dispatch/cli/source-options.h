@@ -6,7 +6,7 @@
 
 #include "probe.h"
 
-struct probe_opts {
+struct source_opts {
         const char *cpuid_file;
         const char *ldso;   /* explain: the dynamic linker to ask */
         int source;
@@ -14,13 +14,13 @@ struct probe_opts {
 };
 
 enum {
-        PROBE_OPT_JSON = 1 << 0,
-        PROBE_OPT_LDSO = 1 << 1,
+        SOURCE_OPT_JSON = 1 << 0,
+        SOURCE_OPT_LDSO = 1 << 1,
 };
 
 /* Returns 1 to go on, 0 after --help, -EINVAL after a usage error (printed). */
-int probe_parse_opts(int argc, char **argv, struct probe_opts *o, unsigned allowed, const char *help_text);
+int source_opts_parse(int argc, char **argv, struct source_opts *o, unsigned allowed, const char *help_text);
 
 /* Runs the chosen source; logs and returns -EINVAL when a dump is bad. For a
  * live source also asks libcpuid for the CPU name when want_brand. */
-int probe_run(const struct probe_opts *o, struct hwcaps_probe *p, bool want_brand);
+int source_opts_run(const struct source_opts *o, struct hwcaps_probe *p, bool want_brand);
