@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: MIT */
+#include <sys/platform/x86.h>
+
 #include "bytes.h"
 #include "level.h"
 
@@ -13,38 +15,49 @@
  *
  * "needs" mirrors glibc's update_active() in sysdeps/x86/cpu-features.c:
  * AVX2, FMA and F16C become active only once AVX is active, and the AVX-512
- * sub-features only once AVX512F is. */
+ * sub-features only once AVX512F is.
+ *
+ * "tunable": glibc 2.36 honours "-NAME" in glibc.cpu.hwcaps for it
+ * (sysdeps/x86/cpu-tunables.c, TUNABLE_CALLBACK (set_hwcaps)). Checked one
+ * by one against "ld.so --help" on glibc 2.36-9+deb12u14: -CMOV, -CX8 and
+ * -SSE2 remove every level; -POPCNT, -SSSE3, -SSE4_1, -SSE4_2 remove v2 and
+ * up; -AVX, -AVX2, -BMI1, -BMI2, -FMA, -LZCNT, -MOVBE remove v3 and up;
+ * -AVX512F/BW/CD/DQ/VL remove v4. glibc has no switch for FPU, FXSR, MMX,
+ * SSE, SSE3, CMPXCHG16B, LAHF64_SAHF64 or F16C: those masks are ignored.
+ *
+ * A new level is new rows here (and the enums in level.h); every message,
+ * the macros and hwcaps.conf derive the level list from HWCAPS_LEVEL_MAX. */
 const struct hwcaps_feature_info hwcaps_feature_table[HWCAPS_F_COUNT] = {
-        [HWCAPS_F_CMOV]       = { "CMOV",       1, HWCAPS_REG_1_EDX,        15, HWCAPS_STATE_NONE,   -1 },
-        [HWCAPS_F_CX8]        = { "CX8",        1, HWCAPS_REG_1_EDX,         8, HWCAPS_STATE_NONE,   -1 },
-        [HWCAPS_F_FPU]        = { "FPU",        1, HWCAPS_REG_1_EDX,         0, HWCAPS_STATE_NONE,   -1 },
-        [HWCAPS_F_FXSR]       = { "FXSR",       1, HWCAPS_REG_1_EDX,        24, HWCAPS_STATE_NONE,   -1 },
-        [HWCAPS_F_MMX]        = { "MMX",        1, HWCAPS_REG_1_EDX,        23, HWCAPS_STATE_NONE,   -1 },
-        [HWCAPS_F_SSE]        = { "SSE",        1, HWCAPS_REG_1_EDX,        25, HWCAPS_STATE_NONE,   -1 },
-        [HWCAPS_F_SSE2]       = { "SSE2",       1, HWCAPS_REG_1_EDX,        26, HWCAPS_STATE_NONE,   -1 },
+        [HWCAPS_F_CMOV]       = { "CMOV",       1, HWCAPS_REG_1_EDX,        15, HWCAPS_STATE_NONE,   -1, true,  x86_cpu_CMOV },
+        [HWCAPS_F_CX8]        = { "CX8",        1, HWCAPS_REG_1_EDX,         8, HWCAPS_STATE_NONE,   -1, true,  x86_cpu_CX8 },
+        [HWCAPS_F_FPU]        = { "FPU",        1, HWCAPS_REG_1_EDX,         0, HWCAPS_STATE_NONE,   -1, false, x86_cpu_FPU },
+        [HWCAPS_F_FXSR]       = { "FXSR",       1, HWCAPS_REG_1_EDX,        24, HWCAPS_STATE_NONE,   -1, false, x86_cpu_FXSR },
+        [HWCAPS_F_MMX]        = { "MMX",        1, HWCAPS_REG_1_EDX,        23, HWCAPS_STATE_NONE,   -1, false, x86_cpu_MMX },
+        [HWCAPS_F_SSE]        = { "SSE",        1, HWCAPS_REG_1_EDX,        25, HWCAPS_STATE_NONE,   -1, false, x86_cpu_SSE },
+        [HWCAPS_F_SSE2]       = { "SSE2",       1, HWCAPS_REG_1_EDX,        26, HWCAPS_STATE_NONE,   -1, true,  x86_cpu_SSE2 },
 
-        [HWCAPS_F_CMPXCHG16B] = { "CMPXCHG16B", 2, HWCAPS_REG_1_ECX,        13, HWCAPS_STATE_NONE,   -1 },
-        [HWCAPS_F_LAHF_SAHF]  = { "LAHF64_SAHF64", 2, HWCAPS_REG_80000001_ECX, 0, HWCAPS_STATE_NONE, -1 },
-        [HWCAPS_F_POPCNT]     = { "POPCNT",     2, HWCAPS_REG_1_ECX,        23, HWCAPS_STATE_NONE,   -1 },
-        [HWCAPS_F_SSE3]       = { "SSE3",       2, HWCAPS_REG_1_ECX,         0, HWCAPS_STATE_NONE,   -1 },
-        [HWCAPS_F_SSSE3]      = { "SSSE3",      2, HWCAPS_REG_1_ECX,         9, HWCAPS_STATE_NONE,   -1 },
-        [HWCAPS_F_SSE4_1]     = { "SSE4_1",     2, HWCAPS_REG_1_ECX,        19, HWCAPS_STATE_NONE,   -1 },
-        [HWCAPS_F_SSE4_2]     = { "SSE4_2",     2, HWCAPS_REG_1_ECX,        20, HWCAPS_STATE_NONE,   -1 },
+        [HWCAPS_F_CMPXCHG16B] = { "CMPXCHG16B", 2, HWCAPS_REG_1_ECX,        13, HWCAPS_STATE_NONE,   -1, false, x86_cpu_CMPXCHG16B },
+        [HWCAPS_F_LAHF_SAHF]  = { "LAHF64_SAHF64", 2, HWCAPS_REG_80000001_ECX, 0, HWCAPS_STATE_NONE, -1, false, x86_cpu_LAHF64_SAHF64 },
+        [HWCAPS_F_POPCNT]     = { "POPCNT",     2, HWCAPS_REG_1_ECX,        23, HWCAPS_STATE_NONE,   -1, true,  x86_cpu_POPCNT },
+        [HWCAPS_F_SSE3]       = { "SSE3",       2, HWCAPS_REG_1_ECX,         0, HWCAPS_STATE_NONE,   -1, false, x86_cpu_SSE3 },
+        [HWCAPS_F_SSSE3]      = { "SSSE3",      2, HWCAPS_REG_1_ECX,         9, HWCAPS_STATE_NONE,   -1, true,  x86_cpu_SSSE3 },
+        [HWCAPS_F_SSE4_1]     = { "SSE4_1",     2, HWCAPS_REG_1_ECX,        19, HWCAPS_STATE_NONE,   -1, true,  x86_cpu_SSE4_1 },
+        [HWCAPS_F_SSE4_2]     = { "SSE4_2",     2, HWCAPS_REG_1_ECX,        20, HWCAPS_STATE_NONE,   -1, true,  x86_cpu_SSE4_2 },
 
-        [HWCAPS_F_AVX]        = { "AVX",        3, HWCAPS_REG_1_ECX,        28, HWCAPS_STATE_AVX,    -1 },
-        [HWCAPS_F_AVX2]       = { "AVX2",       3, HWCAPS_REG_7_EBX,         5, HWCAPS_STATE_AVX,    HWCAPS_F_AVX },
-        [HWCAPS_F_BMI1]       = { "BMI1",       3, HWCAPS_REG_7_EBX,         3, HWCAPS_STATE_NONE,   -1 },
-        [HWCAPS_F_BMI2]       = { "BMI2",       3, HWCAPS_REG_7_EBX,         8, HWCAPS_STATE_NONE,   -1 },
-        [HWCAPS_F_F16C]       = { "F16C",       3, HWCAPS_REG_1_ECX,        29, HWCAPS_STATE_AVX,    HWCAPS_F_AVX },
-        [HWCAPS_F_FMA]        = { "FMA",        3, HWCAPS_REG_1_ECX,        12, HWCAPS_STATE_AVX,    HWCAPS_F_AVX },
-        [HWCAPS_F_LZCNT]      = { "LZCNT",      3, HWCAPS_REG_80000001_ECX,  5, HWCAPS_STATE_NONE,   -1 },
-        [HWCAPS_F_MOVBE]      = { "MOVBE",      3, HWCAPS_REG_1_ECX,        22, HWCAPS_STATE_NONE,   -1 },
+        [HWCAPS_F_AVX]        = { "AVX",        3, HWCAPS_REG_1_ECX,        28, HWCAPS_STATE_AVX,    -1, true,  x86_cpu_AVX },
+        [HWCAPS_F_AVX2]       = { "AVX2",       3, HWCAPS_REG_7_EBX,         5, HWCAPS_STATE_AVX,    HWCAPS_F_AVX, true,  x86_cpu_AVX2 },
+        [HWCAPS_F_BMI1]       = { "BMI1",       3, HWCAPS_REG_7_EBX,         3, HWCAPS_STATE_NONE,   -1, true,  x86_cpu_BMI1 },
+        [HWCAPS_F_BMI2]       = { "BMI2",       3, HWCAPS_REG_7_EBX,         8, HWCAPS_STATE_NONE,   -1, true,  x86_cpu_BMI2 },
+        [HWCAPS_F_F16C]       = { "F16C",       3, HWCAPS_REG_1_ECX,        29, HWCAPS_STATE_AVX,    HWCAPS_F_AVX, false, x86_cpu_F16C },
+        [HWCAPS_F_FMA]        = { "FMA",        3, HWCAPS_REG_1_ECX,        12, HWCAPS_STATE_AVX,    HWCAPS_F_AVX, true,  x86_cpu_FMA },
+        [HWCAPS_F_LZCNT]      = { "LZCNT",      3, HWCAPS_REG_80000001_ECX,  5, HWCAPS_STATE_NONE,   -1, true,  x86_cpu_LZCNT },
+        [HWCAPS_F_MOVBE]      = { "MOVBE",      3, HWCAPS_REG_1_ECX,        22, HWCAPS_STATE_NONE,   -1, true,  x86_cpu_MOVBE },
 
-        [HWCAPS_F_AVX512F]    = { "AVX512F",    4, HWCAPS_REG_7_EBX,        16, HWCAPS_STATE_AVX512, -1 },
-        [HWCAPS_F_AVX512BW]   = { "AVX512BW",   4, HWCAPS_REG_7_EBX,        30, HWCAPS_STATE_AVX512, HWCAPS_F_AVX512F },
-        [HWCAPS_F_AVX512CD]   = { "AVX512CD",   4, HWCAPS_REG_7_EBX,        28, HWCAPS_STATE_AVX512, HWCAPS_F_AVX512F },
-        [HWCAPS_F_AVX512DQ]   = { "AVX512DQ",   4, HWCAPS_REG_7_EBX,        17, HWCAPS_STATE_AVX512, HWCAPS_F_AVX512F },
-        [HWCAPS_F_AVX512VL]   = { "AVX512VL",   4, HWCAPS_REG_7_EBX,        31, HWCAPS_STATE_AVX512, HWCAPS_F_AVX512F },
+        [HWCAPS_F_AVX512F]    = { "AVX512F",    4, HWCAPS_REG_7_EBX,        16, HWCAPS_STATE_AVX512, -1, true,  x86_cpu_AVX512F },
+        [HWCAPS_F_AVX512BW]   = { "AVX512BW",   4, HWCAPS_REG_7_EBX,        30, HWCAPS_STATE_AVX512, HWCAPS_F_AVX512F, true,  x86_cpu_AVX512BW },
+        [HWCAPS_F_AVX512CD]   = { "AVX512CD",   4, HWCAPS_REG_7_EBX,        28, HWCAPS_STATE_AVX512, HWCAPS_F_AVX512F, true,  x86_cpu_AVX512CD },
+        [HWCAPS_F_AVX512DQ]   = { "AVX512DQ",   4, HWCAPS_REG_7_EBX,        17, HWCAPS_STATE_AVX512, HWCAPS_F_AVX512F, true,  x86_cpu_AVX512DQ },
+        [HWCAPS_F_AVX512VL]   = { "AVX512VL",   4, HWCAPS_REG_7_EBX,        31, HWCAPS_STATE_AVX512, HWCAPS_F_AVX512F, true,  x86_cpu_AVX512VL },
 };
 
 static bool reg_available(const struct hwcaps_cpuid *c, enum hwcaps_reg reg) {

@@ -71,6 +71,8 @@ struct hwcaps_feature_info {
         uint8_t bit;
         uint8_t state;         /* enum hwcaps_state */
         int8_t needs;          /* feature that must be usable first, or -1 (glibc update_active) */
+        bool tunable;          /* GLIBC_TUNABLES=glibc.cpu.hwcaps=-NAME masks it (tunables.c) */
+        uint16_t glibc;        /* glibc's index, x86_cpu_NAME in <sys/platform/x86.h> (probe.c) */
 };
 
 extern const struct hwcaps_feature_info hwcaps_feature_table[HWCAPS_F_COUNT];

@@ -30,24 +30,6 @@ void hwcaps_probe_cpuid(struct hwcaps_probe *p) {
         p->level = hwcaps_level_from_usable(p->view.usable);
 }
 
-/* glibc's index for each feature (<bits/platform/x86.h>, glibc >= 2.33). */
-static const unsigned glibc_index[HWCAPS_F_COUNT] = {
-        [HWCAPS_F_CMOV] = x86_cpu_CMOV,           [HWCAPS_F_CX8] = x86_cpu_CX8,
-        [HWCAPS_F_FPU] = x86_cpu_FPU,             [HWCAPS_F_FXSR] = x86_cpu_FXSR,
-        [HWCAPS_F_MMX] = x86_cpu_MMX,             [HWCAPS_F_SSE] = x86_cpu_SSE,
-        [HWCAPS_F_SSE2] = x86_cpu_SSE2,           [HWCAPS_F_CMPXCHG16B] = x86_cpu_CMPXCHG16B,
-        [HWCAPS_F_LAHF_SAHF] = x86_cpu_LAHF64_SAHF64, [HWCAPS_F_POPCNT] = x86_cpu_POPCNT,
-        [HWCAPS_F_SSE3] = x86_cpu_SSE3,           [HWCAPS_F_SSSE3] = x86_cpu_SSSE3,
-        [HWCAPS_F_SSE4_1] = x86_cpu_SSE4_1,       [HWCAPS_F_SSE4_2] = x86_cpu_SSE4_2,
-        [HWCAPS_F_AVX] = x86_cpu_AVX,             [HWCAPS_F_AVX2] = x86_cpu_AVX2,
-        [HWCAPS_F_BMI1] = x86_cpu_BMI1,           [HWCAPS_F_BMI2] = x86_cpu_BMI2,
-        [HWCAPS_F_F16C] = x86_cpu_F16C,           [HWCAPS_F_FMA] = x86_cpu_FMA,
-        [HWCAPS_F_LZCNT] = x86_cpu_LZCNT,         [HWCAPS_F_MOVBE] = x86_cpu_MOVBE,
-        [HWCAPS_F_AVX512F] = x86_cpu_AVX512F,     [HWCAPS_F_AVX512BW] = x86_cpu_AVX512BW,
-        [HWCAPS_F_AVX512CD] = x86_cpu_AVX512CD,   [HWCAPS_F_AVX512DQ] = x86_cpu_AVX512DQ,
-        [HWCAPS_F_AVX512VL] = x86_cpu_AVX512VL,
-};
-
 /* glibc 2.36's inline x86_cpu_present()/x86_cpu_active() compute "1 << bit"
  * on an int, undefined for bit 31 (AVX512VL) and reported by UBSan. Same
  * lookup through the exported __x86_get_cpuid_feature_leaf(), unsigned. */
@@ -68,9 +50,9 @@ void hwcaps_probe_glibc(struct hwcaps_probe *p) {
         hwcaps_view_from_cpuid(&p->cpuid, &raw);
         p->view.os = raw.os;
         for (int f = 0; f < HWCAPS_F_COUNT; f++) {
-                if (glibc_bit(glibc_index[f], false))
+                if (glibc_bit(hwcaps_feature_table[f].glibc, false))
                         p->view.cpu |= HWCAPS_BIT(f);
-                if (glibc_bit(glibc_index[f], true))
+                if (glibc_bit(hwcaps_feature_table[f].glibc, true))
                         p->view.usable |= HWCAPS_BIT(f);
         }
         /* get-isa-level.h tests FPU with CPU_FEATURE_CPU_P, not _USABLE_P:

@@ -2,31 +2,22 @@
 #include "bytes.h"
 #include "tunables.h"
 
-/* The names glibc 2.36 honours with "-NAME" in glibc.cpu.hwcaps, from
- * sysdeps/x86/cpu-tunables.c (TUNABLE_CALLBACK (set_hwcaps)), restricted to
- * the features that decide levels. Checked one by one against
- * "ld.so --help" on glibc 2.36-9+deb12u14: -CMOV, -CX8 and -SSE2 remove
- * every level; -POPCNT, -SSSE3, -SSE4_1, -SSE4_2 remove v2 and up; -AVX,
- * -AVX2, -BMI1, -BMI2, -FMA, -LZCNT, -MOVBE and -OSXSAVE remove v3 and up;
- * -AVX512F/BW/CD/DQ/VL remove v4. glibc has no switch for FPU, FXSR, MMX,
- * SSE, SSE3, CMPXCHG16B, LAHF64_SAHF64 or F16C: those masks are ignored.
- * Names are case-sensitive; only a leading '-' disables ('+' and bare names
- * are preferences, not CPU features). */
-static const struct {
-        const char *name;
-        int feature; /* enum hwcaps_feature, or -1 for OSXSAVE */
-} honoured[] = {
-        { "CMOV", HWCAPS_F_CMOV },         { "CX8", HWCAPS_F_CX8 },
-        { "SSE2", HWCAPS_F_SSE2 },         { "POPCNT", HWCAPS_F_POPCNT },
-        { "SSSE3", HWCAPS_F_SSSE3 },       { "SSE4_1", HWCAPS_F_SSE4_1 },
-        { "SSE4_2", HWCAPS_F_SSE4_2 },     { "AVX", HWCAPS_F_AVX },
-        { "AVX2", HWCAPS_F_AVX2 },         { "BMI1", HWCAPS_F_BMI1 },
-        { "BMI2", HWCAPS_F_BMI2 },         { "FMA", HWCAPS_F_FMA },
-        { "LZCNT", HWCAPS_F_LZCNT },       { "MOVBE", HWCAPS_F_MOVBE },
-        { "AVX512F", HWCAPS_F_AVX512F },   { "AVX512BW", HWCAPS_F_AVX512BW },
-        { "AVX512CD", HWCAPS_F_AVX512CD }, { "AVX512DQ", HWCAPS_F_AVX512DQ },
-        { "AVX512VL", HWCAPS_F_AVX512VL }, { "OSXSAVE", -1 },
-};
+/* The names glibc 2.36 honours with "-NAME" in glibc.cpu.hwcaps, restricted
+ * to what decides levels: the features the level table marks "tunable"
+ * (level.c says which and how that was checked), and OSXSAVE, which
+ * removes v3 and up. Names are case-sensitive; only a leading '-' disables
+ * ('+' and bare names are preferences, not CPU features). */
+static void mask_feature(const char *name, size_t len, struct hwcaps_tunables *t) {
+        if (hwcaps_bytes_eq(name, len, "OSXSAVE")) {
+                t->osxsave_disabled = true;
+                return;
+        }
+        for (unsigned f = 0; f < HWCAPS_F_COUNT; f++)
+                if (hwcaps_feature_table[f].tunable && hwcaps_bytes_eq(name, len, hwcaps_feature_table[f].name)) {
+                        t->disabled |= HWCAPS_BIT(f);
+                        return;
+                }
+}
 
 bool hwcaps_tunables_find_hwcaps(const char *s, const char **ret_value, size_t *ret_len) {
         bool found = false;
@@ -82,14 +73,7 @@ void hwcaps_tunables_parse_hwcaps(const char *p, size_t n, struct hwcaps_tunable
                 i++; /* skip ',' */
                 if (len < 2 || p[start] != '-')
                         continue;
-                for (size_t k = 0; k < sizeof honoured / sizeof *honoured; k++)
-                        if (hwcaps_bytes_eq(p + start + 1, len - 1, honoured[k].name)) {
-                                if (honoured[k].feature < 0)
-                                        t.osxsave_disabled = true;
-                                else
-                                        t.disabled |= HWCAPS_BIT(honoured[k].feature);
-                                break;
-                        }
+                mask_feature(p + start + 1, len - 1, &t);
         }
         *ret = t;
 }
