@@ -132,25 +132,6 @@ Test(policy, directories_from_config_with_file_and_line) {
         hwcaps_sources_done(&s);
 }
 
-Test(policy, policy_file_round_trip) {
-        static const char text[] = "# comment\nhwcaps-policy=1\ncap=x86-64-v2\nkeep-path=yes\nwhy=max-level=v2 (/etc/hwcaps.conf:3)\n";
-        struct hwcaps_policy_file pf;
-
-        cr_assert_eq(hwcaps_policy_file_parse(text, strlen(text), &pf), 0);
-        cr_assert_eq(pf.cap, 2);
-        cr_assert(pf.keep_path);
-        cr_assert_eq(pf.why_len, strlen("max-level=v2 (/etc/hwcaps.conf:3)"));
-        cr_assert_eq(hwcaps_policy_file_parse("hwcaps-policy=1\ncap=none\n", 25, &pf), 0);
-        cr_assert_eq(pf.cap, HWCAPS_LEVEL_MAX + 1);
-        /* what is not a policy of this version fails: readers count it as off */
-        cr_assert_eq(hwcaps_policy_file_parse("cap=x86-64-v2\n", 14, &pf), -1);
-        cr_assert_eq(hwcaps_policy_file_parse("hwcaps-policy=2\ncap=x86-64-v2\n", 30, &pf), -1);
-        cr_assert_eq(hwcaps_policy_file_parse("hwcaps-policy=1\ncap=v2\n", 23, &pf), -1);
-        cr_assert_eq(hwcaps_policy_file_parse("hwcaps-policy=1\n", 16, &pf), -1);
-        cr_assert_eq(hwcaps_policy_file_parse("hwcaps-policy=1\ncap=none\nkeep-path=perhaps\n", 43, &pf), -1);
-        cr_assert_eq(hwcaps_policy_file_parse("hwcaps-policy=1\ncap=none\ngarbage\n", 33, &pf), -1);
-}
-
 /* hwcaps_env_quote() against a model of the parser systemd 252 runs on
  * environment generator output: load_env_file_pairs() ->
  * parse_env_file_internal() in src/basic/env-file.c (no $VAR expansion
