@@ -157,17 +157,26 @@ int hwcaps_probe_dump(const char *path, struct hwcaps_probe *p, char *err, size_
         memcpy(c->vendor + 0, &raw.basic_cpuid[0][EBX], 4);
         memcpy(c->vendor + 4, &raw.basic_cpuid[0][EDX], 4);
         memcpy(c->vendor + 8, &raw.basic_cpuid[0][ECX], 4);
-        c->reg[HWCAPS_REG_1_ECX] = raw.basic_cpuid[1][ECX];
-        c->reg[HWCAPS_REG_1_EDX] = raw.basic_cpuid[1][EDX];
-        c->osxsave = (raw.basic_cpuid[1][ECX] >> 27) & 1u;
-        /* libcpuid stores leaf 7 and leaf 0xD at subleaf 0. */
-        if (c->max_basic >= 7)
-                c->reg[HWCAPS_REG_7_EBX] = raw.basic_cpuid[7][EBX];
+        c->max_extended = raw.ext_cpuid[0][EAX];
+        /* libcpuid stores subleaf 0 of every basic leaf (7 and 0xD too) in
+         * basic_cpuid, the extended leaves in ext_cpuid. */
+        _Static_assert((int) EAX == HWCAPS_OUT_EAX && (int) EBX == HWCAPS_OUT_EBX && (int) ECX == HWCAPS_OUT_ECX &&
+                               (int) EDX == HWCAPS_OUT_EDX,
+                       "libcpuid's register order is enum hwcaps_out's");
+        for (unsigned r = 0; r < HWCAPS_REG_COUNT; r++) {
+                const struct hwcaps_reg_info *ri = &hwcaps_reg_table[r];
+                uint32_t i = ri->leaf & ~HWCAPS_LEAF_EXTENDED;
+
+                if (ri->subleaf != 0 || !hwcaps_leaf_available(c, ri->leaf))
+                        continue;
+                if (ri->leaf < HWCAPS_LEAF_EXTENDED && i < MAX_CPUID_LEVEL)
+                        c->reg[r] = raw.basic_cpuid[i][ri->out];
+                else if (ri->leaf >= HWCAPS_LEAF_EXTENDED && i < MAX_EXT_CPUID_LEVEL)
+                        c->reg[r] = raw.ext_cpuid[i][ri->out];
+        }
+        c->osxsave = (c->reg[HWCAPS_REG_1_ECX] >> 27) & 1u;
         if (c->max_basic >= 0xd)
                 c->leaf_d_eax = raw.basic_cpuid[0xd][EAX];
-        c->max_extended = raw.ext_cpuid[0][EAX];
-        if (c->max_extended >= 0x80000001u)
-                c->reg[HWCAPS_REG_80000001_ECX] = raw.ext_cpuid[1][ECX];
         /* A dump has no XCR0. Linux enables every state component the CPU
          * reports in CPUID.(EAX=0xD,ECX=0):EAX (arch/x86/kernel/fpu/xstate.c,
          * minus components it does not know), so take those as enabled. */

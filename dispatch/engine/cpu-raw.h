@@ -15,7 +15,29 @@ static inline uint64_t hwcaps_xgetbv0(void) {
         return ((uint64_t) hi << 32) | lo;
 }
 
+/* One CPUID leaf's outputs, read once for the registers that share it. */
+struct hwcaps_leaf_cache {
+        uint32_t leaf, subleaf;
+        bool valid;
+        uint32_t out[4]; /* enum hwcaps_out */
+};
+
+static inline uint32_t hwcaps_cpuid_reg(struct hwcaps_leaf_cache *l, enum hwcaps_reg r) {
+        const struct hwcaps_reg_info *ri = &hwcaps_reg_table[r];
+
+        if (!l->valid || l->leaf != ri->leaf || l->subleaf != ri->subleaf) {
+                __cpuid_count(ri->leaf, (uint32_t) ri->subleaf, l->out[0], l->out[1], l->out[2], l->out[3]);
+                l->leaf = ri->leaf;
+                l->subleaf = ri->subleaf;
+                l->valid = true;
+        }
+        return l->out[ri->out];
+}
+
+/* Every register of hwcaps_reg_table the CPU has, the leaf maxima, leaf
+ * 0xD's state components and XCR0: six CPUID instructions today. */
 static inline void hwcaps_cpuid_read_raw(struct hwcaps_cpuid *c) {
+        struct hwcaps_leaf_cache l = { 0 };
         uint32_t a, b, cx, d;
 
         *c = (struct hwcaps_cpuid) { 0 };
@@ -24,25 +46,15 @@ static inline void hwcaps_cpuid_read_raw(struct hwcaps_cpuid *c) {
         __builtin_memcpy(c->vendor + 0, &b, 4);
         __builtin_memcpy(c->vendor + 4, &d, 4);
         __builtin_memcpy(c->vendor + 8, &cx, 4);
-        if (c->max_basic >= 1) {
-                __cpuid(1, a, b, cx, d);
-                c->reg[HWCAPS_REG_1_ECX] = cx;
-                c->reg[HWCAPS_REG_1_EDX] = d;
-                c->osxsave = (cx >> 27) & 1u;
-        }
-        if (c->max_basic >= 7) {
-                __cpuid_count(7, 0, a, b, cx, d);
-                c->reg[HWCAPS_REG_7_EBX] = b;
-        }
+        __cpuid(HWCAPS_LEAF_EXTENDED, a, b, cx, d);
+        c->max_extended = a;
+        for (unsigned r = 0; r < HWCAPS_REG_COUNT; r++)
+                if (hwcaps_leaf_available(c, hwcaps_reg_table[r].leaf))
+                        c->reg[r] = hwcaps_cpuid_reg(&l, (enum hwcaps_reg) r);
+        c->osxsave = (c->reg[HWCAPS_REG_1_ECX] >> 27) & 1u;
         if (c->max_basic >= 0xd) {
                 __cpuid_count(0xd, 0, a, b, cx, d);
                 c->leaf_d_eax = a;
-        }
-        __cpuid(0x80000000u, a, b, cx, d);
-        c->max_extended = a;
-        if (c->max_extended >= 0x80000001u) {
-                __cpuid(0x80000001u, a, b, cx, d);
-                c->reg[HWCAPS_REG_80000001_ECX] = cx;
         }
         if (c->osxsave)
                 c->xcr0 = hwcaps_xgetbv0();

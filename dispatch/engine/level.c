@@ -4,6 +4,15 @@
 #include "bytes.h"
 #include "level.h"
 
+/* Where each register of enum hwcaps_reg is read: Intel SDM vol. 2A,
+ * CPUID; AMD APM vol. 3, appendix E (leaf 0x80000001). */
+const struct hwcaps_reg_info hwcaps_reg_table[HWCAPS_REG_COUNT] = {
+        [HWCAPS_REG_1_ECX]        = { 1,           0, HWCAPS_OUT_ECX },
+        [HWCAPS_REG_1_EDX]        = { 1,           0, HWCAPS_OUT_EDX },
+        [HWCAPS_REG_7_EBX]        = { 7,           0, HWCAPS_OUT_EBX },
+        [HWCAPS_REG_80000001_ECX] = { 0x80000001u, 0, HWCAPS_OUT_ECX },
+};
+
 /* The x86-64 psABI micro-architecture levels, as glibc 2.36 applies them in
  * sysdeps/x86/get-isa-level.h (which also decides the glibc-hwcaps
  * subdirectories, sysdeps/x86_64/dl-hwcaps-subdirs.c). Bit positions: Intel
@@ -60,22 +69,6 @@ const struct hwcaps_feature_info hwcaps_feature_table[HWCAPS_F_COUNT] = {
         [HWCAPS_F_AVX512VL]   = { "AVX512VL",   4, HWCAPS_REG_7_EBX,        31, HWCAPS_STATE_AVX512, HWCAPS_F_AVX512F, true,  x86_cpu_AVX512VL },
 };
 
-static bool reg_available(const struct hwcaps_cpuid *c, enum hwcaps_reg reg) {
-        /* A leaf above the maximum returns the data of the highest basic leaf
-         * on Intel (SDM vol. 2A, CPUID), i.e. garbage for our purpose. */
-        switch (reg) {
-        case HWCAPS_REG_1_ECX:
-        case HWCAPS_REG_1_EDX:
-                return c->max_basic >= 1;
-        case HWCAPS_REG_7_EBX:
-                return c->max_basic >= 7;
-        case HWCAPS_REG_80000001_ECX:
-                return c->max_extended >= 0x80000001u;
-        default:
-                return false;
-        }
-}
-
 static bool state_enabled(const struct hwcaps_cpuid *c, enum hwcaps_state state) {
         switch (state) {
         case HWCAPS_STATE_NONE:
@@ -95,7 +88,7 @@ void hwcaps_view_from_cpuid(const struct hwcaps_cpuid *c, struct hwcaps_view *re
         for (int f = 0; f < HWCAPS_F_COUNT; f++) {
                 const struct hwcaps_feature_info *fi = &hwcaps_feature_table[f];
 
-                if (reg_available(c, fi->reg) && (c->reg[fi->reg] >> fi->bit) & 1u)
+                if (hwcaps_leaf_available(c, hwcaps_reg_table[fi->reg].leaf) && (c->reg[fi->reg] >> fi->bit) & 1u)
                         v.cpu |= HWCAPS_BIT(f);
                 if (state_enabled(c, fi->state))
                         v.os |= HWCAPS_BIT(f);

@@ -45,7 +45,8 @@ enum hwcaps_feature {
         HWCAPS_F_COUNT,
 };
 
-/* Which CPUID output a feature bit lives in. */
+/* Which CPUID output a feature bit lives in; where each is read from is
+ * hwcaps_reg_table (a new register: a row here and there, nothing else). */
 enum hwcaps_reg {
         HWCAPS_REG_1_ECX,        /* leaf 1 */
         HWCAPS_REG_1_EDX,
@@ -53,6 +54,20 @@ enum hwcaps_reg {
         HWCAPS_REG_80000001_ECX, /* leaf 0x80000001 */
         HWCAPS_REG_COUNT,
 };
+
+/* The CPUID instruction's outputs, in the order of libcpuid's
+ * cpu_registers_t (its dumps index them so). */
+enum hwcaps_out { HWCAPS_OUT_EAX, HWCAPS_OUT_EBX, HWCAPS_OUT_ECX, HWCAPS_OUT_EDX };
+
+struct hwcaps_reg_info {
+        uint32_t leaf;
+        uint8_t subleaf;       /* widen before it goes into ECX: the asm takes all 32 bits */
+        uint8_t out;           /* enum hwcaps_out */
+};
+
+extern const struct hwcaps_reg_info hwcaps_reg_table[HWCAPS_REG_COUNT];
+
+#define HWCAPS_LEAF_EXTENDED UINT32_C(0x80000000)
 
 /* Register state the OS must enable in XCR0 before the feature is usable. */
 enum hwcaps_state {
@@ -87,6 +102,12 @@ struct hwcaps_cpuid {
         bool osxsave;           /* leaf 1 ECX bit 27: the OS enabled XSAVE/XGETBV */
         char vendor[13];        /* leaf 0 EBX:EDX:ECX */
 };
+
+/* A leaf above the maximum returns the data of the highest basic leaf on
+ * Intel (SDM vol. 2A, CPUID), i.e. garbage for our purpose. */
+static inline bool hwcaps_leaf_available(const struct hwcaps_cpuid *c, uint32_t leaf) {
+        return leaf >= HWCAPS_LEAF_EXTENDED ? c->max_extended >= leaf : c->max_basic >= leaf;
+}
 
 typedef uint32_t hwcaps_mask; /* one bit per enum hwcaps_feature */
 #define HWCAPS_BIT(f) ((hwcaps_mask) 1u << (f))

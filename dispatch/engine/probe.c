@@ -61,3 +61,26 @@ void hwcaps_probe_glibc(struct hwcaps_probe *p) {
                 p->view.usable |= HWCAPS_BIT(HWCAPS_F_FPU);
         p->level = hwcaps_level_from_usable(p->view.usable);
 }
+
+const char *hwcaps_reg_name(enum hwcaps_reg r, char buf[static 24]) {
+        static const char hex[] = "0123456789abcdef", outs[4][4] = { "EAX", "EBX", "ECX", "EDX" };
+        const struct hwcaps_reg_info *ri = &hwcaps_reg_table[r];
+        size_t n = 0;
+        int shift = 28;
+
+        while (shift > 0 && !((ri->leaf >> shift) & 0xf))
+                shift -= 4;
+        for (; shift >= 0; shift -= 4)
+                buf[n++] = hex[(ri->leaf >> shift) & 0xf];
+        if (ri->leaf >= 4 && ri->leaf < HWCAPS_LEAF_EXTENDED) {
+                buf[n++] = '.';
+                if (ri->subleaf >= 10)
+                        buf[n++] = (char) ('0' + ri->subleaf / 10 % 10);
+                buf[n++] = (char) ('0' + ri->subleaf % 10);
+        }
+        buf[n++] = ':';
+        for (int i = 0; i < 3; i++)
+                buf[n++] = outs[ri->out][i];
+        buf[n] = '\0';
+        return buf;
+}

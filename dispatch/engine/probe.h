@@ -27,3 +27,8 @@ int hwcaps_source_parse(const char *s);
 
 void hwcaps_probe_cpuid(struct hwcaps_probe *p);
 void hwcaps_probe_glibc(struct hwcaps_probe *p);
+
+/* "7.0:EBX": the leaf, its subleaf where the leaf has subleaves (basic
+ * leaves from 4 on), the output register: hwcaps_reg_table as explain
+ * prints it. */
+const char *hwcaps_reg_name(enum hwcaps_reg r, char buf[static 24]);

@@ -206,31 +206,44 @@ static const char *remember_unsafe(char *buf, unsigned long *used, const struct 
  * every CPUID instruction traps to the hypervisor (measured 4 to 11 us each
  * on the development VM, bench/exec-overhead.c), so this executes three
  * where hwcaps_cpuid_read_raw() executes six.
- * - Leaf 0 (the highest basic leaf) is not asked: leaf 7 is read only when
- *   leaf 1 reports XSAVE and OSXSAVE, and a CPU with XSAVE enumerates its
- *   state components in leaf 0xD (Intel SDM vol. 1, 13.2), so it has leaf 7.
- *   Without OSXSAVE no AVX state is usable, so nothing in leaf 7 could lift
- *   the level above v2 (AVX2 and AVX-512 need that state, and v3 needs AVX).
+ * - Leaf 0 (the highest basic leaf) is not asked for leaves up to 0xD:
+ *   those are read only when leaf 1 reports XSAVE and OSXSAVE, and a CPU
+ *   with XSAVE enumerates its state components in leaf 0xD (Intel SDM
+ *   vol. 1, 13.2), so it has them. Without OSXSAVE no AVX state is usable,
+ *   so nothing beyond leaf 1 could lift the level above v2 (every level
+ *   above needs AVX state).
  * - Leaf 0x80000001 exists on every x86-64 CPU (its EDX holds the long-mode
- *   bit), so its maximum (leaf 0x80000000) is not asked either. */
+ *   bit), so its maximum (leaf 0x80000000) is not asked for it either.
+ * A register of hwcaps_reg_table beyond those asks for the maximum first. */
 static void read_cpuid(struct hwcaps_cpuid *c) {
+        struct hwcaps_leaf_cache l = { 0 };
         unsigned a, b, cx, d;
+        bool xsave;
 
         *c = (struct hwcaps_cpuid) { 0 };
-        __cpuid(1, a, b, cx, d);
-        c->max_basic = 1;
-        c->reg[HWCAPS_REG_1_ECX] = cx;
-        c->reg[HWCAPS_REG_1_EDX] = d;
-        c->osxsave = (cx >> 27) & 1u;
-        if (c->osxsave && (cx >> 26) & 1u) {
-                c->max_basic = 7;
-                __cpuid_count(7, 0, a, b, cx, d);
-                c->reg[HWCAPS_REG_7_EBX] = b;
-                c->xcr0 = hwcaps_xgetbv0();
-        }
+        c->reg[HWCAPS_REG_1_ECX] = hwcaps_cpuid_reg(&l, HWCAPS_REG_1_ECX);
+        c->osxsave = (c->reg[HWCAPS_REG_1_ECX] >> 27) & 1u;
+        xsave = c->osxsave && (c->reg[HWCAPS_REG_1_ECX] >> 26) & 1u;
+        c->max_basic = xsave ? 0xd : 1;
         c->max_extended = 0x80000001u;
-        __cpuid(0x80000001u, a, b, cx, d);
-        c->reg[HWCAPS_REG_80000001_ECX] = cx;
+        for (unsigned r = 0; r < HWCAPS_REG_COUNT; r++) {
+                uint32_t leaf = hwcaps_reg_table[r].leaf;
+
+                if (leaf < HWCAPS_LEAF_EXTENDED && leaf > 1 && !xsave)
+                        continue;
+                if (!hwcaps_leaf_available(c, leaf)) {
+                        __cpuid(leaf & HWCAPS_LEAF_EXTENDED, a, b, cx, d);
+                        if (leaf & HWCAPS_LEAF_EXTENDED)
+                                c->max_extended = a;
+                        else
+                                c->max_basic = a;
+                        if (!hwcaps_leaf_available(c, leaf))
+                                continue;
+                }
+                c->reg[r] = hwcaps_cpuid_reg(&l, (enum hwcaps_reg) r);
+        }
+        if (xsave)
+                c->xcr0 = hwcaps_xgetbv0();
 }
 
 static enum hwcaps_level cpu_level(char *const *envp, bool secure) {

@@ -70,7 +70,6 @@ declare -A elsewhere=(
         [hwcaps]="tests/cli (the command's main)"
         [stub]="tests/stub, tests/agree (the stub's main)"
         [sys-libc]="libc's system calls for the engine: every engine test"
-        [probe]="tests/cli/test-oracle.sh (CPU sources against ld.so)"
         [dump-validate]="tests/unit/test-dump.c (part of the dump reader)"
         [source-options]="tests/cli (options of level and explain)"
         # Until their module tests land:
