@@ -5,9 +5,9 @@
 # each has a meson.build that says what it owns, and every module
 # (dispatch/*/MODULE.c) has its test file tests/unit/test-MODULE.c or is
 # named below with the suite that tests it instead.
-# Usage: test-layout.sh SOURCE-ROOT
+# Usage: test-architecture.sh SOURCE-ROOT
 set -u
-cd "${1:?usage: test-layout.sh SOURCE-ROOT}" || exit 1
+cd "${1:?usage: test-architecture.sh SOURCE-ROOT}" || exit 1
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
@@ -72,14 +72,6 @@ declare -A elsewhere=(
         [sys-libc]="libc's system calls for the engine: every engine test"
         [dump-validate]="tests/unit/test-dump.c (part of the dump reader)"
         [source-options]="tests/cli (options of level and explain)"
-        # Until their module tests land:
-        [identity]="tests/stub, tests/agree"
-        [layout]="tests/stub, tests/rpm"
-        [resolve]="tests/stub (which, exec)"
-        [rpm-owner]="tests/rpm (check --owners), tests/generator (status --packages)"
-        [dl]="tests/faults/test-dlopen.sh"
-        [fileio]="tests/generator, tests/faults"
-        [subprocess]="tests/bench, tests/profile"
 )
 for f in dispatch/*/*.c; do
         m=$(basename "$f" .c)
