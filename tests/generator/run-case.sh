@@ -47,7 +47,7 @@ cp -RP "$src" "$root.case"
 fails=0 runs=0
 
 fail() { echo "FAIL: $step: $*"; fails=$((fails + 1)); }
-lines() { printf '%s\n' "$1" | wc -l; }
+lines() { if [ -n "$1" ]; then printf '%s\n' "$1" | wc -l; else echo 0; fi; }
 # The PATH value the generator printed, unquoted the way a shell (and
 # systemd's env-file parser) reads it.
 value() { [ -n "$out" ] && (eval "$out"; printf '%s' "$PATH"); }

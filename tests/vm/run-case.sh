@@ -1,7 +1,7 @@
 #!/bin/sh
 # Boot one hwcaps end-to-end case on real systemd in a TCG qemu VM and check
 # it from the host. Output is TAP (meson: protocol 'tap'); assertions that
-# need a part not yet on main (generator, profile.d snippet, CLI) are marked
+# need a part not yet on main (generator, login-shell snippet, CLI) are marked
 # "# TODO" when that part is missing from the image, so they show as expected
 # failures rather than passes.
 #

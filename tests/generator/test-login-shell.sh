@@ -3,7 +3,7 @@
 # /etc/profile.d/hwcaps.sh (the build-tree copy, pointing at the built
 # generator) sourced by sh, bash and zsh: same PATH as the generator,
 # silent, idempotent, honours the opt-outs.
-# Usage: test-profile.sh PROFILE_SNIPPET
+# Usage: test-login-shell.sh SNIPPET
 set -u
 snippet=$1
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (root-owned fixture directories)"; exit 77; }
