@@ -57,45 +57,37 @@ Test(decide, a_cap_above_the_cpu_leaves_the_cpu_level) {
         cr_assert_eq(d.top, HWCAPS_LEVEL_V2);
 }
 
-Test(decide, the_environment_only_lowers) {
+/* The highest level to run on a v4 CPU with the environment's HWCAPS= and
+ * HWCAPS_MAX_LEVEL= after a config cap (HWCAPS_LEVEL_MAX: none). */
+static struct hwcaps_decision with_env(const char *hwcaps, const char *max_level, int config_cap) {
         struct hwcaps_decision d = decided();
-        struct hwcaps_env e = { .max_level = "x86-64-v4" };
+        struct hwcaps_env e = { .hwcaps = hwcaps, .max_level = max_level };
 
-        hwcaps_decision_cap(&d, HWCAPS_LEVEL_V2, HWCAPS_SRC_CONFIG, "max-level=", "v2", 2);
+        if (config_cap < HWCAPS_LEVEL_MAX)
+                hwcaps_decision_cap(&d, config_cap, HWCAPS_SRC_CONFIG, "max-level=", "v", 1);
         hwcaps_decision_env(&d, &e, HWCAPS_SRC_ENV);
         hwcaps_decision_finish(&d, HWCAPS_LEVEL_V4);
+        return d;
+}
+
+Test(decide, the_environment_only_lowers) {
+        struct hwcaps_decision d = with_env(NULL, "x86-64-v4", HWCAPS_LEVEL_V2);
+
         cr_assert_eq(d.top, HWCAPS_LEVEL_V2);
         cr_assert_eq(d.src, HWCAPS_SRC_CONFIG);
-
-        d = decided();
-        e = (struct hwcaps_env) { .hwcaps = "0" };
-        hwcaps_decision_env(&d, &e, HWCAPS_SRC_ENV);
-        hwcaps_decision_finish(&d, HWCAPS_LEVEL_V4);
-        cr_assert_eq(d.top, HWCAPS_LEVEL_V1);
+        d = with_env(NULL, "v3", HWCAPS_LEVEL_MAX);
+        cr_assert_eq(d.top, HWCAPS_LEVEL_V3);
+        cr_assert_eq(d.src, HWCAPS_SRC_ENV);
+        cr_assert_eq(with_env("0", NULL, HWCAPS_LEVEL_MAX).top, HWCAPS_LEVEL_V1);
 }
 
 Test(decide, an_unparseable_environment_value_counts_as_off) {
-        struct hwcaps_decision d = decided();
-        struct hwcaps_env e = { .max_level = "x86-64-v9" };
-
-        hwcaps_decision_env(&d, &e, HWCAPS_SRC_ENV);
-        hwcaps_decision_finish(&d, HWCAPS_LEVEL_V4);
-        cr_assert_eq(d.top, HWCAPS_LEVEL_V1);
-
-        d = decided();
-        e = (struct hwcaps_env) { .hwcaps = "perhaps" };
-        hwcaps_decision_env(&d, &e, HWCAPS_SRC_ENV);
-        hwcaps_decision_finish(&d, HWCAPS_LEVEL_V4);
-        cr_assert_eq(d.top, HWCAPS_LEVEL_V1);
+        cr_assert_eq(with_env(NULL, "x86-64-v9", HWCAPS_LEVEL_MAX).top, HWCAPS_LEVEL_V1);
+        cr_assert_eq(with_env("perhaps", NULL, HWCAPS_LEVEL_MAX).top, HWCAPS_LEVEL_V1);
 }
 
 Test(decide, empty_environment_values_are_unset) {
-        struct hwcaps_decision d = decided();
-        struct hwcaps_env e = { .max_level = "", .hwcaps = "" };
-
-        hwcaps_decision_env(&d, &e, HWCAPS_SRC_ENV);
-        hwcaps_decision_finish(&d, HWCAPS_LEVEL_V4);
-        cr_assert_eq(d.top, HWCAPS_LEVEL_V4);
+        cr_assert_eq(with_env("", "", HWCAPS_LEVEL_MAX).top, HWCAPS_LEVEL_V4);
 }
 
 Test(decide, policy_file_round_trip) {
