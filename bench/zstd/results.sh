@@ -26,6 +26,7 @@ build() { # NAME SPEC [defines]
         rm -rf "$top" && mkdir -p "$top/SOURCES" && cp "$tarball" "$top/SOURCES/"
         rpmbuild -bb --nodeps --define "_topdir $top" --define "_build_id_links none" \
                 --load "$SRC/rpm-macros/macros.hwcaps" --load "$SRC/rpm-macros/macros.hwcaps-profile" \
+                --define "_hwcaps_luadir $SRC/rpm-macros" \
                 --define "__hwcaps $HWCAPS" \
                 --define "__brp_hwcaps_check sh $SRC/rpm-macros/brp-hwcaps-check $HWCAPS %{buildroot}" \
                 --define "zstd_version $version" --define "zstd_tarball $(basename "$tarball")" \

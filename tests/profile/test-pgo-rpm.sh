@@ -7,7 +7,7 @@ HWCAPS=$1 SRC=$2
 PROFILE_MACROS=$SRC/rpm-macros/macros.hwcaps-profile
 command -v rpmbuild >/dev/null || { echo "no rpmbuild" >&2; exit 77; }
 
-ev() { rpm --load "$MACROS" --load "$PROFILE_MACROS" "$@"; }
+ev() { rpm --load "$MACROS" --load "$PROFILE_MACROS" --define "_hwcaps_luadir $LUADIR" "$@"; }
 # The llvm-profdata the macros merge with (Debian's llvm-14 has no plain
 # llvm-profdata unless the "llvm" package is there too).
 profdata=$(ev --eval '%{__hwcaps_llvm_profdata}')

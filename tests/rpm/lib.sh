@@ -4,6 +4,10 @@ set -eu
 
 : "${HWCAPS:?}" "${SRC:?}"
 MACROS=$SRC/rpm-macros/macros.hwcaps
+# The macros' Lua (hwcaps.lua) from this tree too, not an installed copy:
+# --define "_hwcaps_luadir $LUADIR" after --load "$MACROS", since the file's
+# own definition replaces one made before it is loaded.
+LUADIR=$SRC/rpm-macros
 BRP=$SRC/rpm-macros/brp-hwcaps-check
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hwcaps-rpm-test.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -47,6 +51,7 @@ rpmb() {
                 --define "_topdir $rtop" \
                 --define "_build_id_links none" \
                 --load "$MACROS" \
+                --define "_hwcaps_luadir $LUADIR" \
                 --define "__hwcaps $HWCAPS" \
                 --define "__brp_hwcaps_check sh $BRP $HWCAPS %{buildroot}" \
                 "$@" "$rspec"

@@ -27,6 +27,7 @@ macros=$(ls "$R"/noarch/hwcaps-rpm-macros-$version-*.rpm)
 rpm -qp --list "$main" | grep -qx /usr/bin/hwcaps && echo "ok: hwcaps package has the tool" || fail "no /usr/bin/hwcaps in $main"
 assert_eq "rpm-macros package files" \
 "$(rpm --eval '%{_rpmconfigdir}')/brp-hwcaps-check
+$(rpm --eval '%{_rpmluadir}')/hwcaps.lua
 $(rpm --eval '%{_rpmmacrodir}')/macros.hwcaps
 $(rpm --eval '%{_rpmmacrodir}')/macros.hwcaps-profile
 /usr/share/man/man7/hwcaps-macros.7" "$(rpm -qp --list "$macros" | sed 's/\.gz$//')"
@@ -54,6 +55,13 @@ root=$WORK/root
 install_root "$root" "$main" "$macros"
 cmp -s "$root$(rpm --eval '%{_rpmmacrodir}')/macros.hwcaps" "$SRC/rpm-macros/macros.hwcaps" \
         && echo "ok: the package installs macros.hwcaps" || fail "installed macros.hwcaps differs"
+cmp -s "$root$(rpm --eval '%{_rpmluadir}')/hwcaps.lua" "$SRC/rpm-macros/hwcaps.lua" \
+        && echo "ok: the package installs hwcaps.lua" || fail "installed hwcaps.lua differs"
+# The packaged macros find the packaged Lua by their default %_hwcaps_luadir
+# (rpm's %_rpmluadir), here below the root.
+assert_eq "the packaged macros load the packaged hwcaps.lua" "x86-64-v2 x86-64-v3 x86-64-v4" \
+        "$(rpm --load "$root$(rpm --eval '%{_rpmmacrodir}')/macros.hwcaps" \
+                --define "_rpmconfigdir $root$(rpm --eval '%{_rpmconfigdir}')" --eval '%{hwcaps_levels}')"
 [ -x "$root$(rpm --eval '%{_rpmconfigdir}')/brp-hwcaps-check" ] && echo "ok: brp-hwcaps-check is executable" || fail "brp-hwcaps-check not executable"
 "$root/usr/bin/hwcaps" check --root "$root" > /dev/null && echo "ok: the packaged hwcaps runs" || fail "packaged hwcaps"
 finish

@@ -10,6 +10,8 @@
 static void setup(void) {
         cr_assert_eq(rpmReadConfigFiles(NULL, NULL), 0);
         cr_assert_eq(rpmLoadMacroFile(NULL, MACROS_FILE), 0);
+        /* hwcaps.lua from the source tree, not an installed copy. */
+        rpmDefineMacro(NULL, "_hwcaps_luadir " LUA_DIR, RMIL_CMDLINE);
         /* Fedora-like distro flags, so the replacement has work to do. */
         rpmDefineMacro(NULL, "optflags -O2 -g -march=x86-64 -mtune=generic -fcf-protection", RMIL_CMDLINE);
         rpmDefineMacro(NULL, "build_cflags %{optflags} -fexceptions", RMIL_CMDLINE);
