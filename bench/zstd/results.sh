@@ -3,10 +3,13 @@
 # the rpm macros, measured with hwcaps bench compressing and decompressing a
 # corpus of >= 50 MB made from files on this machine.
 # Usage: bench/zstd/results.sh HWCAPS SRC OUTDIR [ROUNDS]
+# HWCAPS is build/dispatch/cli/hwcaps; the macros' Lua is the one generated
+# beside it, build/rpm-macros/hwcaps.lua (or HWCAPS_LUADIR).
 # Needs the zstd .orig tarball in /var/cache/hwcaps/src (tests/rpm/test-zstd.sh
 # fetches it). Prints the numbers; OUTDIR keeps the JSON and logs.
 set -eu
 HWCAPS=$1 SRC=$2 OUT=$3 ROUNDS=${4:-20}
+LUADIR=${HWCAPS_LUADIR:-$(cd "$(dirname "$HWCAPS")/../../rpm-macros" && pwd)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 tarball=$(ls /var/cache/hwcaps/src/libzstd_*.orig.tar.* | grep -v '\.asc$' | head -n 1)
@@ -26,7 +29,7 @@ build() { # NAME SPEC [defines]
         rm -rf "$top" && mkdir -p "$top/SOURCES" && cp "$tarball" "$top/SOURCES/"
         rpmbuild -bb --nodeps --define "_topdir $top" --define "_build_id_links none" \
                 --load "$SRC/rpm-macros/macros.hwcaps" --load "$SRC/rpm-macros/macros.hwcaps-profile" \
-                --define "_hwcaps_luadir $SRC/rpm-macros" \
+                --define "_hwcaps_luadir $LUADIR" \
                 --define "__hwcaps $HWCAPS" \
                 --define "__brp_hwcaps_check sh $SRC/rpm-macros/brp-hwcaps-check $HWCAPS %{buildroot}" \
                 --define "zstd_version $version" --define "zstd_tarball $(basename "$tarball")" \

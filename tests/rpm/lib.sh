@@ -4,10 +4,11 @@ set -eu
 
 : "${HWCAPS:?}" "${SRC:?}"
 MACROS=$SRC/rpm-macros/macros.hwcaps
-# The macros' Lua (hwcaps.lua) from this tree too, not an installed copy:
-# --define "_hwcaps_luadir $LUADIR" after --load "$MACROS", since the file's
-# own definition replaces one made before it is loaded.
-LUADIR=$SRC/rpm-macros
+# The macros' Lua (hwcaps.lua, generated in the build tree: meson sets
+# HWCAPS_LUADIR), not an installed copy: --define "_hwcaps_luadir $LUADIR"
+# after --load "$MACROS", since the file's own definition replaces one made
+# before it is loaded.
+LUADIR=${HWCAPS_LUADIR:?meson sets it to build/rpm-macros}
 BRP=$SRC/rpm-macros/brp-hwcaps-check
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hwcaps-rpm-test.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT

@@ -55,7 +55,7 @@ root=$WORK/root
 install_root "$root" "$main" "$macros"
 cmp -s "$root$(rpm --eval '%{_rpmmacrodir}')/macros.hwcaps" "$SRC/rpm-macros/macros.hwcaps" \
         && echo "ok: the package installs macros.hwcaps" || fail "installed macros.hwcaps differs"
-cmp -s "$root$(rpm --eval '%{_rpmluadir}')/hwcaps.lua" "$SRC/rpm-macros/hwcaps.lua" \
+cmp -s "$root$(rpm --eval '%{_rpmluadir}')/hwcaps.lua" "$LUADIR/hwcaps.lua" \
         && echo "ok: the package installs hwcaps.lua" || fail "installed hwcaps.lua differs"
 # The packaged macros find the packaged Lua by their default %_hwcaps_luadir
 # (rpm's %_rpmluadir), here below the root.
