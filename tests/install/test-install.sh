@@ -24,6 +24,20 @@ for p in "$@"; do
                 fails=$((fails + 1))
         fi
 done
+# The stub runs on every exec of a dispatched program: installed without
+# debug info, at most 24 KiB.
+for p in "$@"; do
+        case $p in
+        */hwcaps-dispatch)
+                f=$dest$p
+                size=$(wc -c < "$f")
+                [ "$size" -le 24576 ] || { echo "FAIL $p is $size bytes (more than 24 KiB)"; fails=$((fails + 1)); }
+                if readelf -SW "$f" | grep -q '\.debug_'; then
+                        echo "FAIL $p carries debug info"
+                        fails=$((fails + 1))
+                fi ;;
+        esac
+done
 # Executables must be executable.
 for p in "$@"; do
         case $p in
