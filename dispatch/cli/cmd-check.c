@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -20,6 +19,7 @@
 #include "layout.h"
 #include "level.h"
 #include "macro.h"
+#include "options.h"
 #include "resolve.h"
 #include "rpm-owner.h"
 
@@ -397,7 +397,13 @@ static const char check_help[] =
         "  --json        with --owners: JSON output\n"
         "Exit status: 0 no problems, 1 problems found, 2 usage error.\n";
 
-int cmd_check(int argc, char **argv) {
+struct check_args {
+        const char *root;   /* hwcaps_root(--root) */
+        bool owners, json;
+        char **paths;       /* NULL-terminated; empty: all of root */
+};
+
+static int parse_argv(int argc, char **argv, struct check_args *ret) {
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "root", required_argument, NULL, 'r' },
@@ -405,68 +411,74 @@ int cmd_check(int argc, char **argv) {
                 { "json", no_argument, NULL, 'j' },
                 {}
         };
-        struct check c = {};
+        struct options o = {
+                .name = "check", .help = check_help, .shortopts = "+h", .longopts = options,
+                .argc = argc, .argv = argv,
+        };
         const char *root = NULL;
-        bool owners = false, json = false;
-        int opt;
+        int c;
 
-        optind = 0;
-        opterr = 0;
-        while ((opt = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
-                switch (opt) {
-                case 'h':
-                        printf("%s", check_help);
-                        return EXIT_OK;
+        *ret = (struct check_args) {};
+        while ((c = options_next(&o)) > 0)
+                switch (c) {
                 case 'r':
                         root = optarg;
                         break;
                 case 'o':
-                        owners = true;
+                        ret->owners = true;
                         break;
                 case 'j':
-                        json = true;
+                        ret->json = true;
                         break;
-                default:
-                        usage_error("check: unknown option '%s'", argv[optind - 1]);
-                        return EXIT_USAGE;
                 }
-        if (json && !owners) {
+        if (c != OPTIONS_END)
+                return c;
+        if (ret->json && !ret->owners) {
                 usage_error("check: --json goes with --owners");
-                return EXIT_USAGE;
+                return -EINVAL;
         }
-
-        c.root = hwcaps_root(root);
-        if (owners) {
-                if (optind < argc) {
-                        usage_error("check: --owners takes no PATH (it reads the rpmdb of --root)");
-                        return EXIT_USAGE;
-                }
-                /* librpm wants an absolute root. */
-                _cleanup_free_ char *abs = c.root[0] ? realpath(c.root, NULL) : NULL;
-                if (c.root[0] && !abs) {
-                        log_error("%s: %s", c.root, strerror(errno));
-                        return EXIT_FAIL;
-                }
-                int r = hwcaps_rpm_report(abs ?: "/", stdout, json);
-                if (r < 0)
-                        return EXIT_FAIL;
-                return r > 0 ? EXIT_FAIL : EXIT_OK;
+        ret->root = hwcaps_root(root);
+        if (ret->owners && optind < argc) {
+                usage_error("check: --owners takes no PATH (it reads the rpmdb of --root)");
+                return -EINVAL;
         }
+        if (!ret->owners && optind >= argc && !ret->root[0]) {
+                usage_error("check: name a PATH to check, or --root DIR");
+                return -EINVAL;
+        }
+        ret->paths = argv + optind;
+        return 1;
+}
 
-        if (optind >= argc) {
-                if (!c.root[0]) {
-                        usage_error("check: name a PATH to check, or --root DIR");
-                        return EXIT_USAGE;
-                }
+static int report_owners(const char *root, bool json) {
+        /* librpm wants an absolute root. */
+        _cleanup_free_ char *abs = root[0] ? realpath(root, NULL) : NULL;
+        int r;
+
+        if (root[0] && !abs) {
+                log_error("%s: %s", root, strerror(errno));
+                return EXIT_FAIL;
+        }
+        r = hwcaps_rpm_report(abs ?: "/", stdout, json);
+        if (r < 0)
+                return EXIT_FAIL;
+        return r > 0 ? EXIT_FAIL : EXIT_OK;
+}
+
+static int check_paths(const char *root, char **paths) {
+        struct check c = { .root = root };
+
+        if (!paths[0])
                 check_tree(&c, "/", 0);
-        } else
-                for (int i = optind; i < argc; i++) {
-                        if (c.root[0] && argv[i][0] != '/') {
-                                usage_error("check: with --root, PATH must be absolute (inside the root): '%s'", argv[i]);
-                                return EXIT_USAGE;
-                        }
-                        check_tree(&c, argv[i], 0);
+        for (char **p = paths; *p; p++) {
+                /* A relative PATH is a usage error when reached: the PATHs
+                 * before it are checked and reported first. */
+                if (c.root[0] && (*p)[0] != '/') {
+                        usage_error("check: with --root, PATH must be absolute (inside the root): '%s'", *p);
+                        return EXIT_USAGE;
                 }
+                check_tree(&c, *p, 0);
+        }
 
         if (c.problems > 0) {
                 log_error("check: %u problem%s in glibc-hwcaps directories", c.problems, c.problems == 1 ? "" : "s");
@@ -474,4 +486,13 @@ int cmd_check(int argc, char **argv) {
         }
         printf("%s: check: %u variant%s, no problems\n", program_name, c.variants, c.variants == 1 ? "" : "s");
         return EXIT_OK;
+}
+
+int cmd_check(int argc, char **argv) {
+        struct check_args args;
+        int r = parse_argv(argc, argv, &args);
+
+        if (r <= 0)
+                return options_exit_status(r);
+        return args.owners ? report_owners(args.root, args.json) : check_paths(args.root, args.paths);
 }
