@@ -10,7 +10,6 @@
  * environment, so dispatched programs it starts follow the same cap. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -29,6 +28,7 @@
 #include "json.h"
 #include "level.h"
 #include "macro.h"
+#include "options.h"
 #include "probe.h"
 #include "subprocess.h"
 #include "stats.h"
@@ -192,16 +192,15 @@ static void print_json_array(const double *v, size_t n) {
         putchar(']');
 }
 
-static void variants_free(struct variant *v, size_t n) {
-        for (size_t i = 0; i < n; i++) {
-                free(v[i].path);
-                free(v[i].wall);
-                free(v[i].cpu);
-        }
-}
+struct bench_args {
+        bool want[HWCAPS_LEVEL_MAX + 1];    /* --levels */
+        bool any_wanted, json, show_output;
+        unsigned rounds, warmup;
+        char **cmd;                         /* COMMAND [ARGS...] */
+};
 
-int cmd_bench(int argc, char **argv) {
-        static const struct option opts[] = {
+static int parse_argv(int argc, char **argv, struct bench_args *ret) {
+        static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "rounds", required_argument, NULL, 'n' },
                 { "warmup", required_argument, NULL, 'w' },
@@ -210,205 +209,259 @@ int cmd_bench(int argc, char **argv) {
                 { "show-output", no_argument, NULL, 'o' },
                 {}
         };
-        bool want[HWCAPS_LEVEL_MAX + 1] = {}, any_wanted = false, json = false, show_output = false;
-        unsigned rounds = 10, warmup = 1;
-        struct variant var[HWCAPS_LEVEL_MAX] = {};
-        size_t nv = 0;
-        _cleanup_free_ char *prog = NULL, *dir = NULL, *name = NULL;
-        struct hwcaps_probe p;
-        int c, ret = EXIT_FAIL;
+        struct options o = {
+                .name = "bench", .help = bench_help, .shortopts = "+hn:w:", .longopts = options,
+                .flags = OPTIONS_GETOPT_ERRORS, .argc = argc, .argv = argv,
+        };
+        int c;
 
-        while ((c = getopt_long(argc, argv, "+hn:w:", opts, NULL)) >= 0)
+        *ret = (struct bench_args) { .rounds = 10, .warmup = 1 };
+        while ((c = options_next(&o)) > 0)
                 switch (c) {
-                case 'h':
-                        fputs(bench_help, stdout);
-                        return EXIT_OK;
                 case 'n':
-                        if (parse_count(optarg, 1, &rounds) < 0) {
+                        if (parse_count(optarg, 1, &ret->rounds) < 0) {
                                 usage_error("bench: invalid number of rounds '%s' (expected 1 or more)", optarg);
-                                return EXIT_USAGE;
+                                return -EINVAL;
                         }
                         break;
                 case 'w':
-                        if (parse_count(optarg, 0, &warmup) < 0) {
+                        if (parse_count(optarg, 0, &ret->warmup) < 0) {
                                 usage_error("bench: invalid number of warm-up rounds '%s'", optarg);
-                                return EXIT_USAGE;
+                                return -EINVAL;
                         }
                         break;
                 case 'l':
-                        if (parse_levels(optarg, want) < 0)
-                                return EXIT_USAGE;
-                        any_wanted = true;
+                        if (parse_levels(optarg, ret->want) < 0)
+                                return -EINVAL;
+                        ret->any_wanted = true;
                         break;
                 case 'j':
-                        json = true;
+                        ret->json = true;
                         break;
                 case 'o':
-                        show_output = true;
+                        ret->show_output = true;
                         break;
-                default:
-                        return EXIT_USAGE;
                 }
+        if (c != OPTIONS_END)
+                return c;
         if (optind >= argc) {
                 usage_error("bench: missing COMMAND (hwcaps bench -- COMMAND [ARGS...])");
-                return EXIT_USAGE;
+                return -EINVAL;
         }
-        char **cmd = argv + optind;
+        ret->cmd = argv + optind;
+        return 1;
+}
 
-        const char *one[] = { cmd[0], NULL };
+/* The variants timed (var[0] the baseline the others are compared with)
+ * and their statistics. */
+struct bench {
+        struct variant var[HWCAPS_LEVEL_MAX];
+        size_t n;
+        struct stats st[HWCAPS_LEVEL_MAX];
+        struct speedup sp[HWCAPS_LEVEL_MAX];
+};
+
+static void bench_done(struct bench *b) {
+        for (size_t i = 0; i < b->n; i++) {
+                free(b->var[i].path);
+                free(b->var[i].wall);
+                free(b->var[i].cpu);
+        }
+}
+
+/* The installed variants of DIR/NAME this CPU can run, lowest level first;
+ * with --levels exactly those, or an error. */
+static int find_variants(struct bench *b, const struct bench_args *a, const char *dir, const char *name,
+                         enum hwcaps_level cpu) {
+        for (int l = HWCAPS_LEVEL_V1; l <= HWCAPS_LEVEL_MAX; l++) {
+                if (a->any_wanted && !a->want[l])
+                        continue;
+                char *vp = variant_path(dir, name, l);
+                if (!vp) {
+                        if (a->any_wanted) {
+                                log_error("bench: no %s variant of %s (looked for %s/glibc-hwcaps/%s/%s%s)",
+                                          hwcaps_level_name(l), name, dir, hwcaps_level_name(l), name,
+                                          l == HWCAPS_LEVEL_V1 ? " and the program itself" : "");
+                                return -ENOENT;
+                        }
+                        continue;
+                }
+                /* Running a variant above the CPU's level would die with
+                 * SIGILL or glibc's ISA-level check: skip, and say so. */
+                if (l > (int) cpu) {
+                        log_warning("skipping %s: this CPU supports up to %s", hwcaps_level_name(l),
+                                    cpu ? hwcaps_level_name(cpu) : "nothing");
+                        free(vp);
+                        if (a->any_wanted)
+                                return -ENOENT;
+                        continue;
+                }
+                b->var[b->n] = (struct variant) {
+                        .level = l,
+                        .path = vp,
+                        .wall = calloc(a->rounds, sizeof(double)),
+                        .cpu = calloc(a->rounds, sizeof(double)),
+                };
+                if (!b->var[b->n++].wall || !b->var[b->n - 1].cpu) {
+                        log_error("out of memory");
+                        return -ENOMEM;
+                }
+        }
+        if (b->n == 0) {
+                log_error("bench: no level variant of %s found (expected %s/%s or %s/glibc-hwcaps/x86-64-vN/%s)",
+                          name, dir, name, dir, name);
+                return -ENOENT;
+        }
+        return 0;
+}
+
+static void log_run_failure(const struct variant *v, int st) {
+        if (st < 0)
+                log_error("bench: cannot run %s: %s", v->path, strerror(-st));
+        else if (WIFSIGNALED(st))
+                log_error("bench: %s (%s) was killed by signal %d (%s)%s", v->path,
+                          hwcaps_level_name(v->level), WTERMSIG(st), strsignal(WTERMSIG(st)),
+                          WTERMSIG(st) == SIGILL ? "; was it built for a higher level than its directory?" : "");
+        else
+                log_error("bench: %s (%s) exited with status %d; the benchmark needs "
+                          "a command that succeeds", v->path, hwcaps_level_name(v->level),
+                          WEXITSTATUS(st));
+}
+
+/* The warm-up rounds, then the measured ones, each running every variant
+ * once; the first failing run stops all. */
+static int run_rounds(struct bench *b, const struct bench_args *a) {
+        bool progress = isatty(STDERR_FILENO);
+
+        for (unsigned r = 0; r < a->warmup + a->rounds; r++) {
+                /* Rotate the order every round so no level always runs right
+                 * after another (caches, frequency ramps). */
+                for (size_t k = 0; k < b->n; k++) {
+                        struct variant *v = &b->var[(k + r) % b->n];
+                        double wall, cpu;
+                        if (progress)
+                                fprintf(stderr, "\r%s: %s round %u/%u %-10s", program_name,
+                                        r < a->warmup ? "warm-up" : "measuring",
+                                        r < a->warmup ? r + 1 : r - a->warmup + 1,
+                                        r < a->warmup ? a->warmup : a->rounds, hwcaps_level_name(v->level));
+                        int st = run_once(v, a->cmd, a->show_output, &wall, &cpu);
+                        if (st != 0) {
+                                if (progress)
+                                        fputc('\n', stderr);
+                                log_run_failure(v, st);
+                                return -EIO;
+                        }
+                        if (r >= a->warmup) {
+                                v->wall[r - a->warmup] = wall;
+                                v->cpu[r - a->warmup] = cpu;
+                        }
+                }
+        }
+        if (progress)
+                fprintf(stderr, "\r\033[K");
+        return 0;
+}
+
+static int summarize(struct bench *b, unsigned rounds) {
+        for (size_t i = 0; i < b->n; i++)
+                if (stats_summarize(b->var[i].wall, rounds, &b->st[i]) < 0 ||
+                    stats_speedup(b->var[0].wall, b->var[i].wall, rounds, &b->sp[i]) < 0) {
+                        log_error("bench: cannot compute statistics (a run took no measurable time?)");
+                        return -EDOM;
+                }
+        return 0;
+}
+
+static void print_json(const struct bench *b, const struct bench_args *a, const struct hwcaps_probe *p) {
+        printf("{\"command\":[");
+        for (size_t i = 0; a->cmd[i]; i++) {
+                if (i)
+                        putchar(',');
+                json_string(stdout, a->cmd[i]);
+        }
+        printf("],\"rounds\":%u,\"warmup\":%u,\"baseline\":\"%s\",\"unit\":\"s\"",
+               a->rounds, a->warmup, hwcaps_level_name(b->var[0].level));
+        printf(",\"host\":{\"vendor\":");
+        json_string(stdout, p->cpuid.vendor);
+        printf(",\"level\":\"%s\"},\"levels\":[", p->level ? hwcaps_level_name(p->level) : "none");
+        for (size_t i = 0; i < b->n; i++) {
+                const struct stats *st = &b->st[i];
+                const struct speedup *sp = &b->sp[i];
+
+                printf("%s{\"level\":\"%s\",\"path\":", i ? "," : "", hwcaps_level_name(b->var[i].level));
+                json_string(stdout, b->var[i].path);
+                printf(",\"median\":%.9g,\"min\":%.9g,\"max\":%.9g,\"q1\":%.9g,\"q3\":%.9g"
+                       ",\"speedup\":%.6g,\"speedup_q1\":%.6g,\"speedup_q3\":%.6g,\"times\":",
+                       st->median, st->min, st->max, st->q1, st->q3, sp->value, sp->q1, sp->q3);
+                print_json_array(b->var[i].wall, a->rounds);
+                printf(",\"cpu_times\":");
+                print_json_array(b->var[i].cpu, a->rounds);
+                putchar('}');
+        }
+        printf("]}\n");
+}
+
+static void print_table(const struct bench *b, const struct bench_args *a) {
+        _cleanup_free_ char *shown = argv_join(a->cmd);
+        double max_median = 0, max_max = 0, scale;
+        const char *unit;
+
+        for (size_t i = 0; i < b->n; i++) {
+                max_median = fmax(max_median, b->st[i].median);
+                max_max = fmax(max_max, b->st[i].max);
+        }
+        pick_unit(max_max, &unit, &scale);
+        printf("%s: %u round%s (+%u warm-up), levels interleaved; wall time\n",
+               shown ? shown : a->cmd[0], a->rounds, a->rounds == 1 ? "" : "s", a->warmup);
+        printf("%-10s %11s %11s %11s  %-19s %s\n", "level", "median", "min", "max",
+               "speedup (IQR)", "median");
+        for (size_t i = 0; i < b->n; i++) {
+                const struct stats *st = &b->st[i];
+                char spd[64];
+                if (i == 0)
+                        snprintf(spd, sizeof(spd), "%.3f baseline", 1.0);
+                else
+                        snprintf(spd, sizeof(spd), "%.3f (%.3f-%.3f)", b->sp[i].value, b->sp[i].q1, b->sp[i].q3);
+                int bar = max_median > 0 ? (int) lround(40.0 * st->median / max_median) : 0;
+                if (bar < 1)
+                        bar = 1;
+                printf("%-10s %8.2f %-2s %8.2f %-2s %8.2f %-2s  %-19s |%.*s\n",
+                       hwcaps_level_name(b->var[i].level),
+                       st->median * scale, unit, st->min * scale, unit, st->max * scale, unit,
+                       spd, bar, "########################################");
+        }
+        printf("speedup = baseline median / level median (> 1: faster than %s)\n",
+               hwcaps_level_name(b->var[0].level));
+}
+
+static int bench(const struct bench_args *a) {
+        _cleanup_free_ char *prog = NULL, *dir = NULL, *name = NULL;
+        _cleanup_(bench_done) struct bench b = {};
+        const char *one[] = { a->cmd[0], NULL };
+        struct hwcaps_probe p;
+
         prog = find_program(one);
         if (!prog) {
-                log_error("bench: %s: %s", cmd[0], strchr(cmd[0], '/') ? "not an executable file" : "not found in PATH");
+                log_error("bench: %s: %s", a->cmd[0],
+                          strchr(a->cmd[0], '/') ? "not an executable file" : "not found in PATH");
                 return EXIT_FAIL;
         }
         if (split_program(prog, &dir, &name) < 0)
                 return EXIT_FAIL;
 
         hwcaps_probe_glibc(&p);
-        for (int l = HWCAPS_LEVEL_V1; l <= HWCAPS_LEVEL_MAX; l++) {
-                if (any_wanted && !want[l])
-                        continue;
-                char *vp = variant_path(dir, name, l);
-                if (!vp) {
-                        if (any_wanted) {
-                                log_error("bench: no %s variant of %s (looked for %s/glibc-hwcaps/%s/%s%s)",
-                                          hwcaps_level_name(l), name, dir, hwcaps_level_name(l), name,
-                                          l == HWCAPS_LEVEL_V1 ? " and the program itself" : "");
-                                goto out;
-                        }
-                        continue;
-                }
-                /* Running a variant above the CPU's level would die with
-                 * SIGILL or glibc's ISA-level check: skip, and say so. */
-                if (l > (int) p.level) {
-                        log_warning("skipping %s: this CPU supports up to %s", hwcaps_level_name(l),
-                                    p.level ? hwcaps_level_name(p.level) : "nothing");
-                        free(vp);
-                        if (any_wanted)
-                                goto out;
-                        continue;
-                }
-                var[nv] = (struct variant) {
-                        .level = l,
-                        .path = vp,
-                        .wall = calloc(rounds, sizeof(double)),
-                        .cpu = calloc(rounds, sizeof(double)),
-                };
-                if (!var[nv++].wall || !var[nv - 1].cpu) {
-                        log_error("out of memory");
-                        goto out;
-                }
-        }
-        if (nv == 0) {
-                log_error("bench: no level variant of %s found (expected %s/%s or %s/glibc-hwcaps/x86-64-vN/%s)",
-                          name, dir, name, dir, name);
-                goto out;
-        }
+        if (find_variants(&b, a, dir, name, p.level) < 0 || run_rounds(&b, a) < 0 || summarize(&b, a->rounds) < 0)
+                return EXIT_FAIL;
+        if (a->json)
+                print_json(&b, a, &p);
+        else
+                print_table(&b, a);
+        return EXIT_OK;
+}
 
-        bool progress = isatty(STDERR_FILENO);
-        for (unsigned r = 0; r < warmup + rounds; r++) {
-                /* Rotate the order every round so no level always runs right
-                 * after another (caches, frequency ramps). */
-                for (size_t k = 0; k < nv; k++) {
-                        struct variant *v = &var[(k + r) % nv];
-                        double wall, cpu;
-                        if (progress)
-                                fprintf(stderr, "\r%s: %s round %u/%u %-10s", program_name,
-                                        r < warmup ? "warm-up" : "measuring",
-                                        r < warmup ? r + 1 : r - warmup + 1, r < warmup ? warmup : rounds,
-                                        hwcaps_level_name(v->level));
-                        int st = run_once(v, cmd, show_output, &wall, &cpu);
-                        if (st != 0) {
-                                if (progress)
-                                        fputc('\n', stderr);
-                                if (st < 0)
-                                        log_error("bench: cannot run %s: %s", v->path, strerror(-st));
-                                else if (WIFSIGNALED(st))
-                                        log_error("bench: %s (%s) was killed by signal %d (%s)%s", v->path,
-                                                  hwcaps_level_name(v->level), WTERMSIG(st), strsignal(WTERMSIG(st)),
-                                                  WTERMSIG(st) == SIGILL ? "; was it built for a higher level than its directory?" : "");
-                                else
-                                        log_error("bench: %s (%s) exited with status %d; the benchmark needs "
-                                                  "a command that succeeds", v->path, hwcaps_level_name(v->level),
-                                                  WEXITSTATUS(st));
-                                goto out;
-                        }
-                        if (r >= warmup) {
-                                v->wall[r - warmup] = wall;
-                                v->cpu[r - warmup] = cpu;
-                        }
-                }
-        }
-        if (progress)
-                fprintf(stderr, "\r\033[K");
+int cmd_bench(int argc, char **argv) {
+        struct bench_args args;
+        int r = parse_argv(argc, argv, &args);
 
-        struct stats st[HWCAPS_LEVEL_MAX];
-        struct speedup sp[HWCAPS_LEVEL_MAX];
-        double max_median = 0, max_max = 0;
-        for (size_t i = 0; i < nv; i++) {
-                if (stats_summarize(var[i].wall, rounds, &st[i]) < 0 ||
-                    stats_speedup(var[0].wall, var[i].wall, rounds, &sp[i]) < 0) {
-                        log_error("bench: cannot compute statistics (a run took no measurable time?)");
-                        goto out;
-                }
-                max_median = fmax(max_median, st[i].median);
-                max_max = fmax(max_max, st[i].max);
-        }
-
-        if (json) {
-                printf("{\"command\":[");
-                for (size_t i = 0; cmd[i]; i++) {
-                        if (i)
-                                putchar(',');
-                        json_string(stdout, cmd[i]);
-                }
-                printf("],\"rounds\":%u,\"warmup\":%u,\"baseline\":\"%s\",\"unit\":\"s\"",
-                       rounds, warmup, hwcaps_level_name(var[0].level));
-                printf(",\"host\":{\"vendor\":");
-                json_string(stdout, p.cpuid.vendor);
-                printf(",\"level\":\"%s\"},\"levels\":[", p.level ? hwcaps_level_name(p.level) : "none");
-                for (size_t i = 0; i < nv; i++) {
-                        printf("%s{\"level\":\"%s\",\"path\":", i ? "," : "", hwcaps_level_name(var[i].level));
-                        json_string(stdout, var[i].path);
-                        printf(",\"median\":%.9g,\"min\":%.9g,\"max\":%.9g,\"q1\":%.9g,\"q3\":%.9g"
-                               ",\"speedup\":%.6g,\"speedup_q1\":%.6g,\"speedup_q3\":%.6g,\"times\":",
-                               st[i].median, st[i].min, st[i].max, st[i].q1, st[i].q3,
-                               sp[i].value, sp[i].q1, sp[i].q3);
-                        print_json_array(var[i].wall, rounds);
-                        printf(",\"cpu_times\":");
-                        print_json_array(var[i].cpu, rounds);
-                        putchar('}');
-                }
-                printf("]}\n");
-        } else {
-                const char *unit;
-                double scale;
-                _cleanup_free_ char *shown = argv_join(cmd);
-
-                pick_unit(max_max, &unit, &scale);
-                printf("%s: %u round%s (+%u warm-up), levels interleaved; wall time\n",
-                       shown ? shown : cmd[0], rounds, rounds == 1 ? "" : "s", warmup);
-                printf("%-10s %11s %11s %11s  %-19s %s\n", "level", "median", "min", "max",
-                       "speedup (IQR)", "median");
-                for (size_t i = 0; i < nv; i++) {
-                        char spd[64];
-                        if (i == 0)
-                                snprintf(spd, sizeof(spd), "%.3f baseline", 1.0);
-                        else
-                                snprintf(spd, sizeof(spd), "%.3f (%.3f-%.3f)", sp[i].value, sp[i].q1, sp[i].q3);
-                        int bar = max_median > 0 ? (int) lround(40.0 * st[i].median / max_median) : 0;
-                        if (bar < 1)
-                                bar = 1;
-                        printf("%-10s %8.2f %-2s %8.2f %-2s %8.2f %-2s  %-19s |%.*s\n",
-                               hwcaps_level_name(var[i].level),
-                               st[i].median * scale, unit, st[i].min * scale, unit, st[i].max * scale, unit,
-                               spd, bar, "########################################");
-                }
-                printf("speedup = baseline median / level median (> 1: faster than %s)\n",
-                       hwcaps_level_name(var[0].level));
-        }
-        ret = EXIT_OK;
-out:
-        variants_free(var, nv);
-        return ret;
+        return r > 0 ? bench(&args) : options_exit_status(r);
 }

@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -20,6 +19,7 @@
 #include "layout.h"
 #include "level.h"
 #include "macro.h"
+#include "options.h"
 #include "resolve.h"
 #include "rpm-owner.h"
 
@@ -134,64 +134,68 @@ static int list_dir(const char *rp, struct entries *ret) {
         return 0;
 }
 
-/* dir is ".../D/glibc-hwcaps/LEVEL", name a file in it. */
-static void check_variant(struct check *c, const char *dir, int level, const char *name) {
-        _cleanup_free_ char *path = join(dir, name), *rp = NULL, *base_dir = NULL;
-        _cleanup_close_ int fd = -1;
+/* The target of the symlink at path (*rp inside the root), stat()ed into
+ * *st; *rp then names it. 0, or -1 after reporting why not. */
+static int follow_symlink(struct check *c, const char *path, char **rp, struct stat *st) {
+        char target[PATH_MAX];
+        ssize_t n = readlink(*rp, target, sizeof(target) - 1);
+
+        if (n < 0) {
+                problem(c, path, "cannot read symlink: %s", strerror(errno));
+                return -1;
+        }
+        target[n] = 0;
+        /* An absolute target means the same path inside the root. */
+        _cleanup_free_ char *t = target[0] == '/' ? real_path(c, target) : NULL;
+        if (target[0] == '/' && !t) {
+                problem(c, path, "out of memory");
+                return -1;
+        }
+        if (stat(t ?: *rp, st) < 0) {
+                problem(c, path, "dangling symlink to %s", target);
+                return -1;
+        }
+        /* (An absolute target is resolved inside the root one level
+         * deep; a chain of absolute links would continue on the host.) */
+        if (t) {
+                free(*rp);
+                *rp = TAKE_PTR(t);
+        }
+        return 0;
+}
+
+/* The variant at path (*rp inside the root), a symlink followed, stat()ed
+ * into *st. 0 for a regular file, or -1 after reporting what it is. */
+static int stat_variant(struct check *c, const char *path, char **rp, struct stat *st) {
+        if (lstat(*rp, st) < 0) {
+                problem(c, path, "cannot stat: %s", strerror(errno));
+                return -1;
+        }
+        if (S_ISDIR(st->st_mode)) {
+                problem(c, path, "is a directory; a level directory holds only programs and libraries");
+                return -1;
+        }
+        if (S_ISLNK(st->st_mode) && follow_symlink(c, path, rp, st) < 0)
+                return -1;
+        /* Never open a device or FIFO: opening can block or have effects. */
+        if (!S_ISREG(st->st_mode)) {
+                problem(c, path, "not a regular file (expected an x86-64 ELF program or library)");
+                return -1;
+        }
+        return 0;
+}
+
+/* An x86-64 ELF file whose ISA marker is not above its directory's level.
+ * -1 when it cannot be opened (nothing more to check). */
+static int check_isa_marker(struct check *c, const char *path, const char *rp, int level) {
+        _cleanup_close_ int fd = open(rp, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         struct hwcaps_elf_info info;
         const char *reason = NULL;
-        struct stat st;
         int r;
 
-        if (!path || !(rp = real_path(c, path)) || !(base_dir = strdup(dir))) {
-                problem(c, dir, "out of memory");
-                return;
-        }
-        c->variants++;
-
-        if (lstat(rp, &st) < 0) {
-                problem(c, path, "cannot stat: %s", strerror(errno));
-                return;
-        }
-        if (S_ISDIR(st.st_mode)) {
-                problem(c, path, "is a directory; a level directory holds only programs and libraries");
-                return;
-        }
-        if (S_ISLNK(st.st_mode)) {
-                char target[PATH_MAX];
-                ssize_t n = readlink(rp, target, sizeof(target) - 1);
-                if (n < 0) {
-                        problem(c, path, "cannot read symlink: %s", strerror(errno));
-                        return;
-                }
-                target[n] = 0;
-                /* An absolute target means the same path inside the root. */
-                _cleanup_free_ char *t = target[0] == '/' ? real_path(c, target) : NULL;
-                if (target[0] == '/' && !t) {
-                        problem(c, path, "out of memory");
-                        return;
-                }
-                if (stat(t ?: rp, &st) < 0) {
-                        problem(c, path, "dangling symlink to %s", target);
-                        return;
-                }
-                /* (An absolute target is resolved inside the root one level
-                 * deep; a chain of absolute links would continue on the host.) */
-                if (t) {
-                        free(rp);
-                        rp = t;
-                        t = NULL;
-                }
-        }
-        /* Never open a device or FIFO: opening can block or have effects. */
-        if (!S_ISREG(st.st_mode)) {
-                problem(c, path, "not a regular file (expected an x86-64 ELF program or library)");
-                return;
-        }
-        fd = open(rp, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0) {
                 problem(c, path, "cannot open: %s", strerror(errno));
-                return;
+                return -1;
         }
         r = hwcaps_elf_isa_needed_fd(fd, &info, &reason);
         if (r == -ENOEXEC || r == -EBADMSG)
@@ -208,47 +212,69 @@ static void check_variant(struct check *c, const char *dir, int level, const cha
                         problem(c, path, "ELF ISA marker %s is above its directory's level %s",
                                 hwcaps_level_name(need), hwcaps_level_name(level));
         }
+        return 0;
+}
 
-        if (!is_library(name) && !(st.st_mode & 0111))
+static void check_variant_modes(struct check *c, const char *path, const char *name, const struct stat *st) {
+        if (!is_library(name) && !(st->st_mode & 0111))
                 problem(c, path, "not executable (mode %04o); a program in a level directory must be executable",
-                        (unsigned) (st.st_mode & 07777));
-        if (st.st_mode & (S_IWGRP | S_IWOTH))
+                        (unsigned) (st->st_mode & 07777));
+        if (st->st_mode & (S_IWGRP | S_IWOTH))
                 problem(c, path, "writable by group or others (mode %04o): the stub and the generator refuse it "
-                        "(the trust rule); install it mode 0755", (unsigned) (st.st_mode & 07777));
+                        "(the trust rule); install it mode 0755", (unsigned) (st->st_mode & 07777));
+}
 
-        /* The baseline: D/name, or D/glibc-hwcaps/x86-64-v1/name when the
-         * program is dispatched by the stub (%hwcaps_dispatch). */
-        if (level > HWCAPS_LEVEL_V1) {
-                /* D is dir minus "glibc-hwcaps/LEVEL" when the path spells
-                 * them out, else dir/../.. (dir was named as "." or the like). */
-                char last[NAME_MAX + 1], parent[NAME_MAX + 1];
-                _cleanup_free_ char *up = NULL;
-                const char *d;
+/* The baseline: D/name, or D/glibc-hwcaps/x86-64-v1/name when the program
+ * is dispatched by the stub (%hwcaps_dispatch). base_dir is a copy of dir,
+ * ".../D/glibc-hwcaps/LEVEL", to cut. */
+static void check_baseline(struct check *c, const char *path, const char *dir, char *base_dir, const char *name) {
+        /* D is dir minus "glibc-hwcaps/LEVEL" when the path spells them out,
+         * else dir/../.. (dir was named as "." or the like). */
+        char last[NAME_MAX + 1], parent[NAME_MAX + 1];
+        _cleanup_free_ char *up = NULL;
+        const char *d;
 
-                for (size_t n = strlen(base_dir); n > 1 && base_dir[n - 1] == '/'; n--)
-                        base_dir[n - 1] = 0;
-                last_two(base_dir, last, parent, sizeof(last));
-                char *s = strcmp(parent, HWCAPS_DIR) == 0 ? strrchr(base_dir, '/') : NULL;
-                if (s) {
-                        *s = 0;                         /* .../D/glibc-hwcaps */
-                        s = strrchr(base_dir, '/');
-                        if (s)
-                                *s = 0;                 /* .../D */
-                        d = !s ? "." : base_dir[0] ? base_dir : "/";
-                } else
-                        d = up = join(dir, "../..");
-                if (!d) {
-                        problem(c, path, "out of memory");
-                        return;
-                }
-                _cleanup_free_ char *b1 = join(d, name);
-                _cleanup_free_ char *v1dir = join(d, HWCAPS_DIR "/x86-64-v1");
-                _cleanup_free_ char *b2 = v1dir ? join(v1dir, name) : NULL;
-                if (!b1 || !b2)
-                        problem(c, path, "out of memory");
-                else if (!exists(c, b1) && !exists(c, b2))
-                        problem(c, path, "variant without baseline: neither %s nor %s exists", b1, b2);
+        for (size_t n = strlen(base_dir); n > 1 && base_dir[n - 1] == '/'; n--)
+                base_dir[n - 1] = 0;
+        last_two(base_dir, last, parent, sizeof(last));
+        char *s = strcmp(parent, HWCAPS_DIR) == 0 ? strrchr(base_dir, '/') : NULL;
+        if (s) {
+                *s = 0;                         /* .../D/glibc-hwcaps */
+                s = strrchr(base_dir, '/');
+                if (s)
+                        *s = 0;                 /* .../D */
+                d = !s ? "." : base_dir[0] ? base_dir : "/";
+        } else
+                d = up = join(dir, "../..");
+        if (!d) {
+                problem(c, path, "out of memory");
+                return;
         }
+        _cleanup_free_ char *b1 = join(d, name);
+        _cleanup_free_ char *v1dir = join(d, HWCAPS_DIR "/x86-64-v1");
+        _cleanup_free_ char *b2 = v1dir ? join(v1dir, name) : NULL;
+        if (!b1 || !b2)
+                problem(c, path, "out of memory");
+        else if (!exists(c, b1) && !exists(c, b2))
+                problem(c, path, "variant without baseline: neither %s nor %s exists", b1, b2);
+}
+
+/* dir is ".../D/glibc-hwcaps/LEVEL", name a file in it. */
+static void check_variant(struct check *c, const char *dir, int level, const char *name) {
+        _cleanup_free_ char *path = join(dir, name), *rp = NULL, *base_dir = NULL;
+        struct stat st;
+
+        if (!path || !(rp = real_path(c, path)) || !(base_dir = strdup(dir))) {
+                problem(c, dir, "out of memory");
+                return;
+        }
+        c->variants++;
+
+        if (stat_variant(c, path, &rp, &st) < 0 || check_isa_marker(c, path, rp, level) < 0)
+                return;
+        check_variant_modes(c, path, name, &st);
+        if (level > HWCAPS_LEVEL_V1)
+                check_baseline(c, path, dir, base_dir, name);
 }
 
 /* The modes the trust rule refuses (hwcaps-dispatch(8)); in a buildroot the
@@ -290,58 +316,47 @@ static void check_level_dir(struct check *c, const char *path, const char *name)
                 check_variant(c, path, level, e.v[i]->d_name);
 }
 
-static void check_tree(struct check *c, const char *path, unsigned depth) {
-        _cleanup_free_ char *rp = NULL;
-        _cleanup_(entries_free) struct entries e = {};
+static void check_tree(struct check *c, const char *path, unsigned depth);
+
+/* A single file named on the command line (canon: its real path, when
+ * known): a variant in a level directory. */
+static void check_named_file(struct check *c, const char *path, const char *canon, unsigned depth) {
         char last[NAME_MAX + 1], parent[NAME_MAX + 1];
+        char *slash = strrchr(path, '/');
+
+        last_two(canon ?: path, last, parent, sizeof(last));
+        int level = hwcaps_level_dirname_parse(parent, strlen(parent));
+        _cleanup_free_ char *dir = slash ? strndup(path, (size_t) (slash - path)) : strdup(".");
+        if (!dir) {
+                problem(c, path, "out of memory");
+                return;
+        }
+        _cleanup_free_ char *cdir = canon ? strdup(canon) : NULL;
+        char *cs = cdir ? strrchr(cdir, '/') : NULL;
+        if (cs)
+                *cs = 0;
+        last_two(cdir ?: dir, last, parent, sizeof(last));
+        if (level < 0 && strcmp(parent, HWCAPS_DIR) == 0) {
+                /* glibc-hwcaps/x86-64-v5/foo: the directory is wrong. */
+                check_level_dir(c, dir, last);
+                return;
+        }
+        if (level < 0 || strcmp(parent, HWCAPS_DIR) != 0) {
+                if (depth == 0)
+                        problem(c, path, "not in a level directory (expected .../" HWCAPS_DIR "/x86-64-vN/NAME)");
+                return;
+        }
+        check_variant(c, dir, level, slash ? slash + 1 : path);
+}
+
+/* The entries of the directory path (rp inside the root): every one a
+ * level directory in glibc-hwcaps/, else the subdirectories, descended
+ * into. */
+static void check_entries(struct check *c, const char *path, const char *rp, bool hwcaps_dir, unsigned depth) {
+        _cleanup_(entries_free) struct entries e = {};
         struct stat st;
         int r;
 
-        rp = lstat_path(c, path, &st);
-        if (!rp)
-                return;
-
-        /* "." or "../x86-64-v3" named on the command line: classify by the
-         * real names (inside a --root, PATH is absolute already). */
-        _cleanup_free_ char *canon = depth == 0 && !c->root[0] ? realpath(rp, NULL) : NULL;
-        last_two(canon ?: path, last, parent, sizeof(last));
-        if (strcmp(parent, HWCAPS_DIR) == 0) {
-                check_level_dir(c, path, last);
-                return;
-        }
-        if (strcmp(last, HWCAPS_DIR) == 0 && S_ISDIR(st.st_mode))
-                trust_modes(c, path, &st);
-        if (!S_ISDIR(st.st_mode)) {
-                /* A single file named on the command line. */
-                char *slash = strrchr(path, '/');
-                int level = hwcaps_level_dirname_parse(parent, strlen(parent));
-                _cleanup_free_ char *dir = slash ? strndup(path, (size_t) (slash - path)) : strdup(".");
-                if (!dir) {
-                        problem(c, path, "out of memory");
-                        return;
-                }
-                _cleanup_free_ char *cdir = canon ? strdup(canon) : NULL;
-                char *cs = cdir ? strrchr(cdir, '/') : NULL;
-                if (cs)
-                        *cs = 0;
-                last_two(cdir ?: dir, last, parent, sizeof(last));
-                if (level < 0 && strcmp(parent, HWCAPS_DIR) == 0) {
-                        /* glibc-hwcaps/x86-64-v5/foo: the directory is wrong. */
-                        check_level_dir(c, dir, last);
-                        return;
-                }
-                if (level < 0 || strcmp(parent, HWCAPS_DIR) != 0) {
-                        if (depth == 0)
-                                problem(c, path, "not in a level directory (expected .../" HWCAPS_DIR "/x86-64-vN/NAME)");
-                        return;
-                }
-                check_variant(c, dir, level, slash ? slash + 1 : path);
-                return;
-        }
-
-        /* Far deeper than any real tree: a loop of bind mounts or the like. */
-        if (depth > 64)
-                return;
         r = list_dir(rp, &e);
         if (r < 0) {
                 problem(c, path, "cannot open directory: %s", strerror(-r));
@@ -354,7 +369,7 @@ static void check_tree(struct check *c, const char *path, unsigned depth) {
                         problem(c, path, "out of memory");
                         return;
                 }
-                if (strcmp(last, HWCAPS_DIR) == 0) {
+                if (hwcaps_dir) {
                         /* Every entry of glibc-hwcaps/ must be a level directory. */
                         check_level_dir(c, sub, e.v[i]->d_name);
                         continue;
@@ -382,6 +397,35 @@ static void check_tree(struct check *c, const char *path, unsigned depth) {
         }
 }
 
+static void check_tree(struct check *c, const char *path, unsigned depth) {
+        _cleanup_free_ char *rp = NULL;
+        char last[NAME_MAX + 1], parent[NAME_MAX + 1];
+        struct stat st;
+
+        rp = lstat_path(c, path, &st);
+        if (!rp)
+                return;
+
+        /* "." or "../x86-64-v3" named on the command line: classify by the
+         * real names (inside a --root, PATH is absolute already). */
+        _cleanup_free_ char *canon = depth == 0 && !c->root[0] ? realpath(rp, NULL) : NULL;
+        last_two(canon ?: path, last, parent, sizeof(last));
+        if (strcmp(parent, HWCAPS_DIR) == 0) {
+                check_level_dir(c, path, last);
+                return;
+        }
+        if (strcmp(last, HWCAPS_DIR) == 0 && S_ISDIR(st.st_mode))
+                trust_modes(c, path, &st);
+        if (!S_ISDIR(st.st_mode)) {
+                check_named_file(c, path, canon, depth);
+                return;
+        }
+        /* Far deeper than any real tree: a loop of bind mounts or the like. */
+        if (depth > 64)
+                return;
+        check_entries(c, path, rp, strcmp(last, HWCAPS_DIR) == 0, depth);
+}
+
 static const char check_help[] =
         "Usage: hwcaps check [--root DIR] [PATH...]\n"
         "       hwcaps check --owners [--root DIR] [--json]\n"
@@ -397,7 +441,13 @@ static const char check_help[] =
         "  --json        with --owners: JSON output\n"
         "Exit status: 0 no problems, 1 problems found, 2 usage error.\n";
 
-int cmd_check(int argc, char **argv) {
+struct check_args {
+        const char *root;   /* hwcaps_root(--root) */
+        bool owners, json;
+        char **paths;       /* NULL-terminated; empty: all of root */
+};
+
+static int parse_argv(int argc, char **argv, struct check_args *ret) {
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "root", required_argument, NULL, 'r' },
@@ -405,68 +455,74 @@ int cmd_check(int argc, char **argv) {
                 { "json", no_argument, NULL, 'j' },
                 {}
         };
-        struct check c = {};
+        struct options o = {
+                .name = "check", .help = check_help, .shortopts = "+h", .longopts = options,
+                .argc = argc, .argv = argv,
+        };
         const char *root = NULL;
-        bool owners = false, json = false;
-        int opt;
+        int c;
 
-        optind = 0;
-        opterr = 0;
-        while ((opt = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
-                switch (opt) {
-                case 'h':
-                        printf("%s", check_help);
-                        return EXIT_OK;
+        *ret = (struct check_args) {};
+        while ((c = options_next(&o)) > 0)
+                switch (c) {
                 case 'r':
                         root = optarg;
                         break;
                 case 'o':
-                        owners = true;
+                        ret->owners = true;
                         break;
                 case 'j':
-                        json = true;
+                        ret->json = true;
                         break;
-                default:
-                        usage_error("check: unknown option '%s'", argv[optind - 1]);
-                        return EXIT_USAGE;
                 }
-        if (json && !owners) {
+        if (c != OPTIONS_END)
+                return c;
+        if (ret->json && !ret->owners) {
                 usage_error("check: --json goes with --owners");
-                return EXIT_USAGE;
+                return -EINVAL;
         }
-
-        c.root = hwcaps_root(root);
-        if (owners) {
-                if (optind < argc) {
-                        usage_error("check: --owners takes no PATH (it reads the rpmdb of --root)");
-                        return EXIT_USAGE;
-                }
-                /* librpm wants an absolute root. */
-                _cleanup_free_ char *abs = c.root[0] ? realpath(c.root, NULL) : NULL;
-                if (c.root[0] && !abs) {
-                        log_error("%s: %s", c.root, strerror(errno));
-                        return EXIT_FAIL;
-                }
-                int r = hwcaps_rpm_report(abs ?: "/", stdout, json);
-                if (r < 0)
-                        return EXIT_FAIL;
-                return r > 0 ? EXIT_FAIL : EXIT_OK;
+        ret->root = hwcaps_root(root);
+        if (ret->owners && optind < argc) {
+                usage_error("check: --owners takes no PATH (it reads the rpmdb of --root)");
+                return -EINVAL;
         }
+        if (!ret->owners && optind >= argc && !ret->root[0]) {
+                usage_error("check: name a PATH to check, or --root DIR");
+                return -EINVAL;
+        }
+        ret->paths = argv + optind;
+        return 1;
+}
 
-        if (optind >= argc) {
-                if (!c.root[0]) {
-                        usage_error("check: name a PATH to check, or --root DIR");
-                        return EXIT_USAGE;
-                }
+static int report_owners(const char *root, bool json) {
+        /* librpm wants an absolute root. */
+        _cleanup_free_ char *abs = root[0] ? realpath(root, NULL) : NULL;
+        int r;
+
+        if (root[0] && !abs) {
+                log_error("%s: %s", root, strerror(errno));
+                return EXIT_FAIL;
+        }
+        r = hwcaps_rpm_report(abs ?: "/", stdout, json);
+        if (r < 0)
+                return EXIT_FAIL;
+        return r > 0 ? EXIT_FAIL : EXIT_OK;
+}
+
+static int check_paths(const char *root, char **paths) {
+        struct check c = { .root = root };
+
+        if (!paths[0])
                 check_tree(&c, "/", 0);
-        } else
-                for (int i = optind; i < argc; i++) {
-                        if (c.root[0] && argv[i][0] != '/') {
-                                usage_error("check: with --root, PATH must be absolute (inside the root): '%s'", argv[i]);
-                                return EXIT_USAGE;
-                        }
-                        check_tree(&c, argv[i], 0);
+        for (char **p = paths; *p; p++) {
+                /* A relative PATH is a usage error when reached: the PATHs
+                 * before it are checked and reported first. */
+                if (c.root[0] && (*p)[0] != '/') {
+                        usage_error("check: with --root, PATH must be absolute (inside the root): '%s'", *p);
+                        return EXIT_USAGE;
                 }
+                check_tree(&c, *p, 0);
+        }
 
         if (c.problems > 0) {
                 log_error("check: %u problem%s in glibc-hwcaps directories", c.problems, c.problems == 1 ? "" : "s");
@@ -474,4 +530,13 @@ int cmd_check(int argc, char **argv) {
         }
         printf("%s: check: %u variant%s, no problems\n", program_name, c.variants, c.variants == 1 ? "" : "s");
         return EXIT_OK;
+}
+
+int cmd_check(int argc, char **argv) {
+        struct check_args args;
+        int r = parse_argv(argc, argv, &args);
+
+        if (r <= 0)
+                return options_exit_status(r);
+        return args.owners ? report_owners(args.root, args.json) : check_paths(args.root, args.paths);
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "options.h"
 #include "resolve.h"
 
 extern char **environ;
@@ -24,26 +25,40 @@ static bool try_next(int e) {
                e == EACCES || e == ENOEXEC || e == ETXTBSY;
 }
 
-int cmd_exec(int argc, char **argv) {
-        struct resolve r;
-        int i = 1, k;
+struct exec_args {
+        char **argv;        /* NAME [ARGS...] */
+};
+
+/* Not getopt: only a first word of -h, --help or -- is ours, spelled out in
+ * full (getopt would take --he or -hx for --help), and anything else
+ * starting with '-' gets its own hint. */
+static int parse_argv(int argc, char **argv, struct exec_args *ret) {
+        int i = 1;
 
         if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
                 printf("%s", exec_help);
-                return EXIT_OK;
+                return 0;
         }
         if (argc > 1 && strcmp(argv[1], "--") == 0)
                 i++;
         else if (argc > 1 && argv[1][0] == '-') {
                 usage_error("exec: unknown option '%s' (use -- before a NAME starting with '-')", argv[1]);
-                return EXIT_USAGE;
+                return -EINVAL;
         }
         if (i >= argc || !argv[i][0]) {
                 usage_error("exec: expected a program NAME");
-                return EXIT_USAGE;
+                return -EINVAL;
         }
+        ret->argv = argv + i;
+        return 1;
+}
 
-        k = resolve_name(argv[i], hwcaps_root(NULL), &r);
+static int exec_best(const struct exec_args *a) {
+        const char *name = a->argv[0];
+        struct resolve r;
+        int k;
+
+        k = resolve_name(name, hwcaps_root(NULL), &r);
         if (k < 0) {
                 log_error("exec: %s", strerror(-k));
                 return 127;
@@ -51,14 +66,21 @@ int cmd_exec(int argc, char **argv) {
         for (size_t j = 0; j < r.n; j++) {
                 if (!r.c[j].runnable)
                         continue;
-                execve(r.c[j].path, argv + i, environ);
+                execve(r.c[j].path, a->argv, environ);
                 if (!try_next(errno)) {
                         log_error("exec: %s: %m", r.c[j].path);
                         resolve_done(&r);
                         return 126;
                 }
         }
-        log_error("exec: %s: no runnable variant (see 'hwcaps which %s')", argv[i], argv[i]);
+        log_error("exec: %s: no runnable variant (see 'hwcaps which %s')", name, name);
         resolve_done(&r);
         return 127;
+}
+
+int cmd_exec(int argc, char **argv) {
+        struct exec_args args;
+        int r = parse_argv(argc, argv, &args);
+
+        return r > 0 ? exec_best(&args) : options_exit_status(r);
 }

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* hwcaps explain: every feature of every level, and the dynamic linker's own
  * verdict beside ours. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +8,7 @@
 #include "dump.h"
 #include "json.h"
 #include "macro.h"
+#include "options.h"
 #include "oracle.h"
 #include "probe.h"
 #include "source-options.h"
@@ -182,23 +182,19 @@ static const char explain_help[] =
         "  --ldso PATH  ask this dynamic linker (default " LDSO_PATH ")\n"
         "Exit status 1 when the dynamic linker disagrees.\n";
 
-int cmd_explain(int argc, char **argv) {
+static int explain(const struct source_opts *o) {
         struct hwcaps_probe p;
         struct verdict v = { .r = -1 };
-        struct source_opts o;
-        int r = source_opts_parse(argc, argv, &o, SOURCE_OPT_JSON | SOURCE_OPT_LDSO, explain_help);
 
-        if (r <= 0)
-                return r < 0 ? EXIT_USAGE : EXIT_OK;
-        if (source_opts_run(&o, &p, true) < 0)
+        if (source_opts_run(o, &p, true) < 0)
                 return EXIT_FAIL;
-        v.ldso = o.ldso;
+        v.ldso = o->ldso;
         if (p.source != HWCAPS_SOURCE_DUMP) {
-                v.r = hwcaps_oracle_run(o.ldso, &v.levels);
+                v.r = hwcaps_oracle_run(o->ldso, &v.levels);
                 v.agrees = v.r == 0 && v.levels == our_levels(&p);
         }
 
-        if (o.json)
+        if (o->json)
                 print_json(&p, &v);
         else
                 print_human(&p, &v);
@@ -209,4 +205,11 @@ int cmd_explain(int argc, char **argv) {
                 return EXIT_FAIL;
         }
         return EXIT_OK;
+}
+
+int cmd_explain(int argc, char **argv) {
+        struct source_opts o;
+        int r = source_opts_parse(argc, argv, &o, SOURCE_OPT_JSON | SOURCE_OPT_LDSO, explain_help);
+
+        return r > 0 ? explain(&o) : options_exit_status(r);
 }

@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* hwcaps level, levels, explain: what this CPU (or a dump) supports. */
-#include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,7 +7,7 @@
 #include "dump.h"
 #include "json.h"
 #include "macro.h"
-#include "oracle.h"
+#include "options.h"
 #include "probe.h"
 #include "source-options.h"
 
@@ -26,42 +24,46 @@ static int missing_baseline(const struct hwcaps_probe *p) {
         return EXIT_FAIL;
 }
 
-int cmd_level(int argc, char **argv) {
+static void print_level(const struct source_opts *o, const struct hwcaps_probe *p) {
+        (void) o;
+        printf("%s\n", hwcaps_level_name(p->level));
+}
+
+static void print_levels(const struct source_opts *o, const struct hwcaps_probe *p) {
+        /* Like ld.so, only levels with a glibc-hwcaps subdirectory: v1 is the
+         * parent directory itself. */
+        if (o->json) {
+                printf("{\"source\":\"%s\",\"level\":\"%s\",\"levels\":[",
+                       hwcaps_source_name(p->source), hwcaps_level_name(p->level));
+                for (int l = p->level; l >= HWCAPS_LEVEL_V2; l--)
+                        printf("%s\"%s\"", l == (int) p->level ? "" : ",", hwcaps_level_name(l));
+                printf("]}\n");
+        } else
+                for (int l = p->level; l >= HWCAPS_LEVEL_V2; l--)
+                        printf("%s\n", hwcaps_level_name(l));
+}
+
+/* level and levels: the same options and probe, their own output. */
+static int run(int argc, char **argv, unsigned allowed, const char *help,
+               void (*print)(const struct source_opts *o, const struct hwcaps_probe *p)) {
         struct hwcaps_probe p;
         struct source_opts o;
-        int r = source_opts_parse(argc, argv, &o, 0, level_help);
+        int r = source_opts_parse(argc, argv, &o, allowed, help);
 
         if (r <= 0)
-                return r < 0 ? EXIT_USAGE : EXIT_OK;
+                return options_exit_status(r);
         if (source_opts_run(&o, &p, false) < 0)
                 return EXIT_FAIL;
         if (p.level == HWCAPS_LEVEL_NONE)
                 return missing_baseline(&p);
-        printf("%s\n", hwcaps_level_name(p.level));
+        print(&o, &p);
         return EXIT_OK;
 }
 
-int cmd_levels(int argc, char **argv) {
-        struct hwcaps_probe p;
-        struct source_opts o;
-        int r = source_opts_parse(argc, argv, &o, SOURCE_OPT_JSON, levels_help);
+int cmd_level(int argc, char **argv) {
+        return run(argc, argv, 0, level_help, print_level);
+}
 
-        if (r <= 0)
-                return r < 0 ? EXIT_USAGE : EXIT_OK;
-        if (source_opts_run(&o, &p, false) < 0)
-                return EXIT_FAIL;
-        if (p.level == HWCAPS_LEVEL_NONE)
-                return missing_baseline(&p);
-        /* Like ld.so, only levels with a glibc-hwcaps subdirectory: v1 is the
-         * parent directory itself. */
-        if (o.json) {
-                printf("{\"source\":\"%s\",\"level\":\"%s\",\"levels\":[",
-                       hwcaps_source_name(p.source), hwcaps_level_name(p.level));
-                for (int l = p.level; l >= HWCAPS_LEVEL_V2; l--)
-                        printf("%s\"%s\"", l == (int) p.level ? "" : ",", hwcaps_level_name(l));
-                printf("]}\n");
-        } else
-                for (int l = p.level; l >= HWCAPS_LEVEL_V2; l--)
-                        printf("%s\n", hwcaps_level_name(l));
-        return EXIT_OK;
+int cmd_levels(int argc, char **argv) {
+        return run(argc, argv, SOURCE_OPT_JSON, levels_help, print_levels);
 }

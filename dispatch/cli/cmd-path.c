@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* hwcaps path: the PATH the environment generator would produce. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "commands.h"
 #include "macro.h"
+#include "options.h"
 #include "policy.h"
 
 static const char path_help[] =
@@ -20,47 +20,51 @@ static const char path_help[] =
         "  --path PATH   compose this PATH instead of $PATH\n"
         "  --root DIR    check directories under DIR (also $HWCAPS_ROOT)\n";
 
-int cmd_path(int argc, char **argv) {
+struct path_args {
+        const char *path;   /* compose this PATH */
+        const char *root;   /* --root, or NULL */
+};
+
+static int parse_argv(int argc, char **argv, struct path_args *ret) {
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "path", required_argument, NULL, 'p' },
                 { "root", required_argument, NULL, 'r' },
                 {}
         };
-        _cleanup_free_ char *out = NULL;
-        const char *path = getenv("PATH"), *root = NULL;
-        struct hwcaps_sources s;
-        struct hwcaps_policy p;
-        int c, r;
+        struct options o = {
+                .name = "path", .help = path_help, .shortopts = "+h", .longopts = options,
+                .argc = argc, .argv = argv,
+        };
+        int c;
 
-        optind = 0;
-        opterr = 0;
-        while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
+        *ret = (struct path_args) { .path = getenv("PATH") };
+        while ((c = options_next(&o)) > 0)
                 switch (c) {
-                case 'h':
-                        printf("%s", path_help);
-                        return EXIT_OK;
                 case 'p':
-                        path = optarg;
+                        ret->path = optarg;
                         break;
                 case 'r':
-                        root = optarg;
+                        ret->root = optarg;
                         break;
-                default:
-                        usage_error("path: unknown option '%s'", argv[optind - 1]);
-                        return EXIT_USAGE;
                 }
-        if (optind < argc) {
-                usage_error("path: unexpected argument '%s'", argv[optind]);
-                return EXIT_USAGE;
-        }
+        if (c != OPTIONS_END)
+                return c;
+        return options_no_operands(&o);
+}
 
-        root = hwcaps_root(root);
+static int print_path(const struct path_args *a) {
+        _cleanup_free_ char *out = NULL;
+        const char *root = hwcaps_root(a->root);
+        struct hwcaps_sources s;
+        struct hwcaps_policy p;
+        int r;
+
         r = hwcaps_sources_load(&s, root, HWCAPS_LOAD_READ, log_warning_cb, NULL);
         if (r >= 0) {
                 hwcaps_policy_decide(&s, secure_getenv("HWCAPS"), secure_getenv("HWCAPS_MAX_LEVEL"),
                                      HWCAPS_SRC_ENV, &p);
-                r = hwcaps_policy_path(&p, root, path ? path : "", &out, log_warning_cb, NULL);
+                r = hwcaps_policy_path(&p, root, a->path ? a->path : "", &out, log_warning_cb, NULL);
         }
         hwcaps_sources_done(&s);
         if (r < 0) {
@@ -69,4 +73,11 @@ int cmd_path(int argc, char **argv) {
         }
         printf("%s\n", out);
         return EXIT_OK;
+}
+
+int cmd_path(int argc, char **argv) {
+        struct path_args args;
+        int r = parse_argv(argc, argv, &args);
+
+        return r > 0 ? print_path(&args) : options_exit_status(r);
 }

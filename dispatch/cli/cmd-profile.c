@@ -9,7 +9,6 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include "commands.h"
 #include "json.h"
 #include "macro.h"
+#include "options.h"
 #include "perf-check.h"
 #include "sampleprof.h"
 #include "subprocess.h"
@@ -90,104 +90,142 @@ static const char *verdict_id(enum perf_verdict v) {
         return (size_t) v < ELEMENTSOF(ids) ? ids[v] : "unknown";
 }
 
-static int profile_check(int argc, char **argv) {
-        static const struct option opts[] = {
+static const char check_help[] =
+        "Usage: hwcaps profile check [--json]\n"
+        "Say whether this machine can record AutoFDO profiles (branch-stack\n"
+        "sampling) and why, and print the perf record command 'record' uses.\n"
+        "Exit status 0 when it can, 1 when it cannot.\n";
+
+struct check_args {
+        bool json;
+};
+
+static int parse_argv_check(int argc, char **argv, struct check_args *ret) {
+        static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "json", no_argument, NULL, 'j' },
                 {}
         };
-        _cleanup_argv_ struct argv_buf rec = {};
-        _cleanup_free_ char *cmdline = NULL, *profgen = NULL, *clp = NULL, *profdata = NULL;
-        struct perf_facts f;
-        struct perf_report r;
-        bool json = false;
+        struct options o = {
+                .name = "profile check", .help = check_help, .shortopts = "h", .longopts = options,
+                .flags = OPTIONS_GETOPT_ERRORS, .argc = argc, .argv = argv,
+        };
         int c;
 
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0)
+        *ret = (struct check_args) {};
+        while ((c = options_next(&o)) > 0)
                 switch (c) {
-                case 'h':
-                        fputs("Usage: hwcaps profile check [--json]\n"
-                              "Say whether this machine can record AutoFDO profiles (branch-stack\n"
-                              "sampling) and why, and print the perf record command 'record' uses.\n"
-                              "Exit status 0 when it can, 1 when it cannot.\n", stdout);
-                        return EXIT_OK;
                 case 'j':
-                        json = true;
+                        ret->json = true;
                         break;
-                default:
-                        return EXIT_USAGE;
                 }
-        if (optind < argc) {
-                usage_error("profile check: unexpected argument '%s'", argv[optind]);
-                return EXIT_USAGE;
-        }
+        if (c != OPTIONS_END)
+                return c;
+        return options_no_operands(&o);
+}
 
-        perf_check_gather(hwcaps_root(NULL), &f);
-        perf_check_verdict(&f, &r);
-        if (perf_record_argv(&f, "perf.data", PERF_AUTOFDO_PERIOD, NULL, &rec) >= 0)
-                cmdline = argv_join(rec.v);
-        profgen = find_tool("HWCAPS_LLVM_PROFGEN", profgen_names);
-        clp = find_tool("HWCAPS_CREATE_LLVM_PROF", create_llvm_prof_names);
-        profdata = find_tool("HWCAPS_LLVM_PROFDATA", profdata_names);
+/* What 'profile check' finds: the machine, the verdict, the tools. */
+struct recording {
+        struct perf_facts f;
+        struct perf_report r;
+        char *cmdline, *profgen, *clp, *profdata;
+};
 
-        if (json) {
-                printf("{\"supported\":%s,\"verdict\":\"%s\",\"reason\":", json_bool(r.verdict == PERF_OK),
-                       verdict_id(r.verdict));
-                json_string(stdout, r.reason);
-                printf(",\"hint\":");
-                json_string(stdout, r.hint);
-                printf(",\"vendor\":");
-                json_string(stdout, f.vendor_id);
-                printf(",\"family\":%u,\"virtual_machine\":%s,\"pmu\":", f.family, json_bool(f.hypervisor));
-                if (f.pmu[0])
-                        json_string(stdout, f.pmu);
-                else
-                        fputs("null", stdout);
-                if (f.paranoid > -100)
-                        printf(",\"perf_event_paranoid\":%d", f.paranoid);
-                else
-                        printf(",\"perf_event_paranoid\":null");
-                printf(",\"counting_errno\":%d,\"branch_stack_errno\":%d,\"perf_found\":%s",
-                       f.count_errno, f.branch_errno, json_bool(f.perf_found));
-                printf(",\"record_command\":");
-                if (cmdline)
-                        json_string(stdout, cmdline);
-                else
-                        fputs("null", stdout);
-                printf(",\"llvm_profgen\":");
-                profgen ? json_string(stdout, profgen) : (void) fputs("null", stdout);
-                printf(",\"create_llvm_prof\":");
-                clp ? json_string(stdout, clp) : (void) fputs("null", stdout);
-                printf(",\"llvm_profdata\":");
-                profdata ? json_string(stdout, profdata) : (void) fputs("null", stdout);
-                printf("}\n");
-        } else {
-                printf("AutoFDO recording: %s\n",
-                       r.verdict == PERF_OK ? "supported" : "not supported on this machine");
-                printf("  why:     %s\n", r.reason);
-                if (r.hint[0])
-                        printf("  what to do: %s\n", r.hint);
-                printf("CPU:       %s family %xh%s\n", f.vendor_id, f.family,
-                       f.hypervisor ? ", virtual machine (CPUID hypervisor bit)" : "");
-                printf("PMU:       %s\n", f.pmu[0] ? f.pmu : "none (no /sys/bus/event_source/devices/cpu)");
-                printf("branch records: %s\n",
-                       f.flag_arch_lbr ? "arch_lbr" : f.flag_amd_lbr_v2 ? "amd_lbr_v2" :
-                       f.flag_brs ? "brs" : f.vendor == PERF_VENDOR_INTEL ? "model-specific LBR (no cpuinfo flag)" :
-                       "none in /proc/cpuinfo");
-                if (f.paranoid > -100)
-                        printf("kernel.perf_event_paranoid: %d%s\n", f.paranoid,
-                               f.privileged ? " (this process is privileged)" : "");
-                printf("perf_event_open: counting cycles: %s; taken branches with branch stack: %s\n",
-                       f.count_errno ? strerror(f.count_errno) : "ok",
-                       f.branch_errno ? strerror(f.branch_errno) : "ok");
-                printf("perf:      %s\n", f.perf_found ? (f.perf_libpfm ? "found (with libpfm4)" : "found") :
-                                                      "not found (Debian: linux-perf)");
-                if (cmdline)
-                        printf("record command: %s\n", cmdline);
-                printf("convert:   llvm-profgen %s, create_llvm_prof %s\n",
-                       profgen ? profgen : "not found", clp ? clp : "not found");
-        }
-        return r.verdict == PERF_OK ? EXIT_OK : EXIT_FAIL;
+static void recording_done(struct recording *rec) {
+        free(rec->cmdline);
+        free(rec->profgen);
+        free(rec->clp);
+        free(rec->profdata);
+}
+
+static void print_check_json(const struct recording *rec) {
+        const struct perf_facts *f = &rec->f;
+
+        printf("{\"supported\":%s,\"verdict\":\"%s\",\"reason\":", json_bool(rec->r.verdict == PERF_OK),
+               verdict_id(rec->r.verdict));
+        json_string(stdout, rec->r.reason);
+        printf(",\"hint\":");
+        json_string(stdout, rec->r.hint);
+        printf(",\"vendor\":");
+        json_string(stdout, f->vendor_id);
+        printf(",\"family\":%u,\"virtual_machine\":%s,\"pmu\":", f->family, json_bool(f->hypervisor));
+        if (f->pmu[0])
+                json_string(stdout, f->pmu);
+        else
+                fputs("null", stdout);
+        if (f->paranoid > -100)
+                printf(",\"perf_event_paranoid\":%d", f->paranoid);
+        else
+                printf(",\"perf_event_paranoid\":null");
+        printf(",\"counting_errno\":%d,\"branch_stack_errno\":%d,\"perf_found\":%s",
+               f->count_errno, f->branch_errno, json_bool(f->perf_found));
+        printf(",\"record_command\":");
+        if (rec->cmdline)
+                json_string(stdout, rec->cmdline);
+        else
+                fputs("null", stdout);
+        printf(",\"llvm_profgen\":");
+        rec->profgen ? json_string(stdout, rec->profgen) : (void) fputs("null", stdout);
+        printf(",\"create_llvm_prof\":");
+        rec->clp ? json_string(stdout, rec->clp) : (void) fputs("null", stdout);
+        printf(",\"llvm_profdata\":");
+        rec->profdata ? json_string(stdout, rec->profdata) : (void) fputs("null", stdout);
+        printf("}\n");
+}
+
+static void print_check_human(const struct recording *rec) {
+        const struct perf_facts *f = &rec->f;
+
+        printf("AutoFDO recording: %s\n",
+               rec->r.verdict == PERF_OK ? "supported" : "not supported on this machine");
+        printf("  why:     %s\n", rec->r.reason);
+        if (rec->r.hint[0])
+                printf("  what to do: %s\n", rec->r.hint);
+        printf("CPU:       %s family %xh%s\n", f->vendor_id, f->family,
+               f->hypervisor ? ", virtual machine (CPUID hypervisor bit)" : "");
+        printf("PMU:       %s\n", f->pmu[0] ? f->pmu : "none (no /sys/bus/event_source/devices/cpu)");
+        printf("branch records: %s\n",
+               f->flag_arch_lbr ? "arch_lbr" : f->flag_amd_lbr_v2 ? "amd_lbr_v2" :
+               f->flag_brs ? "brs" : f->vendor == PERF_VENDOR_INTEL ? "model-specific LBR (no cpuinfo flag)" :
+               "none in /proc/cpuinfo");
+        if (f->paranoid > -100)
+                printf("kernel.perf_event_paranoid: %d%s\n", f->paranoid,
+                       f->privileged ? " (this process is privileged)" : "");
+        printf("perf_event_open: counting cycles: %s; taken branches with branch stack: %s\n",
+               f->count_errno ? strerror(f->count_errno) : "ok",
+               f->branch_errno ? strerror(f->branch_errno) : "ok");
+        printf("perf:      %s\n", f->perf_found ? (f->perf_libpfm ? "found (with libpfm4)" : "found") :
+                                                "not found (Debian: linux-perf)");
+        if (rec->cmdline)
+                printf("record command: %s\n", rec->cmdline);
+        printf("convert:   llvm-profgen %s, create_llvm_prof %s\n",
+               rec->profgen ? rec->profgen : "not found", rec->clp ? rec->clp : "not found");
+}
+
+static int check_recording(const struct check_args *a) {
+        _cleanup_(recording_done) struct recording rec = {};
+        _cleanup_argv_ struct argv_buf argv = {};
+
+        perf_check_gather(hwcaps_root(NULL), &rec.f);
+        perf_check_verdict(&rec.f, &rec.r);
+        if (perf_record_argv(&rec.f, "perf.data", PERF_AUTOFDO_PERIOD, NULL, &argv) >= 0)
+                rec.cmdline = argv_join(argv.v);
+        rec.profgen = find_tool("HWCAPS_LLVM_PROFGEN", profgen_names);
+        rec.clp = find_tool("HWCAPS_CREATE_LLVM_PROF", create_llvm_prof_names);
+        rec.profdata = find_tool("HWCAPS_LLVM_PROFDATA", profdata_names);
+
+        if (a->json)
+                print_check_json(&rec);
+        else
+                print_check_human(&rec);
+        return rec.r.verdict == PERF_OK ? EXIT_OK : EXIT_FAIL;
+}
+
+static int profile_check(int argc, char **argv) {
+        struct check_args args;
+        int r = parse_argv_check(argc, argv, &args);
+
+        return r > 0 ? check_recording(&args) : options_exit_status(r);
 }
 
 static int parse_period(const char *s, unsigned *ret) {
@@ -201,47 +239,61 @@ static int parse_period(const char *s, unsigned *ret) {
         return 0;
 }
 
-static int profile_record(int argc, char **argv) {
-        static const struct option opts[] = {
+static const char record_help[] =
+        "Usage: hwcaps profile record [-o FILE] [-c PERIOD] -- COMMAND [ARGS...]\n"
+        "Run COMMAND under 'perf record -b' with the CPU vendor's taken-branch\n"
+        "event, sampling every PERIOD events (default 500009). Checks first\n"
+        "that the machine can record ('hwcaps profile check') and runs nothing\n"
+        "when it cannot. Default FILE: perf.data.\n";
+
+struct record_args {
+        const char *output;
+        unsigned period;
+        char **cmd;         /* COMMAND [ARGS...] */
+};
+
+static int parse_argv_record(int argc, char **argv, struct record_args *ret) {
+        static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "output", required_argument, NULL, 'o' },
                 { "period", required_argument, NULL, 'c' },
                 {}
         };
-        _cleanup_argv_ struct argv_buf a = {};
-        _cleanup_free_ char *cmdline = NULL, *perf = NULL;
-        const char *output = "perf.data";
-        unsigned period = PERF_AUTOFDO_PERIOD;
-        struct perf_facts f;
-        struct perf_report r;
+        /* '+': stop at the first non-option, the COMMAND. */
+        struct options o = {
+                .name = "profile record", .help = record_help, .shortopts = "+ho:c:", .longopts = options,
+                .flags = OPTIONS_GETOPT_ERRORS, .argc = argc, .argv = argv,
+        };
         int c;
 
-        /* '+': stop at the first non-option, the COMMAND. */
-        while ((c = getopt_long(argc, argv, "+ho:c:", opts, NULL)) >= 0)
+        *ret = (struct record_args) { .output = "perf.data", .period = PERF_AUTOFDO_PERIOD };
+        while ((c = options_next(&o)) > 0)
                 switch (c) {
-                case 'h':
-                        fputs("Usage: hwcaps profile record [-o FILE] [-c PERIOD] -- COMMAND [ARGS...]\n"
-                              "Run COMMAND under 'perf record -b' with the CPU vendor's taken-branch\n"
-                              "event, sampling every PERIOD events (default 500009). Checks first\n"
-                              "that the machine can record ('hwcaps profile check') and runs nothing\n"
-                              "when it cannot. Default FILE: perf.data.\n", stdout);
-                        return EXIT_OK;
                 case 'o':
-                        output = optarg;
+                        ret->output = optarg;
                         break;
                 case 'c':
-                        if (parse_period(optarg, &period) < 0) {
+                        if (parse_period(optarg, &ret->period) < 0) {
                                 usage_error("profile record: invalid period '%s' (expected an integer above 16)", optarg);
-                                return EXIT_USAGE;
+                                return -EINVAL;
                         }
                         break;
-                default:
-                        return EXIT_USAGE;
                 }
+        if (c != OPTIONS_END)
+                return c;
         if (optind >= argc) {
                 usage_error("profile record: missing COMMAND (hwcaps profile record -- COMMAND [ARGS...])");
-                return EXIT_USAGE;
+                return -EINVAL;
         }
+        ret->cmd = argv + optind;
+        return 1;
+}
+
+static int record(const struct record_args *a) {
+        _cleanup_argv_ struct argv_buf argv = {};
+        _cleanup_free_ char *cmdline = NULL, *perf = NULL;
+        struct perf_facts f;
+        struct perf_report r;
 
         /* Cheap checks first: COMMAND may run for hours. */
         perf_check_gather(hwcaps_root(NULL), &f);
@@ -258,17 +310,17 @@ static int profile_record(int argc, char **argv) {
                 log_error("perf not found in PATH (Debian: apt install linux-perf)");
                 return EXIT_FAIL;
         }
-        if (perf_record_argv(&f, output, period, argv + optind, &a) < 0) {
+        if (perf_record_argv(&f, a->output, a->period, a->cmd, &argv) < 0) {
                 log_error("out of memory");
                 return EXIT_FAIL;
         }
-        free(a.v[0]);
-        a.v[0] = strdup(perf);
-        if (!a.v[0])
+        free(argv.v[0]);
+        argv.v[0] = strdup(perf);
+        if (!argv.v[0])
                 return EXIT_FAIL;
-        cmdline = argv_join(a.v);
+        cmdline = argv_join(argv.v);
         fprintf(stderr, "%s: running %s\n", program_name, cmdline ? cmdline : "perf record");
-        int st = run_logged(a.v, NULL);
+        int st = run_logged(argv.v, NULL);
         if (st < 0)
                 return EXIT_FAIL;
         if (st != 0) {
@@ -276,8 +328,15 @@ static int profile_record(int argc, char **argv) {
                 return EXIT_FAIL;
         }
         fprintf(stderr, "%s: wrote %s; next: hwcaps profile convert --binary BINARY %s\n",
-                program_name, output, output);
+                program_name, a->output, a->output);
         return EXIT_OK;
+}
+
+static int profile_record(int argc, char **argv) {
+        struct record_args args;
+        int r = parse_argv_record(argc, argv, &args);
+
+        return r > 0 ? record(&args) : options_exit_status(r);
 }
 
 /* Read exactly n bytes at off; 0 or -errno (-EBADMSG when short). */
@@ -357,8 +416,26 @@ static int reencode(const char *profdata, const char *in, const char *out, bool 
         return st == 0 ? 0 : -EIO;
 }
 
-static int profile_convert(int argc, char **argv) {
-        static const struct option opts[] = {
+static const char convert_help[] =
+        "Usage: hwcaps profile convert --binary BINARY [-o OUT] [--tool TOOL] [--text] PERFDATA\n"
+        "Turn perf.data recorded with branch stacks and the exact binary that ran\n"
+        "(built with -g or -gline-tables-only) into a sample profile for clang's\n"
+        "-fprofile-sample-use=: extbinary format, or LLVM's text format with --text.\n"
+        "TOOL: llvm-profgen (default when installed) or create_llvm_prof (autofdo).\n"
+        "--perfscript: PERFDATA is the text of 'perf script -F ip,brstack\n"
+        "--show-mmap-events' instead (llvm-profgen only), e.g. from a machine\n"
+        "whose perf.data this perf cannot read.\n"
+        "Default OUT: BINARY.afdo in the current directory.\n";
+
+struct convert_args {
+        const char *binary, *perfdata;
+        const char *output;     /* NULL: BINARY.afdo */
+        const char *tool;       /* NULL: whichever is installed */
+        bool text, perfscript;
+};
+
+static int parse_argv_convert(int argc, char **argv, struct convert_args *ret) {
+        static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "binary", required_argument, NULL, 'b' },
                 { "output", required_argument, NULL, 'o' },
@@ -367,103 +444,150 @@ static int profile_convert(int argc, char **argv) {
                 { "perfscript", no_argument, NULL, 'S' },
                 {}
         };
-        _cleanup_free_ char *out_default = NULL, *tool = NULL, *profdata = NULL, *tmp = NULL, *cmd = NULL;
-        _cleanup_argv_ struct argv_buf a = {};
-        const char *binary = NULL, *output = NULL, *want = NULL;
-        bool text = false, perfscript = false;
-        int c, r;
+        struct options o = {
+                .name = "profile convert", .help = convert_help, .shortopts = "hb:o:", .longopts = options,
+                .flags = OPTIONS_GETOPT_ERRORS, .argc = argc, .argv = argv,
+        };
+        int c;
 
-        while ((c = getopt_long(argc, argv, "hb:o:", opts, NULL)) >= 0)
+        *ret = (struct convert_args) {};
+        while ((c = options_next(&o)) > 0)
                 switch (c) {
-                case 'h':
-                        fputs("Usage: hwcaps profile convert --binary BINARY [-o OUT] [--tool TOOL] [--text] PERFDATA\n"
-                              "Turn perf.data recorded with branch stacks and the exact binary that ran\n"
-                              "(built with -g or -gline-tables-only) into a sample profile for clang's\n"
-                              "-fprofile-sample-use=: extbinary format, or LLVM's text format with --text.\n"
-                              "TOOL: llvm-profgen (default when installed) or create_llvm_prof (autofdo).\n"
-                              "--perfscript: PERFDATA is the text of 'perf script -F ip,brstack\n"
-                              "--show-mmap-events' instead (llvm-profgen only), e.g. from a machine\n"
-                              "whose perf.data this perf cannot read.\n"
-                              "Default OUT: BINARY.afdo in the current directory.\n", stdout);
-                        return EXIT_OK;
                 case 'b':
-                        binary = optarg;
+                        ret->binary = optarg;
                         break;
                 case 'o':
-                        output = optarg;
+                        ret->output = optarg;
                         break;
                 case 't':
                         if (strcmp(optarg, "llvm-profgen") != 0 && strcmp(optarg, "create_llvm_prof") != 0) {
                                 usage_error("profile convert: unknown tool '%s' (expected llvm-profgen or create_llvm_prof)", optarg);
-                                return EXIT_USAGE;
+                                return -EINVAL;
                         }
-                        want = optarg;
+                        ret->tool = optarg;
                         break;
                 case 'T':
-                        text = true;
+                        ret->text = true;
                         break;
                 case 'S':
-                        perfscript = true;
+                        ret->perfscript = true;
                         break;
-                default:
-                        return EXIT_USAGE;
                 }
-        if (perfscript && want && strcmp(want, "llvm-profgen") != 0) {
+        if (c != OPTIONS_END)
+                return c;
+        if (ret->perfscript && ret->tool && strcmp(ret->tool, "llvm-profgen") != 0) {
                 usage_error("profile convert: --perfscript needs --tool llvm-profgen (create_llvm_prof reads only perf.data)");
-                return EXIT_USAGE;
+                return -EINVAL;
         }
-        if (perfscript)
-                want = "llvm-profgen";
-        if (!binary) {
+        if (ret->perfscript)
+                ret->tool = "llvm-profgen";
+        if (!ret->binary) {
                 usage_error("profile convert: missing --binary BINARY (the program perf recorded)");
-                return EXIT_USAGE;
+                return -EINVAL;
         }
         if (optind + 1 != argc) {
                 usage_error(optind >= argc ? "profile convert: missing PERFDATA" :
                             "profile convert: expected one PERFDATA file");
-                return EXIT_USAGE;
+                return -EINVAL;
         }
-        const char *perfdata = argv[optind];
-        if (!output) {
-                const char *base = strrchr(binary, '/');
-                if (asprintf(&out_default, "%s.afdo", base ? base + 1 : binary) < 0)
-                        return EXIT_FAIL;
-                output = out_default;
-        }
+        ret->perfdata = argv[optind];
+        return 1;
+}
 
-        r = elf_has_section(binary, ".debug_line");
+/* The binary has line tables; PERFDATA can be read (and is perf data). */
+static int check_convert_inputs(const struct convert_args *a) {
+        int r = elf_has_section(a->binary, ".debug_line");
+
         if (r < 0) {
                 log_error(r == -EBADMSG ? "%s: not an x86-64 ELF binary" : "cannot read binary %s: %s",
-                          binary, strerror(-r));
-                return EXIT_FAIL;
+                          a->binary, strerror(-r));
+                return r;
         }
         if (r == 0) {
                 log_error("%s has no line tables (.debug_line), so samples cannot be mapped to source "
-                          "lines; build it with -gline-tables-only -fdebug-info-for-profiling", binary);
-                return EXIT_FAIL;
+                          "lines; build it with -gline-tables-only -fdebug-info-for-profiling", a->binary);
+                return -ENODATA;
         }
-        if (perfscript) {
-                if (access(perfdata, R_OK) < 0) {
-                        log_error("cannot read perf script %s: %s", perfdata, strerror(errno));
-                        return EXIT_FAIL;
-                }
-        } else if (check_perf_data(perfdata) < 0)
-                return EXIT_FAIL;
+        if (!a->perfscript)
+                return check_perf_data(a->perfdata);
+        if (access(a->perfdata, R_OK) < 0) {
+                r = -errno;
+                log_error("cannot read perf script %s: %s", a->perfdata, strerror(-r));
+                return r;
+        }
+        return 0;
+}
 
-        if (!want || strcmp(want, "llvm-profgen") == 0)
+/* The converter: *want (--tool) if given, else llvm-profgen, else
+ * create_llvm_prof; *want is set to the one found. NULL after saying
+ * what is missing. */
+static char *find_converter(const char **want) {
+        char *tool = NULL;
+
+        if (!*want || strcmp(*want, "llvm-profgen") == 0)
                 tool = find_tool("HWCAPS_LLVM_PROFGEN", profgen_names);
-        if (!tool && (!want || strcmp(want, "create_llvm_prof") == 0)) {
+        if (!tool && (!*want || strcmp(*want, "create_llvm_prof") == 0)) {
                 tool = find_tool("HWCAPS_CREATE_LLVM_PROF", create_llvm_prof_names);
-                want = tool ? "create_llvm_prof" : want;
+                *want = tool ? "create_llvm_prof" : *want;
         } else if (tool)
-                want = "llvm-profgen";
-        if (!tool) {
+                *want = "llvm-profgen";
+        if (!tool)
                 log_error("%s not found in PATH (Debian: apt install %s)",
-                          want ? want : "neither llvm-profgen nor create_llvm_prof",
-                          want && strcmp(want, "create_llvm_prof") == 0 ? "autofdo" :
-                          want ? "llvm-14" : "llvm-14 or autofdo");
-                return EXIT_FAIL;
+                          *want ? *want : "neither llvm-profgen nor create_llvm_prof",
+                          *want && strcmp(*want, "create_llvm_prof") == 0 ? "autofdo" :
+                          *want ? "llvm-14" : "llvm-14 or autofdo");
+        return tool;
+}
+
+/* tool (of kind want) writes the profile of a's binary to tmp in LLVM's
+ * text format; a failed or empty run leaves no tmp behind. */
+static int run_converter(const char *tool, const char *want, const struct convert_args *a, const char *tmp) {
+        _cleanup_argv_ struct argv_buf argv = {};
+        _cleanup_free_ char *cmd = NULL;
+        struct stat sb;
+        int r, st;
+
+        if (strcmp(want, "llvm-profgen") == 0)
+                r = argv_add(&argv, tool) ?: argv_addf(&argv, "--binary=%s", a->binary) ?:
+                    argv_addf(&argv, a->perfscript ? "--perfscript=%s" : "--perfdata=%s", a->perfdata) ?:
+                    argv_add(&argv, "--format=text") ?:
+                    argv_addf(&argv, "--output=%s", tmp);
+        else
+                r = argv_add(&argv, tool) ?: argv_addf(&argv, "--binary=%s", a->binary) ?:
+                    argv_addf(&argv, "--profile=%s", a->perfdata) ?: argv_add(&argv, "--format=text") ?:
+                    argv_addf(&argv, "--out=%s", tmp);
+        if (r < 0)
+                return r;
+        cmd = argv_join(argv.v);
+        fprintf(stderr, "%s: running %s\n", program_name, cmd ? cmd : want);
+        st = run_logged(argv.v, NULL);
+        if (st != 0 || stat(tmp, &sb) < 0 || sb.st_size == 0) {
+                if (st > 0)
+                        log_error("%s failed (exit status %d) on %s and %s", want, st, a->perfdata, a->binary);
+                else if (st == 0)
+                        log_error("%s wrote no profile: no samples of %s in %s?", want, a->binary, a->perfdata);
+                (void) unlink(tmp);
+                return -EIO;
         }
+        return 0;
+}
+
+static int convert(const struct convert_args *a) {
+        _cleanup_free_ char *out_default = NULL, *tool = NULL, *profdata = NULL, *tmp = NULL;
+        const char *output = a->output, *want = a->tool;
+        int r;
+
+        if (!output) {
+                const char *base = strrchr(a->binary, '/');
+                if (asprintf(&out_default, "%s.afdo", base ? base + 1 : a->binary) < 0)
+                        return EXIT_FAIL;
+                output = out_default;
+        }
+        if (check_convert_inputs(a) < 0)
+                return EXIT_FAIL;
+        tool = find_converter(&want);
+        if (!tool)
+                return EXIT_FAIL;
         profdata = find_profdata();
         if (!profdata)
                 return EXIT_FAIL;
@@ -472,30 +596,9 @@ static int profile_convert(int argc, char **argv) {
          * llvm-profdata then writes the requested format. */
         if (asprintf(&tmp, "%s.tmp-text", output) < 0)
                 return EXIT_FAIL;
-        if (strcmp(want, "llvm-profgen") == 0)
-                r = argv_add(&a, tool) ?: argv_addf(&a, "--binary=%s", binary) ?:
-                    argv_addf(&a, perfscript ? "--perfscript=%s" : "--perfdata=%s", perfdata) ?:
-                    argv_add(&a, "--format=text") ?:
-                    argv_addf(&a, "--output=%s", tmp);
-        else
-                r = argv_add(&a, tool) ?: argv_addf(&a, "--binary=%s", binary) ?:
-                    argv_addf(&a, "--profile=%s", perfdata) ?: argv_add(&a, "--format=text") ?:
-                    argv_addf(&a, "--out=%s", tmp);
-        if (r < 0)
+        if (run_converter(tool, want, a, tmp) < 0)
                 return EXIT_FAIL;
-        cmd = argv_join(a.v);
-        fprintf(stderr, "%s: running %s\n", program_name, cmd ? cmd : want);
-        int st = run_logged(a.v, NULL);
-        struct stat sb;
-        if (st != 0 || stat(tmp, &sb) < 0 || sb.st_size == 0) {
-                if (st > 0)
-                        log_error("%s failed (exit status %d) on %s and %s", want, st, perfdata, binary);
-                else if (st == 0)
-                        log_error("%s wrote no profile: no samples of %s in %s?", want, binary, perfdata);
-                (void) unlink(tmp);
-                return EXIT_FAIL;
-        }
-        r = reencode(profdata, tmp, output, text);
+        r = reencode(profdata, tmp, output, a->text);
         (void) unlink(tmp);
         if (r < 0)
                 return EXIT_FAIL;
@@ -503,7 +606,14 @@ static int profile_convert(int argc, char **argv) {
         return EXIT_OK;
 }
 
-static int check_inputs(char **files, int n) {
+static int profile_convert(int argc, char **argv) {
+        struct convert_args args;
+        int r = parse_argv_convert(argc, argv, &args);
+
+        return r > 0 ? convert(&args) : options_exit_status(r);
+}
+
+static int check_inputs(char *const *files, int n) {
         for (int i = 0; i < n; i++)
                 if (access(files[i], R_OK) < 0) {
                         log_error("cannot read profile %s: %s", files[i], strerror(errno));
@@ -512,154 +622,214 @@ static int check_inputs(char **files, int n) {
         return 0;
 }
 
-static int profile_merge(int argc, char **argv) {
-        static const struct option opts[] = {
+static const char merge_help[] =
+        "Usage: hwcaps profile merge -o OUT [--text] PROFILE...\n"
+        "Add up sample profiles (any format llvm-profdata reads) into one\n"
+        "extbinary profile, or LLVM's text format with --text.\n";
+
+struct merge_args {
+        const char *output;
+        bool text;
+        char **inputs;      /* PROFILE... */
+        int n_inputs;
+};
+
+static int parse_argv_merge(int argc, char **argv, struct merge_args *ret) {
+        static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "output", required_argument, NULL, 'o' },
                 { "text", no_argument, NULL, 'T' },
                 {}
         };
-        _cleanup_free_ char *profdata = NULL;
-        _cleanup_argv_ struct argv_buf a = {};
-        const char *output = NULL;
-        bool text = false;
-        int c, r;
+        struct options o = {
+                .name = "profile merge", .help = merge_help, .shortopts = "ho:", .longopts = options,
+                .flags = OPTIONS_GETOPT_ERRORS, .argc = argc, .argv = argv,
+        };
+        int c;
 
-        while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) >= 0)
+        *ret = (struct merge_args) {};
+        while ((c = options_next(&o)) > 0)
                 switch (c) {
-                case 'h':
-                        fputs("Usage: hwcaps profile merge -o OUT [--text] PROFILE...\n"
-                              "Add up sample profiles (any format llvm-profdata reads) into one\n"
-                              "extbinary profile, or LLVM's text format with --text.\n", stdout);
-                        return EXIT_OK;
                 case 'o':
-                        output = optarg;
+                        ret->output = optarg;
                         break;
                 case 'T':
-                        text = true;
+                        ret->text = true;
                         break;
-                default:
-                        return EXIT_USAGE;
                 }
-        if (!output) {
+        if (c != OPTIONS_END)
+                return c;
+        if (!ret->output) {
                 usage_error("profile merge: missing -o OUT");
-                return EXIT_USAGE;
+                return -EINVAL;
         }
         if (optind >= argc) {
                 usage_error("profile merge: no input profiles");
-                return EXIT_USAGE;
+                return -EINVAL;
         }
-        if (check_inputs(argv + optind, argc - optind) < 0)
+        ret->inputs = argv + optind;
+        ret->n_inputs = argc - optind;
+        return 1;
+}
+
+static int merge(const struct merge_args *a) {
+        _cleanup_free_ char *profdata = NULL;
+        _cleanup_argv_ struct argv_buf argv = {};
+        int r;
+
+        if (check_inputs(a->inputs, a->n_inputs) < 0)
                 return EXIT_FAIL;
         profdata = find_profdata();
         if (!profdata)
                 return EXIT_FAIL;
-        r = argv_add(&a, profdata) ?: argv_add(&a, "merge") ?: argv_add(&a, "--sample") ?:
-            argv_add(&a, text ? "--text" : "--extbinary") ?: argv_add(&a, "-o") ?: argv_add(&a, output);
-        for (int i = optind; r >= 0 && i < argc; i++)
-                r = argv_add(&a, argv[i]);
+        r = argv_add(&argv, profdata) ?: argv_add(&argv, "merge") ?: argv_add(&argv, "--sample") ?:
+            argv_add(&argv, a->text ? "--text" : "--extbinary") ?: argv_add(&argv, "-o") ?: argv_add(&argv, a->output);
+        for (int i = 0; r >= 0 && i < a->n_inputs; i++)
+                r = argv_add(&argv, a->inputs[i]);
         if (r < 0)
                 return EXIT_FAIL;
-        int st = run_logged(a.v, NULL);
+        int st = run_logged(argv.v, NULL);
         if (st != 0) {
                 if (st > 0)
                         log_error("llvm-profdata merge failed (exit status %d)", st);
                 return EXIT_FAIL;
         }
-        fprintf(stderr, "%s: wrote %s\n", program_name, output);
+        fprintf(stderr, "%s: wrote %s\n", program_name, a->output);
         return EXIT_OK;
 }
 
-static int profile_show(int argc, char **argv) {
-        static const struct option opts[] = {
+static int profile_merge(int argc, char **argv) {
+        struct merge_args args;
+        int r = parse_argv_merge(argc, argv, &args);
+
+        return r > 0 ? merge(&args) : options_exit_status(r);
+}
+
+static const char show_help[] =
+        "Usage: hwcaps profile show [-n N] [--json] PROFILE\n"
+        "Print the N functions (default 10; 0 for all) with the most samples,\n"
+        "counting what was inlined into them, with their share and entry samples.\n";
+
+struct show_args {
+        size_t top;         /* 0: all */
+        bool json;
+        char *path;
+};
+
+static int parse_argv_show(int argc, char **argv, struct show_args *ret) {
+        static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "top", required_argument, NULL, 'n' },
                 { "json", no_argument, NULL, 'j' },
                 {}
         };
-        _cleanup_free_ char *profdata = NULL, *text = NULL;
-        struct sample_func *fn = NULL;
-        size_t n = 0, top = 10, bad = 0;
-        uint64_t sum = 0;
-        bool json = false;
-        int c, r;
+        struct options o = {
+                .name = "profile show", .help = show_help, .shortopts = "hn:", .longopts = options,
+                .flags = OPTIONS_GETOPT_ERRORS, .argc = argc, .argv = argv,
+        };
+        int c;
 
-        while ((c = getopt_long(argc, argv, "hn:", opts, NULL)) >= 0)
+        *ret = (struct show_args) { .top = 10 };
+        while ((c = options_next(&o)) > 0)
                 switch (c) {
-                case 'h':
-                        fputs("Usage: hwcaps profile show [-n N] [--json] PROFILE\n"
-                              "Print the N functions (default 10; 0 for all) with the most samples,\n"
-                              "counting what was inlined into them, with their share and entry samples.\n",
-                              stdout);
-                        return EXIT_OK;
                 case 'n': {
                         char *e;
                         errno = 0;
                         unsigned long v = strtoul(optarg, &e, 10);
                         if (errno || e == optarg || *e || optarg[0] == '-') {
                                 usage_error("profile show: invalid count '%s'", optarg);
-                                return EXIT_USAGE;
+                                return -EINVAL;
                         }
-                        top = v;
+                        ret->top = v;
                         break;
                 }
                 case 'j':
-                        json = true;
+                        ret->json = true;
                         break;
-                default:
-                        return EXIT_USAGE;
                 }
+        if (c != OPTIONS_END)
+                return c;
         if (optind + 1 != argc) {
                 usage_error("profile show: expected one PROFILE");
-                return EXIT_USAGE;
+                return -EINVAL;
         }
-        const char *path = argv[optind];
-        if (check_inputs(argv + optind, 1) < 0)
+        ret->path = argv[optind];
+        return 1;
+}
+
+/* The profile's functions, most samples first, by way of llvm-profdata's
+ * text format: its stable, documented output ('show --sample' is meant for
+ * people and changes between versions). */
+static int read_profile(const char *profdata, const char *path, struct sample_func **fn, size_t *n, uint64_t *sum) {
+        char *argv[] = { (char *) profdata, (char *) "merge", (char *) "--sample", (char *) "--text",
+                         (char *) "-o", (char *) "-", (char *) path, NULL };
+        _cleanup_free_ char *text = NULL;
+        size_t bad = 0;
+        int r;
+
+        r = run_logged(argv, &text);
+        if (r != 0) {
+                if (r > 0)
+                        log_error("llvm-profdata cannot read %s as a sample profile (exit status %d)", path, r);
+                return -EIO;
+        }
+        r = sampleprof_parse_text(text, fn, n, sum, &bad);
+        if (r == -EBADMSG)
+                log_error("%s: unexpected line %zu in llvm-profdata's text output", path, bad);
+        else if (r < 0)
+                log_error("out of memory");
+        return r;
+}
+
+static void print_show_json(const char *path, const struct sample_func *fn, size_t n, size_t shown, uint64_t sum) {
+        printf("{\"profile\":");
+        json_string(stdout, path);
+        printf(",\"functions\":%zu,\"total_samples\":%" PRIu64 ",\"top\":[", n, sum);
+        for (size_t i = 0; i < shown; i++) {
+                printf("%s{\"name\":", i ? "," : "");
+                json_string(stdout, fn[i].name);
+                printf(",\"samples\":%" PRIu64 ",\"head_samples\":%" PRIu64 ",\"share\":%.6f}",
+                       fn[i].total, fn[i].head, sum ? (double) fn[i].total / (double) sum : 0.0);
+        }
+        printf("]}\n");
+}
+
+static void print_show_table(const char *path, const struct sample_func *fn, size_t n, size_t shown, uint64_t sum) {
+        printf("%s: %zu functions, %" PRIu64 " samples\n", path, n, sum);
+        if (shown)
+                printf("%5s %14s %7s %12s  %s\n", "rank", "samples", "share", "head", "function");
+        for (size_t i = 0; i < shown; i++)
+                printf("%5zu %14" PRIu64 " %6.1f%% %12" PRIu64 "  %s\n", i + 1, fn[i].total,
+                       sum ? 100.0 * (double) fn[i].total / (double) sum : 0.0, fn[i].head, fn[i].name);
+}
+
+static int show(const struct show_args *a) {
+        _cleanup_free_ char *profdata = NULL;
+        struct sample_func *fn = NULL;
+        size_t n = 0, shown;
+        uint64_t sum = 0;
+
+        if (check_inputs(&a->path, 1) < 0)
                 return EXIT_FAIL;
         profdata = find_profdata();
         if (!profdata)
                 return EXIT_FAIL;
-
-        /* The text format is llvm-profdata's stable, documented output;
-         * 'show --sample' is meant for people and changes between versions. */
-        char *a[] = { profdata, (char *) "merge", (char *) "--sample", (char *) "--text",
-                      (char *) "-o", (char *) "-", (char *) path, NULL };
-        r = run_logged(a, &text);
-        if (r != 0) {
-                if (r > 0)
-                        log_error("llvm-profdata cannot read %s as a sample profile (exit status %d)", path, r);
+        if (read_profile(profdata, a->path, &fn, &n, &sum) < 0)
                 return EXIT_FAIL;
-        }
-        r = sampleprof_parse_text(text, &fn, &n, &sum, &bad);
-        if (r < 0) {
-                if (r == -EBADMSG)
-                        log_error("%s: unexpected line %zu in llvm-profdata's text output", path, bad);
-                else
-                        log_error("out of memory");
-                return EXIT_FAIL;
-        }
-        size_t shown = top == 0 || top > n ? n : top;
-        if (json) {
-                printf("{\"profile\":");
-                json_string(stdout, path);
-                printf(",\"functions\":%zu,\"total_samples\":%" PRIu64 ",\"top\":[", n, sum);
-                for (size_t i = 0; i < shown; i++) {
-                        printf("%s{\"name\":", i ? "," : "");
-                        json_string(stdout, fn[i].name);
-                        printf(",\"samples\":%" PRIu64 ",\"head_samples\":%" PRIu64 ",\"share\":%.6f}",
-                               fn[i].total, fn[i].head, sum ? (double) fn[i].total / (double) sum : 0.0);
-                }
-                printf("]}\n");
-        } else {
-                printf("%s: %zu functions, %" PRIu64 " samples\n", path, n, sum);
-                if (shown)
-                        printf("%5s %14s %7s %12s  %s\n", "rank", "samples", "share", "head", "function");
-                for (size_t i = 0; i < shown; i++)
-                        printf("%5zu %14" PRIu64 " %6.1f%% %12" PRIu64 "  %s\n", i + 1, fn[i].total,
-                               sum ? 100.0 * (double) fn[i].total / (double) sum : 0.0, fn[i].head, fn[i].name);
-        }
+        shown = a->top == 0 || a->top > n ? n : a->top;
+        if (a->json)
+                print_show_json(a->path, fn, n, shown, sum);
+        else
+                print_show_table(a->path, fn, n, shown, sum);
         sampleprof_free(fn, n);
         return EXIT_OK;
+}
+
+static int profile_show(int argc, char **argv) {
+        struct show_args args;
+        int r = parse_argv_show(argc, argv, &args);
+
+        return r > 0 ? show(&args) : options_exit_status(r);
 }
 
 int cmd_profile(int argc, char **argv) {

@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include "json.h"
 #include "rpm-owner.h"
 #include "macro.h"
+#include "options.h"
 #include "policy.h"
 
 /* Directories systemd puts into a manager's default PATH: scanned even
@@ -540,7 +540,12 @@ static const char status_help[] =
         "                and flag stale variants (version-release differs) and missing baselines\n"
         "  --root DIR    read files under DIR (also $HWCAPS_ROOT)\n";
 
-int cmd_status(int argc, char **argv) {
+struct status_args {
+        const char *root;   /* --root, or NULL */
+        bool json, user, packages;
+};
+
+static int parse_argv(int argc, char **argv, struct status_args *ret) {
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "json", no_argument, NULL, 'j' },
@@ -549,105 +554,129 @@ int cmd_status(int argc, char **argv) {
                 { "packages", no_argument, NULL, 'p' },
                 {}
         };
-        bool packages = false, packages_failed = false;
-        struct status s = { .shell.name = "shell", .manager.name = "manager" };
-        const char *root = NULL;
-        bool json = false;
-        int c, r;
+        struct options o = {
+                .name = "status", .help = status_help, .shortopts = "+h", .longopts = options,
+                .argc = argc, .argv = argv,
+        };
+        int c;
 
-        optind = 0;
-        opterr = 0;
-        while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
+        *ret = (struct status_args) {};
+        while ((c = options_next(&o)) > 0)
                 switch (c) {
-                case 'h':
-                        printf("%s", status_help);
-                        return EXIT_OK;
                 case 'j':
-                        json = true;
+                        ret->json = true;
                         break;
                 case 'u':
-                        s.user = true;
+                        ret->user = true;
                         break;
                 case 'r':
-                        root = optarg;
+                        ret->root = optarg;
                         break;
                 case 'p':
-                        packages = true;
+                        ret->packages = true;
                         break;
-                default:
-                        usage_error("status: unknown option '%s'", argv[optind - 1]);
-                        return EXIT_USAGE;
                 }
-        if (optind < argc) {
-                usage_error("status: unexpected argument '%s'", argv[optind]);
-                return EXIT_USAGE;
-        }
-        s.root = hwcaps_root(root);
+        if (c != OPTIONS_END)
+                return c;
+        return options_no_operands(&o);
+}
 
-        r = hwcaps_sources_load(&s.src, s.root, HWCAPS_LOAD_STATUS, log_warning_cb, NULL);
+/* The policy for this shell and for the service manager, their PATHs
+ * against what the generator would make of them, the level directories. */
+static int gather(struct status *s) {
+        int r;
+
+        r = hwcaps_sources_load(&s->src, s->root, HWCAPS_LOAD_STATUS, log_warning_cb, NULL);
         if (r < 0)
-                goto nomem;
-        hwcaps_policy_decide(&s.src, secure_getenv("HWCAPS"), secure_getenv("HWCAPS_MAX_LEVEL"),
-                             HWCAPS_SRC_ENV, &s.shell_policy);
-        s.shell.path = getenv("PATH");
+                return r;
+        hwcaps_policy_decide(&s->src, secure_getenv("HWCAPS"), secure_getenv("HWCAPS_MAX_LEVEL"),
+                             HWCAPS_SRC_ENV, &s->shell_policy);
+        s->shell.path = getenv("PATH");
 
-        s.manager_reachable = manager_environment(s.user, &s.manager_env, s.manager_error, sizeof s.manager_error) >= 0;
-        if (s.manager_reachable) {
+        s->manager_reachable = manager_environment(s->user, &s->manager_env, s->manager_error,
+                                                   sizeof s->manager_error) >= 0;
+        if (s->manager_reachable) {
                 /* The manager's generator saw the manager's HWCAPS, not ours. */
-                hwcaps_policy_decide(&s.src, env_get(s.manager_env, "HWCAPS"), env_get(s.manager_env, "HWCAPS_MAX_LEVEL"),
-                                     HWCAPS_SRC_MANAGER, &s.manager_policy);
-                s.manager.path = env_get(s.manager_env, "PATH");
+                hwcaps_policy_decide(&s->src, env_get(s->manager_env, "HWCAPS"),
+                                     env_get(s->manager_env, "HWCAPS_MAX_LEVEL"), HWCAPS_SRC_MANAGER,
+                                     &s->manager_policy);
+                s->manager.path = env_get(s->manager_env, "PATH");
         }
 
-        r = check_path(&s, &s.shell, &s.shell_policy);
+        r = check_path(s, &s->shell, &s->shell_policy);
         if (r >= 0)
-                r = check_path(&s, &s.manager, &s.manager_policy);
+                r = check_path(s, &s->manager, &s->manager_policy);
         if (r >= 0)
-                r = scan_dirs(&s);
-        if (r < 0)
-                goto nomem;
+                r = scan_dirs(s);
+        return r;
+}
 
-        if (s.manager.path && (s.manager.n_missing || s.manager.n_extra))
-                advise(&s, "run \"systemctl%s daemon-reload\": it re-runs the environment generators; "
-                       "services started before keep their PATH until restarted", s.user ? " --user" : "");
-        if (s.shell.path && (s.shell.n_missing || s.shell.n_extra))
-                advise(&s, "log out and in again (a new login shell reads /etc/profile.d/hwcaps.sh)%s",
-                       s.manager.path && (s.manager.n_missing || s.manager.n_extra) ? ", after the daemon-reload" : "");
-        advise_policy(&s);
-        if (!s.manager_reachable)
-                advise(&s, "the %s manager's environment could not be checked; once systemd runs, "
-                       "\"hwcaps status%s\" shows it", s.user ? "user" : "system", s.user ? " --user" : "");
+/* What to do about what gather() found. */
+static void advise_all(struct status *s) {
+        bool manager_stale = s->manager.path && (s->manager.n_missing || s->manager.n_extra);
 
+        if (manager_stale)
+                advise(s, "run \"systemctl%s daemon-reload\": it re-runs the environment generators; "
+                       "services started before keep their PATH until restarted", s->user ? " --user" : "");
+        if (s->shell.path && (s->shell.n_missing || s->shell.n_extra))
+                advise(s, "log out and in again (a new login shell reads /etc/profile.d/hwcaps.sh)%s",
+                       manager_stale ? ", after the daemon-reload" : "");
+        advise_policy(s);
+        if (!s->manager_reachable)
+                advise(s, "the %s manager's environment could not be checked; once systemd runs, "
+                       "\"hwcaps status%s\" shows it", s->user ? "user" : "system", s->user ? " --user" : "");
+}
+
+/* Stale or unowned variants are findings, shown in the report; only a
+ * missing rpmdb makes status fail. */
+static int print_packages(const struct status *s, bool json) {
+        int r;
+
+        if (!json)
+                printf("\nPackages:\n");
+        fflush(stdout);
+        r = hwcaps_rpm_report(s->root[0] ? s->root : "/", stdout, json);
         if (json)
-                print_json(&s, packages);
-        else
-                print_human(&s);
-        r = 0;
-        if (packages) {
-                int k;
-                if (!json)
-                        printf("\nPackages:\n");
-                fflush(stdout);
-                /* Stale or unowned variants are findings, shown in the
-                 * report; only a missing rpmdb makes status fail. */
-                k = hwcaps_rpm_report(s.root[0] ? s.root : "/", stdout, json);
-                if (json)
-                        printf("}\n");
-                if (k < 0)
-                        packages_failed = true;
-        }
-nomem:
-        hwcaps_sources_done(&s.src);
-        hwcaps_strv_free(s.manager_env);
-        for (struct pathcheck *pc = &s.shell; pc; pc = pc == &s.shell ? &s.manager : NULL) {
+                printf("}\n");
+        return r;
+}
+
+static void status_done(struct status *s) {
+        hwcaps_sources_done(&s->src);
+        hwcaps_strv_free(s->manager_env);
+        for (struct pathcheck *pc = &s->shell; pc; pc = pc == &s->shell ? &s->manager : NULL) {
                 free(pc->expected);
                 hwcaps_strv_free(pc->missing);
                 hwcaps_strv_free(pc->extra);
         }
-        free(s.dirs);
-        if (r < 0) {
+        free(s->dirs);
+}
+
+static int show_status(const struct status_args *a) {
+        _cleanup_(status_done) struct status s = {
+                .root = hwcaps_root(a->root),
+                .user = a->user,
+                .shell.name = "shell",
+                .manager.name = "manager",
+        };
+
+        if (gather(&s) < 0) {
                 log_error("status: out of memory");
                 return EXIT_FAIL;
         }
-        return packages_failed ? EXIT_FAIL : EXIT_OK;
+        advise_all(&s);
+        if (a->json)
+                print_json(&s, a->packages);
+        else
+                print_human(&s);
+        if (a->packages && print_packages(&s, a->json) < 0)
+                return EXIT_FAIL;
+        return EXIT_OK;
+}
+
+int cmd_status(int argc, char **argv) {
+        struct status_args args;
+        int r = parse_argv(argc, argv, &args);
+
+        return r > 0 ? show_status(&args) : options_exit_status(r);
 }

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* hwcaps which: how a name resolves, candidate by candidate. */
-#include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "commands.h"
 #include "json.h"
+#include "options.h"
 #include "resolve.h"
 
 static const char which_help[] =
@@ -61,7 +62,13 @@ static void print_json(const char *name, const struct resolve *r) {
         printf("]}\n");
 }
 
-int cmd_which(int argc, char **argv) {
+struct which_args {
+        const char *name;
+        const char *root;   /* --root, or NULL */
+        bool quiet, json;
+};
+
+static int parse_argv(int argc, char **argv, struct which_args *ret) {
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "quiet", no_argument, NULL, 'q' },
@@ -69,85 +76,94 @@ int cmd_which(int argc, char **argv) {
                 { "root", required_argument, NULL, 'r' },
                 {}
         };
-        const char *root = NULL, *winner = NULL;
-        bool quiet = false, json = false;
-        struct resolve r;
-        int c, k;
+        struct options o = {
+                .name = "which", .help = which_help, .shortopts = "+hq", .longopts = options,
+                .argc = argc, .argv = argv,
+        };
+        int c;
 
-        optind = 0;
-        opterr = 0;
-        while ((c = getopt_long(argc, argv, "+hq", options, NULL)) >= 0)
+        *ret = (struct which_args) {};
+        while ((c = options_next(&o)) > 0)
                 switch (c) {
-                case 'h':
-                        printf("%s", which_help);
-                        return EXIT_OK;
                 case 'q':
-                        quiet = true;
+                        ret->quiet = true;
                         break;
                 case 'r':
-                        root = optarg;
+                        ret->root = optarg;
                         break;
                 case 'j':
-                        json = true;
+                        ret->json = true;
                         break;
-                default:
-                        usage_error("which: unknown option '%s'", argv[optind - 1]);
-                        return EXIT_USAGE;
                 }
+        if (c != OPTIONS_END)
+                return c;
         if (optind + 1 != argc) {
                 usage_error(optind == argc ? "which: expected a program NAME" : "which: expected one NAME, got '%s' too",
                             argv[argc - 1]);
-                return EXIT_USAGE;
+                return -EINVAL;
         }
         if (!argv[optind][0]) {
                 usage_error("which: NAME must not be empty");
-                return EXIT_USAGE;
+                return -EINVAL;
         }
+        ret->name = argv[optind];
+        return 1;
+}
 
-        k = resolve_name(argv[optind], hwcaps_root(root), &r);
+/* The candidate that runs: the first runnable one. */
+static const char *winner(const struct resolve *r) {
+        for (size_t i = 0; i < r->n; i++)
+                if (r->c[i].runnable)
+                        return r->c[i].path;
+        return NULL;
+}
+
+static void print_human(const char *name, const struct resolve *r) {
+        const char *won = winner(r);
+
+        if (r->stub_mode)
+                printf("%s is the hwcaps dispatch stub; it runs the first of these.\n", name);
+        else if (r->not_stub && access(name, F_OK) < 0)
+                printf("%s does not exist.\n", name);
+        else if (r->not_stub)
+                printf("%s is not the hwcaps dispatch stub: it runs itself.\n", name);
+        else
+                printf("%s: searched in PATH as given, as the shell searches it%s.\n", name,
+                       r->stub ? "; the dispatch stub found there runs one of the variants" : "");
+        resolve_print_plan(r, stdout);
+        for (size_t i = 0; i < r->n; i++) {
+                const struct resolve_candidate *cd = &r->c[i];
+
+                printf("  %-9s %s: %s\n", cd->level ? hwcaps_level_name(cd->level) : "", cd->path,
+                       cd->path == won ? "runs" : cd->runnable ? "not reached" : cd->why);
+        }
+        if (!won)
+                printf("Nothing runs: %s would fail with 'not found'.\n",
+                       r->stub_mode ? "the stub" : "the shell");
+}
+
+static int which(const struct which_args *a) {
+        struct resolve r;
+        int k = resolve_name(a->name, hwcaps_root(a->root), &r);
+
         if (k < 0) {
                 log_error("which: %s", strerror(-k));
                 return EXIT_FAIL;
         }
-        if (json) {
-                print_json(argv[optind], &r);
-                for (size_t i = 0; i < r.n && !winner; i++)
-                        if (r.c[i].runnable)
-                                winner = r.c[i].path;
-                resolve_done(&r);
-                return winner ? EXIT_OK : EXIT_FAIL;
-        }
-        if (!quiet) {
-                if (r.stub_mode)
-                        printf("%s is the hwcaps dispatch stub; it runs the first of these.\n", argv[optind]);
-                else if (r.not_stub && access(argv[optind], F_OK) < 0)
-                        printf("%s does not exist.\n", argv[optind]);
-                else if (r.not_stub)
-                        printf("%s is not the hwcaps dispatch stub: it runs itself.\n", argv[optind]);
-                else
-                        printf("%s: searched in PATH as given, as the shell searches it%s.\n", argv[optind],
-                               r.stub ? "; the dispatch stub found there runs one of the variants" : "");
-                resolve_print_plan(&r, stdout);
-        }
-        for (size_t i = 0; i < r.n; i++) {
-                const struct resolve_candidate *cd = &r.c[i];
-                const char *what;
-
-                if (cd->runnable && !winner) {
-                        winner = cd->path;
-                        what = "runs";
-                } else if (cd->runnable)
-                        what = "not reached";
-                else
-                        what = cd->why;
-                if (!quiet)
-                        printf("  %-9s %s: %s\n", cd->level ? hwcaps_level_name(cd->level) : "", cd->path, what);
-        }
-        if (quiet && winner)
-                printf("%s\n", winner);
-        if (!winner && !quiet)
-                printf("Nothing runs: %s would fail with 'not found'.\n",
-                       r.stub_mode ? "the stub" : "the shell");
+        if (a->json)
+                print_json(a->name, &r);
+        else if (!a->quiet)
+                print_human(a->name, &r);
+        else if (winner(&r))
+                printf("%s\n", winner(&r));
+        k = winner(&r) ? EXIT_OK : EXIT_FAIL;
         resolve_done(&r);
-        return winner ? EXIT_OK : EXIT_FAIL;
+        return k;
+}
+
+int cmd_which(int argc, char **argv) {
+        struct which_args args;
+        int r = parse_argv(argc, argv, &args);
+
+        return r > 0 ? which(&args) : options_exit_status(r);
 }

@@ -94,15 +94,9 @@ static int parse_notes(const uint8_t *p, uint64_t size, uint64_t align, struct h
         return 0;
 }
 
-int hwcaps_elf_isa_needed(const void *buf, size_t n, struct hwcaps_elf_info *ret, const char **ret_reason) {
-        const uint8_t *p = buf;
-        struct hwcaps_elf_info info = {};
-        const char *dummy;
-
-        if (!ret_reason)
-                ret_reason = &dummy;
-        *ret_reason = NULL;
-
+/* An ELF header of an x86-64 ELF64 little-endian file: 0, -ENOEXEC when
+ * the file is something else, -EBADMSG when it is cut short. */
+static int check_header(const uint8_t *p, size_t n, const char **ret_reason) {
         if (!p || n < SELFMAG || memcmp(p, ELFMAG, SELFMAG) != 0) {
                 *ret_reason = "not an ELF file";
                 return -ENOEXEC;
@@ -127,6 +121,53 @@ int hwcaps_elf_isa_needed(const void *buf, size_t n, struct hwcaps_elf_info *ret
                 *ret_reason = "ELF file for another machine than x86-64";
                 return -ENOEXEC;
         }
+        return 0;
+}
+
+/* The property notes of the phnum program headers at phoff, which lie
+ * inside the file. Like glibc (elf/dl-load.c): PT_GNU_PROPERTY when there
+ * is one, otherwise the property notes among the PT_NOTE segments. */
+static int parse_segments(const uint8_t *p, size_t n, uint64_t phoff, uint64_t phentsize, uint64_t phnum,
+                          struct hwcaps_elf_info *info, const char **ret_reason) {
+        bool have_gnu_property = false;
+
+        for (uint64_t i = 0; i < phnum; i++)
+                if (rd32(p + phoff + i * phentsize + offsetof(Elf64_Phdr, p_type)) == PT_GNU_PROPERTY)
+                        have_gnu_property = true;
+
+        for (uint64_t i = 0; i < phnum; i++) {
+                const uint8_t *ph = p + phoff + i * phentsize;
+                uint32_t type = rd32(ph + offsetof(Elf64_Phdr, p_type));
+                uint64_t off = rd64(ph + offsetof(Elf64_Phdr, p_offset));
+                uint64_t filesz = rd64(ph + offsetof(Elf64_Phdr, p_filesz));
+                uint64_t align = rd64(ph + offsetof(Elf64_Phdr, p_align));
+
+                if (type != (have_gnu_property ? PT_GNU_PROPERTY : PT_NOTE))
+                        continue;
+                if (off > n || filesz > n - off) {
+                        *ret_reason = "note segment runs past the end of the file";
+                        return -EBADMSG;
+                }
+                int r = parse_notes(p + off, filesz, align, info, ret_reason);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int hwcaps_elf_isa_needed(const void *buf, size_t n, struct hwcaps_elf_info *ret, const char **ret_reason) {
+        const uint8_t *p = buf;
+        struct hwcaps_elf_info info = {};
+        const char *dummy;
+        int r;
+
+        if (!ret_reason)
+                ret_reason = &dummy;
+        *ret_reason = NULL;
+
+        r = check_header(p, n, ret_reason);
+        if (r < 0)
+                return r;
         info.type = rd16(p + offsetof(Elf64_Ehdr, e_type));
 
         uint64_t phoff = rd64(p + offsetof(Elf64_Ehdr, e_phoff));
@@ -151,31 +192,9 @@ int hwcaps_elf_isa_needed(const void *buf, size_t n, struct hwcaps_elf_info *ret
                 *ret_reason = "program headers run past the end of the file";
                 return -EBADMSG;
         }
-
-        /* Like glibc (elf/dl-load.c): PT_GNU_PROPERTY when there is one,
-         * otherwise the property notes among the PT_NOTE segments. */
-        bool have_gnu_property = false;
-        for (uint64_t i = 0; i < phnum; i++)
-                if (rd32(p + phoff + i * phentsize + offsetof(Elf64_Phdr, p_type)) == PT_GNU_PROPERTY)
-                        have_gnu_property = true;
-
-        for (uint64_t i = 0; i < phnum; i++) {
-                const uint8_t *ph = p + phoff + i * phentsize;
-                uint32_t type = rd32(ph + offsetof(Elf64_Phdr, p_type));
-                uint64_t off = rd64(ph + offsetof(Elf64_Phdr, p_offset));
-                uint64_t filesz = rd64(ph + offsetof(Elf64_Phdr, p_filesz));
-                uint64_t align = rd64(ph + offsetof(Elf64_Phdr, p_align));
-
-                if (type != (have_gnu_property ? PT_GNU_PROPERTY : PT_NOTE))
-                        continue;
-                if (off > n || filesz > n - off) {
-                        *ret_reason = "note segment runs past the end of the file";
-                        return -EBADMSG;
-                }
-                int r = parse_notes(p + off, filesz, align, &info, ret_reason);
-                if (r < 0)
-                        return r;
-        }
+        r = parse_segments(p, n, phoff, phentsize, phnum, &info, ret_reason);
+        if (r < 0)
+                return r;
 
         *ret = info;
         return 0;

@@ -164,23 +164,16 @@ static void decide(struct resolve *r, const char *root, bool secure, bool warn) 
                             hwcaps_printable(env.hwcaps, strlen(env.hwcaps), 40));
 }
 
-/* What the stub does when started as `path` (by execve(path), so AT_EXECFN
- * is path): its identity, then its candidates, by the same code. */
-static int resolve_stub(struct resolve *r, const char *path) {
+/* The stub's identity when started as path: the program it stands for,
+ * into program (size bytes), and its own file (*self, when *have_self).
+ * Returns an enum hwcaps_identity_error. */
+static int stub_identity(struct resolve *r, const char *path, char *program, size_t size,
+                         struct hwcaps_stat *self, bool *have_self) {
         char *const argv[] = { (char *) path, NULL };
         struct hwcaps_identity_in in = { .execfn = path, .argv = argv, .argc = 1 };
-        const struct hwcaps_trust *t;
-        char program[PATH_MAX], buf[PATH_MAX + 128];
-        struct hwcaps_trust_root slash;
-        struct hwcaps_candidates cands;
-        struct hwcaps_stat self;
         struct stat st;
-        bool have_self, stopped = false;
-        int id, k = 0;
+        int id;
 
-        r->stub = strdup(path);
-        if (!r->stub)
-                return -ENOMEM;
         /* Started by this user, a setuid or setgid stub runs with AT_SECURE:
          * its identity is its own file, and the environment is not
          * believed. */
@@ -190,34 +183,65 @@ static int resolve_stub(struct resolve *r, const char *path) {
 
                 r->secure = true;
                 decide(r, NULL, true, false);
-                id = real && strlen(real) < sizeof program ? HWCAPS_IDENTITY_OK : HWCAPS_IDENTITY_TOO_LONG;
+                id = real && strlen(real) < size ? HWCAPS_IDENTITY_OK : HWCAPS_IDENTITY_TOO_LONG;
                 if (id == HWCAPS_IDENTITY_OK) {
                         strcpy(program, real);
-                        self = (struct hwcaps_stat) { st.st_dev, st.st_ino, st.st_mode, st.st_uid, st.st_size };
-                        have_self = true;
+                        *self = (struct hwcaps_stat) { st.st_dev, st.st_ino, st.st_mode, st.st_uid, st.st_size };
+                        *have_self = true;
                         if (strcmp(strrchr(program, '/') + 1, "hwcaps-dispatch") == 0)
                                 id = HWCAPS_IDENTITY_OWN_NAME;
                 }
         } else {
                 const char *prog;
 
-                id = hwcaps_identity(&in, program, sizeof program, &self, &have_self, &prog);
+                id = hwcaps_identity(&in, program, size, self, have_self, &prog);
                 if (id == HWCAPS_IDENTITY_OK && prog != program)
-                        snprintf(program, sizeof program, "%s", prog);
+                        snprintf(program, size, "%s", prog);
         }
-        if (id != HWCAPS_IDENTITY_OK) {
-                char *p = strdup(path);
+        return id;
+}
 
-                return p ? add(r, 0, false, p, "the stub stops: %s", hwcaps_identity_error_text(id)) : -ENOMEM;
+/* The candidate p for level l, as the stub checks it; *stopped once the
+ * stub would stop at a copy of itself. */
+static int add_candidate(struct resolve *r, struct hwcaps_candidates *cands, int l, char *p, bool *stopped) {
+        char buf[PATH_MAX + 128];
+        const struct hwcaps_trust *t;
+        const char *skip;
+
+        switch (hwcaps_candidate_check(cands, l, &t)) {
+        case HWCAPS_CANDIDATE_TOO_LONG:
+                snprintf(p, PATH_MAX, "%s", hwcaps_level_name(l));
+                return add(r, l, false, p, "path too long");
+        case HWCAPS_CANDIDATE_MISSING:
+                return add(r, l, false, p, "missing");
+        case HWCAPS_CANDIDATE_UNSAFE:
+                return add(r, l, false, p, "unsafe: %s %s", t->where, hwcaps_trust_reason_text(t->reason));
+        case HWCAPS_CANDIDATE_SELF:
+                return add(r, l, false, p, "is the dispatch stub itself");
+        default:
+                if (*stopped)
+                        return add(r, l, false, p, "not reached: the stub stops at the copy above");
+                if (l > HWCAPS_LEVEL_V1 && (skip = level_skip(r, l, buf, sizeof buf)))
+                        return add(r, l, false, p, "%s", skip);
+                if ((skip = file_problem(p, NULL, true))) {
+                        *stopped = resolve_is_stub(p);
+                        return add(r, l, false, p, "%s", skip);
+                }
+                return add(r, l, true, p, NULL);
         }
-        r->program = strdup(program);
-        if (!r->program)
-                return -ENOMEM;
+}
+
+/* The stub's candidates for program, highest level first. */
+static int add_candidates(struct resolve *r, const char *program, const struct hwcaps_stat *self) {
+        struct hwcaps_trust_root slash;
+        struct hwcaps_candidates cands;
+        bool stopped = false;
+        int k = 0;
+
         (void) hwcaps_trust_root_open(NULL, &slash);
-        hwcaps_candidates_init(&cands, &slash, program, have_self ? &self : NULL);
+        hwcaps_candidates_init(&cands, &slash, program, self);
         for (int l = HWCAPS_LEVEL_MAX; l >= HWCAPS_LEVEL_V1 && k >= 0; l--) {
                 char *p = malloc(PATH_MAX);
-                const char *skip;
 
                 if (!p) {
                         k = -ENOMEM;
@@ -228,34 +252,33 @@ static int resolve_stub(struct resolve *r, const char *path) {
                         k = add(r, l, false, p, "path too long");
                         continue;
                 }
-                switch (hwcaps_candidate_check(&cands, l, &t)) {
-                case HWCAPS_CANDIDATE_TOO_LONG:
-                        snprintf(p, PATH_MAX, "%s", hwcaps_level_name(l));
-                        k = add(r, l, false, p, "path too long");
-                        break;
-                case HWCAPS_CANDIDATE_MISSING:
-                        k = add(r, l, false, p, "missing");
-                        break;
-                case HWCAPS_CANDIDATE_UNSAFE:
-                        k = add(r, l, false, p, "unsafe: %s %s", t->where, hwcaps_trust_reason_text(t->reason));
-                        break;
-                case HWCAPS_CANDIDATE_SELF:
-                        k = add(r, l, false, p, "is the dispatch stub itself");
-                        break;
-                default:
-                        if (stopped)
-                                k = add(r, l, false, p, "not reached: the stub stops at the copy above");
-                        else if (l > HWCAPS_LEVEL_V1 && (skip = level_skip(r, l, buf, sizeof buf)))
-                                k = add(r, l, false, p, "%s", skip);
-                        else if ((skip = file_problem(p, NULL, true))) {
-                                stopped = resolve_is_stub(p);
-                                k = add(r, l, false, p, "%s", skip);
-                        } else
-                                k = add(r, l, true, p, NULL);
-                }
+                k = add_candidate(r, &cands, l, p, &stopped);
         }
         hwcaps_trust_root_close(&slash);
         return k;
+}
+
+/* What the stub does when started as `path` (by execve(path), so AT_EXECFN
+ * is path): its identity, then its candidates, by the same code. */
+static int resolve_stub(struct resolve *r, const char *path) {
+        char program[PATH_MAX];
+        struct hwcaps_stat self;
+        bool have_self = false;
+        int id;
+
+        r->stub = strdup(path);
+        if (!r->stub)
+                return -ENOMEM;
+        id = stub_identity(r, path, program, sizeof program, &self, &have_self);
+        if (id != HWCAPS_IDENTITY_OK) {
+                char *p = strdup(path);
+
+                return p ? add(r, 0, false, p, "the stub stops: %s", hwcaps_identity_error_text(id)) : -ENOMEM;
+        }
+        r->program = strdup(program);
+        if (!r->program)
+                return -ENOMEM;
+        return add_candidates(r, program, have_self ? &self : NULL);
 }
 
 /* The PATH given, searched as execvp() and a shell search it: each entry

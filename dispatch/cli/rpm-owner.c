@@ -215,17 +215,11 @@ static void print_json(const struct report *rep, const char *root, FILE *out) {
         fputs("]}\n", out);
 }
 
-int hwcaps_rpm_report(const char *root, FILE *out, bool json) {
-        static const char *const dirs[] = {
-                "/usr/bin", "/usr/sbin", "/usr/libexec", "/usr/lib64", "/usr/lib",
-                "/usr/local/bin", "/bin", "/sbin",
-        };
+/* root's rpm database, opened read-only into *ret (prefix: root, or "" for
+ * "/"). 0, or -errno after logging why not. */
+static int open_rpmdb(const char *root, const char *prefix, rpmts *ret) {
         _cleanup_(rpmtsfreep) rpmts ts = NULL;
-        struct report rep = {};
-        struct { dev_t dev; ino_t ino; } seen[ELEMENTSOF(dirs)];
-        size_t nseen = 0;
-        const char *prefix = strcmp(root, "/") == 0 ? "" : root;
-        int r = 0, bad = 0;
+        int r;
 
         r = rpm_open();
         if (r < 0)
@@ -253,15 +247,45 @@ int hwcaps_rpm_report(const char *root, FILE *out, bool json) {
                           root, dbpath, root);
                 return -ENOENT;
         }
+        *ret = TAKE_PTR(ts);
+        return 0;
+}
+
+/* The variants in the level directories of prefix+dir/glibc-hwcaps/. */
+static int add_level_dirs(struct report *rep, rpmts ts, const char *prefix, const char *dir, const char *hw) {
+        int r = 0;
+
+        for (int level = HWCAPS_LEVEL_V2; level <= HWCAPS_LEVEL_MAX && r >= 0; level++) {
+                _cleanup_free_ char *ld = NULL;
+                _cleanup_closedir_ DIR *d = NULL;
+
+                if (asprintf(&ld, "%s/%s", hw, hwcaps_level_name(level)) < 0)
+                        return -ENOMEM;
+                d = opendir(ld);
+                if (!d)
+                        continue;
+                for (struct dirent *de; r >= 0 && (de = readdir(d)); )
+                        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+                                r = add_variant(rep, ts, prefix, dir, level, de->d_name);
+        }
+        return r;
+}
+
+static int add_variants(struct report *rep, rpmts ts, const char *prefix) {
+        static const char *const dirs[] = {
+                "/usr/bin", "/usr/sbin", "/usr/libexec", "/usr/lib64", "/usr/lib",
+                "/usr/local/bin", "/bin", "/sbin",
+        };
+        struct { dev_t dev; ino_t ino; } seen[ELEMENTSOF(dirs)];
+        size_t nseen = 0;
+        int r = 0;
 
         for (size_t i = 0; i < ELEMENTSOF(dirs) && r >= 0; i++) {
                 _cleanup_free_ char *hw = NULL;
                 struct stat st;
 
-                if (asprintf(&hw, "%s%s/glibc-hwcaps", prefix, dirs[i]) < 0) {
-                        r = -ENOMEM;
-                        break;
-                }
+                if (asprintf(&hw, "%s%s/glibc-hwcaps", prefix, dirs[i]) < 0)
+                        return -ENOMEM;
                 if (stat(hw, &st) < 0 || !S_ISDIR(st.st_mode))
                         continue;
                 /* /bin is /usr/bin on merged-/usr systems: report it once. */
@@ -272,23 +296,21 @@ int hwcaps_rpm_report(const char *root, FILE *out, bool json) {
                         continue;
                 seen[nseen].dev = st.st_dev;
                 seen[nseen++].ino = st.st_ino;
-
-                for (int level = HWCAPS_LEVEL_V2; level <= HWCAPS_LEVEL_MAX && r >= 0; level++) {
-                        _cleanup_free_ char *ld = NULL;
-                        _cleanup_closedir_ DIR *d = NULL;
-
-                        if (asprintf(&ld, "%s/%s", hw, hwcaps_level_name(level)) < 0) {
-                                r = -ENOMEM;
-                                break;
-                        }
-                        d = opendir(ld);
-                        if (!d)
-                                continue;
-                        for (struct dirent *de; r >= 0 && (de = readdir(d)); )
-                                if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-                                        r = add_variant(&rep, ts, prefix, dirs[i], level, de->d_name);
-                }
+                r = add_level_dirs(rep, ts, prefix, dirs[i], hw);
         }
+        return r;
+}
+
+int hwcaps_rpm_report(const char *root, FILE *out, bool json) {
+        _cleanup_(rpmtsfreep) rpmts ts = NULL;
+        struct report rep = {};
+        const char *prefix = strcmp(root, "/") == 0 ? "" : root;
+        int r, bad = 0;
+
+        r = open_rpmdb(root, prefix, &ts);
+        if (r < 0)
+                return r;
+        r = add_variants(&rep, ts, prefix);
         if (r < 0) {
                 log_error("cannot list the variants under %s: %s", root, strerror(-r));
                 report_done(&rep);

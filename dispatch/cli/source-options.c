@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 
 #include "commands.h"
 #include "dump.h"
+#include "options.h"
 #include "source-options.h"
 
 enum { ARG_CPUID = 0x100, ARG_SOURCE, ARG_JSON, ARG_LDSO };
@@ -18,16 +18,15 @@ int source_opts_parse(int argc, char **argv, struct source_opts *o, unsigned all
                 { "ldso", required_argument, NULL, ARG_LDSO },
                 {}
         };
+        struct options opts = {
+                .name = argv[0], .help = help_text, .shortopts = "+:h", .longopts = options,
+                .argc = argc, .argv = argv,
+        };
         int c;
 
         *o = (struct source_opts) { .source = HWCAPS_SOURCE_GLIBC, .ldso = LDSO_PATH };
-        optind = 0;
-        opterr = 0;
-        while ((c = getopt_long(argc, argv, "+:h", options, NULL)) >= 0)
+        while ((c = options_next(&opts)) > 0)
                 switch (c) {
-                case 'h':
-                        printf("%s", help_text);
-                        return 0;
                 case ARG_CPUID:
                         o->cpuid_file = optarg;
                         o->source = HWCAPS_SOURCE_DUMP;
@@ -53,18 +52,10 @@ int source_opts_parse(int argc, char **argv, struct source_opts *o, unsigned all
                         }
                         o->ldso = optarg;
                         break;
-                case ':':
-                        usage_error("%s: option '%s' needs an argument", argv[0], argv[optind - 1]);
-                        return -EINVAL;
-                default:
-                        usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
-                        return -EINVAL;
                 }
-        if (optind < argc) {
-                usage_error("%s: unexpected argument '%s'", argv[0], argv[optind]);
-                return -EINVAL;
-        }
-        return 1;
+        if (c != OPTIONS_END)
+                return c;
+        return options_no_operands(&opts);
 }
 
 int source_opts_run(const struct source_opts *o, struct hwcaps_probe *p, bool want_brand) {

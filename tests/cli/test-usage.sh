@@ -26,7 +26,54 @@ expect_usage "dump is not a source name" levels --source dump
 expect_usage "missing option argument" levels --cpuid
 expect_usage "path: unknown option" path --frob
 
-for cmd in "" level levels explain path; do
+# The message of each command's own usage errors, word for word.
+expect_message() { # NAME MESSAGE ARGS...
+        name=$1 msg=$2
+        shift 2
+        out=$("$HWCAPS" "$@" 2>"$err")
+        check "$name: exit 2" 2 $?
+        check "$name: nothing on stdout" "" "$out"
+        check "$name: message" "$msg" "$(head -n 1 "$err")"
+}
+expect_message "level: unknown option" "hwcaps: level: unknown option '--frob'" level --frob
+expect_message "levels: missing argument" "hwcaps: levels: option '--cpuid' needs an argument" levels --cpuid
+expect_message "levels: unexpected argument" "hwcaps: levels: unexpected argument 'extra'" levels extra
+expect_message "explain: bad source" \
+        "hwcaps: unknown source 'magic' (expected glibc or cpuid; use --cpuid FILE for a dump)" explain --source magic
+expect_message "path: unexpected argument" "hwcaps: path: unexpected argument 'extra'" path extra
+expect_message "which: no NAME" "hwcaps: which: expected a program NAME" which
+expect_message "which: two NAMEs" "hwcaps: which: expected one NAME, got 'b' too" which a b
+expect_message "which: empty NAME" "hwcaps: which: NAME must not be empty" which ""
+expect_message "which: unknown option" "hwcaps: which: unknown option '--frob'" which --frob true
+expect_message "exec: unknown option" \
+        "hwcaps: exec: unknown option '-x' (use -- before a NAME starting with '-')" exec -x
+expect_message "exec: no NAME" "hwcaps: exec: expected a program NAME" exec --
+expect_message "status: unexpected argument" "hwcaps: status: unexpected argument 'extra'" status extra
+expect_message "check: --json alone" "hwcaps: check: --json goes with --owners" check --json
+expect_message "check: --owners and a PATH" \
+        "hwcaps: check: --owners takes no PATH (it reads the rpmdb of --root)" check --owners /usr
+expect_message "check: relative PATH in a root" \
+        "hwcaps: check: with --root, PATH must be absolute (inside the root): 'usr'" check --root /nonexistent usr
+expect_message "bench: bad rounds" "hwcaps: bench: invalid number of rounds '0' (expected 1 or more)" bench -n 0 -- true
+expect_message "bench: no COMMAND" "hwcaps: bench: missing COMMAND (hwcaps bench -- COMMAND [ARGS...])" bench
+expect_message "profile check: unexpected argument" \
+        "hwcaps: profile check: unexpected argument 'extra'" profile check extra
+expect_message "profile convert: bad tool" \
+        "hwcaps: profile convert: unknown tool 'x' (expected llvm-profgen or create_llvm_prof)" profile convert --tool x
+expect_message "profile merge: no -o" "hwcaps: profile merge: missing -o OUT" profile merge a.afdo
+expect_message "profile show: bad count" "hwcaps: profile show: invalid count 'x'" profile show -n x a.afdo
+
+# bench and profile leave unknown options and missing arguments to getopt's
+# own message.
+for args in "bench --frob" "bench -n" "profile check --frob" "profile record -c" "profile show --frob p"; do
+        out=$("$HWCAPS" $args 2>"$err")
+        check "$args: exit 2" 2 $?
+        check "$args: nothing on stdout" "" "$out"
+        contains "$args: a message" "$(echo "$args" | sed 's/^profile //; s/ .*//'): " "$(cat "$err")"
+done
+
+for cmd in "" level levels explain path which exec status check bench profile "profile check" \
+        "profile record" "profile convert" "profile merge" "profile show"; do
         out=$("$HWCAPS" $cmd --help)
         check "--help ${cmd:-(top)} exits 0" 0 $?
         contains "--help ${cmd:-(top)} prints usage" "Usage: hwcaps" "$out"

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* What every command's parse_argv() shares: getopt_long() with -h/--help,
+ * and the usage errors that name the command ("hwcaps: path: unknown
+ * option '--frob'", then the --help hint). */
+#pragma once
+
+#include <getopt.h>
+#include <stdbool.h>
+
+/* options_next() once the options are over, as getopt_long(): optind is
+ * then the first operand. */
+#define OPTIONS_END (-1)
+
+enum {
+        /* getopt_long() prints the message for an unknown option or a
+         * missing argument ("bench: unrecognized option '--x'") and there
+         * is no --help hint: how bench and profile have always answered. */
+        OPTIONS_GETOPT_ERRORS = 1 << 0,
+};
+
+struct options {
+        const char *name;               /* the command in messages: "path", "profile check" */
+        const char *help;               /* printed for -h and --help */
+        const char *shortopts;          /* with 'h'; ':' (after any '+') reports a missing argument as such */
+        const struct option *longopts;  /* with { "help", no_argument, NULL, 'h' } */
+        unsigned flags;
+        int argc;
+        char **argv;
+        bool started;                   /* options_next()'s own */
+};
+
+/* The next option for the caller's switch, with optarg set; never 'h', '?'
+ * or ':'. OPTIONS_END when the options are over; otherwise what
+ * parse_argv() returns at once: 0 after printing the help, -EINVAL after
+ * a usage error (printed). The first call starts over (optind = 0). */
+int options_next(struct options *o);
+
+/* For a command without operands: 1, or -EINVAL after "NAME: unexpected
+ * argument 'X'". */
+int options_no_operands(const struct options *o);
+
+/* parse_argv()'s 0 (after --help) or negative (a usage error) as the
+ * command's exit status. */
+int options_exit_status(int r);
