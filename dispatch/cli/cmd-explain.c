@@ -13,13 +13,6 @@
 #include "probe.h"
 #include "source-options.h"
 
-static const char *const reg_names[HWCAPS_REG_COUNT] = {
-        [HWCAPS_REG_1_ECX] = "1:ECX",
-        [HWCAPS_REG_1_EDX] = "1:EDX",
-        [HWCAPS_REG_7_EBX] = "7.0:EBX",
-        [HWCAPS_REG_80000001_ECX] = "80000001:ECX",
-};
-
 static const char *const state_names[] = {
         [HWCAPS_STATE_NONE] = "",
         [HWCAPS_STATE_AVX] = "XMM+YMM state (XCR0 bits 1-2)",
@@ -50,7 +43,9 @@ static const char *blocker(const struct hwcaps_probe *p, int f, char *buf, size_
 
 static void where(int f, char *buf, size_t size) {
         const struct hwcaps_feature_info *fi = &hwcaps_feature_table[f];
-        snprintf(buf, size, "CPUID.%s[%u]", reg_names[fi->reg], fi->bit);
+        char reg[24];
+
+        snprintf(buf, size, "CPUID.%s[%u]", hwcaps_reg_name(fi->reg, reg), fi->bit);
 }
 
 static const char *yesno(hwcaps_mask m, int f) {

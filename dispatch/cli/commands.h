@@ -28,5 +28,5 @@ void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* log_warning as a hwcaps_warn_fn callback for the library (userdata unused). */
 void log_warning_cb(void *userdata, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The sysroot prefix: --root, else $HWCAPS_ROOT, else "". */
+/* The sysroot prefix: --root, else hwcaps_root_prefix() ($HWCAPS_ROOT), else "". */
 const char *hwcaps_root(const char *opt_root);

@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "macro.h"
+#include "policy.h"
 
 const char *program_name = "hwcaps";
 
@@ -64,11 +65,10 @@ void usage_error(const char *fmt, ...) {
 }
 
 const char *hwcaps_root(const char *opt_root) {
-        const char *r = opt_root ? opt_root : getenv("HWCAPS_ROOT");
+        if (!opt_root)
+                return hwcaps_root_prefix();
         /* "/" and "" both mean the real root; a trailing "/" would double up. */
-        if (!r || strcmp(r, "/") == 0)
-                return "";
-        return r;
+        return strcmp(opt_root, "/") == 0 ? "" : opt_root;
 }
 
 static void help(FILE *f) {

@@ -17,7 +17,7 @@
 static char root[] = "/run/hwcaps-resolve.XXXXXX";
 static struct resolve r;
 
-#define FIXTURE_LOG
+#include "cli-log.h"
 #include "fixture.h"
 
 #define STUB "#!/bin/sh\n# HWCAPS-DISPATCH-STUB-1\nexit 127\n"

@@ -17,7 +17,7 @@ static char root[] = "/tmp/hwcaps-rpm-owner.XXXXXX";
 static char *out;
 static size_t out_len;
 
-#define FIXTURE_LOG
+#include "cli-log.h"
 #include "fixture.h"
 
 #define VARIANT "#!/bin/sh\n"

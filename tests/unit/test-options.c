@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/* The option helper every command's parse_argv() uses (options.c): the
+ * next option, --help, usage errors naming the command, operands. Every
+ * command's messages word for word: tests/cli/test-usage.sh. */
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <errno.h>
+#include <string.h>
+
+#include "cli-log.h"
+#include "options.h"
+
+static const struct option longopts[] = {
+        { "help", no_argument, NULL, 'h' },
+        { "json", no_argument, NULL, 'j' },
+        { "root", required_argument, NULL, 'r' },
+        {},
+};
+
+/* Parses argv (NULL-terminated) the way a command does; returns what
+ * parse_argv() would: 1 parsed, 0 after --help, -EINVAL. */
+static int parse(char **argv, unsigned flags, bool *json, const char **root) {
+        int argc = 0, c;
+
+        while (argv[argc])
+                argc++;
+        struct options o = { .name = "demo", .help = "demo help\n", .shortopts = ":hjr:",
+                             .longopts = longopts, .flags = flags, .argc = argc, .argv = argv };
+        fixture_log[0] = '\0';
+        *json = false;
+        *root = NULL;
+        while ((c = options_next(&o)) != OPTIONS_END)
+                switch (c) {
+                case 'j':
+                        *json = true;
+                        break;
+                case 'r':
+                        *root = optarg;
+                        break;
+                default:
+                        return c;
+                }
+        return options_no_operands(&o);
+}
+
+Test(options, options_then_the_end) {
+        char *argv[] = { "demo", "--json", "-r", "/srv", NULL };
+        bool json;
+        const char *root;
+
+        cr_assert_eq(parse(argv, 0, &json, &root), 1);
+        cr_assert(json);
+        cr_assert_str_eq(root, "/srv");
+        cr_assert_str_empty(fixture_log);
+}
+
+Test(options, each_parse_starts_over) {
+        char *first[] = { "demo", "-j", NULL }, *second[] = { "demo", "--root=/x", NULL };
+        bool json;
+        const char *root;
+
+        cr_assert_eq(parse(first, 0, &json, &root), 1);
+        cr_assert_eq(parse(second, 0, &json, &root), 1);
+        cr_assert_not(json);
+        cr_assert_str_eq(root, "/x");
+}
+
+Test(options, help_is_printed_and_ends_parsing, .init = cr_redirect_stdout) {
+        char *argv[] = { "demo", "--help", "--frob", NULL };
+        bool json;
+        const char *root;
+
+        cr_assert_eq(parse(argv, 0, &json, &root), 0);
+        fflush(stdout);
+        cr_assert_stdout_eq_str("demo help\n");
+}
+
+Test(options, unknown_option_names_the_command) {
+        char *argv[] = { "demo", "--frob", NULL };
+        bool json;
+        const char *root;
+
+        cr_assert_eq(parse(argv, 0, &json, &root), -EINVAL);
+        cr_assert_str_eq(fixture_log, "usage: demo: unknown option '--frob'\n");
+        cr_assert_eq(options_exit_status(-EINVAL), 2);
+        cr_assert_eq(options_exit_status(0), 0);
+}
+
+Test(options, missing_argument_is_said_so) {
+        char *argv[] = { "demo", "--root", NULL };
+        bool json;
+        const char *root;
+
+        cr_assert_eq(parse(argv, 0, &json, &root), -EINVAL);
+        cr_assert_str_eq(fixture_log, "usage: demo: option '--root' needs an argument\n");
+}
+
+Test(options, an_operand_where_none_is_taken) {
+        char *argv[] = { "demo", "-j", "extra", NULL };
+        bool json;
+        const char *root;
+
+        cr_assert_eq(parse(argv, 0, &json, &root), -EINVAL);
+        cr_assert_str_eq(fixture_log, "usage: demo: unexpected argument 'extra'\n");
+}
+
+Test(options, getopt_errors_leave_the_message_to_getopt, .init = cr_redirect_stderr) {
+        char *argv[] = { "demo", "--frob", NULL };
+        bool json;
+        const char *root;
+
+        cr_assert_eq(parse(argv, OPTIONS_GETOPT_ERRORS, &json, &root), -EINVAL);
+        cr_assert_str_empty(fixture_log);
+}
