@@ -2,6 +2,8 @@
 /* The subcommands of the hwcaps tool: one function each, in cmd-NAME.c. */
 #pragma once
 
+#include <stdio.h>
+
 /* Exit codes, documented in hwcaps(1). */
 enum {
         EXIT_OK = 0,
@@ -22,7 +24,10 @@ int cmd_bench(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 
 /* Shared by the commands (hwcaps.c). */
+/* Messages (log.c): "hwcaps: ..." on log_stream, stderr when NULL (tests
+ * catch them in a buffer). */
 extern const char *program_name;
+extern FILE *log_stream;
 void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* hwcaps: inspect and use x86-64 micro-architecture levels. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,8 +7,6 @@
 #include "commands.h"
 #include "macro.h"
 #include "policy.h"
-
-const char *program_name = "hwcaps";
 
 static const struct {
         const char *name;
@@ -27,42 +24,6 @@ static const struct {
         { "bench",   cmd_bench,   "time a command once per installed level variant of its program" },
         { "profile", cmd_profile, "record, convert, merge and show AutoFDO sample profiles" },
 };
-
-static void vlog(const char *prefix, const char *fmt, va_list ap) {
-        fprintf(stderr, "%s: %s", program_name, prefix);
-        vfprintf(stderr, fmt, ap);
-        fputc('\n', stderr);
-}
-
-void log_error(const char *fmt, ...) {
-        va_list ap;
-        va_start(ap, fmt);
-        vlog("", fmt, ap);
-        va_end(ap);
-}
-
-void log_warning(const char *fmt, ...) {
-        va_list ap;
-        va_start(ap, fmt);
-        vlog("warning: ", fmt, ap);
-        va_end(ap);
-}
-
-void log_warning_cb(void *userdata, const char *fmt, ...) {
-        va_list ap;
-        (void) userdata;
-        va_start(ap, fmt);
-        vlog("warning: ", fmt, ap);
-        va_end(ap);
-}
-
-void usage_error(const char *fmt, ...) {
-        va_list ap;
-        va_start(ap, fmt);
-        vlog("", fmt, ap);
-        va_end(ap);
-        fprintf(stderr, "Try '%s --help' for more information.\n", program_name);
-}
 
 const char *hwcaps_root(const char *opt_root) {
         if (!opt_root)

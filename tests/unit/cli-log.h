@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The hwcaps command's logging (commands.h) for a test of a dispatch/cli
- * module (hwcaps.c, which has main(), is not linked): each message is
- * appended to fixture_log as a line, so the test can say what the module
- * reported. */
+/* The hwcaps command's messages (log.c) caught in fixture_log, so a test of
+ * a dispatch/cli module can say what it reported, word for word. Criterion
+ * runs each test in a process of its own: each starts with an empty log. */
 #pragma once
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,46 +11,15 @@
 
 static char fixture_log[8192];
 
-static void fixture_vlog(const char *prefix, const char *fmt, va_list ap) {
-        size_t n = strlen(fixture_log);
-
-        n += (size_t) snprintf(fixture_log + n, sizeof fixture_log - n, "%s", prefix);
-        if (n < sizeof fixture_log)
-                n += (size_t) vsnprintf(fixture_log + n, sizeof fixture_log - n, fmt, ap);
-        if (n + 1 < sizeof fixture_log)
-                strcpy(fixture_log + n, "\n");
+/* Empties the log: what the module says from here on. */
+static inline void cli_log_reset(void) {
+        if (log_stream)
+                fclose(log_stream);
+        memset(fixture_log, 0, sizeof fixture_log);
+        log_stream = fmemopen(fixture_log, sizeof fixture_log - 1, "w");
+        setvbuf(log_stream, NULL, _IONBF, 0);
 }
 
-void log_error(const char *fmt, ...) {
-        va_list ap;
-
-        va_start(ap, fmt);
-        fixture_vlog("", fmt, ap);
-        va_end(ap);
-}
-
-void log_warning(const char *fmt, ...) {
-        va_list ap;
-
-        va_start(ap, fmt);
-        fixture_vlog("warning: ", fmt, ap);
-        va_end(ap);
-}
-
-void log_warning_cb(void *userdata, const char *fmt, ...) {
-        va_list ap;
-
-        (void) userdata;
-        va_start(ap, fmt);
-        fixture_vlog("warning: ", fmt, ap);
-        va_end(ap);
-}
-
-/* hwcaps.c's usage_error() also prints a --help hint: "usage: " marks it. */
-void usage_error(const char *fmt, ...) {
-        va_list ap;
-
-        va_start(ap, fmt);
-        fixture_vlog("usage: ", fmt, ap);
-        va_end(ap);
+__attribute__((constructor)) static void cli_log_catch(void) {
+        cli_log_reset();
 }

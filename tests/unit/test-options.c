@@ -10,6 +10,8 @@
 #include "cli-log.h"
 #include "options.h"
 
+#define HINT "Try 'hwcaps --help' for more information.\n"
+
 static const struct option longopts[] = {
         { "help", no_argument, NULL, 'h' },
         { "json", no_argument, NULL, 'j' },
@@ -26,7 +28,7 @@ static int parse(char **argv, unsigned flags, bool *json, const char **root) {
                 argc++;
         struct options o = { .name = "demo", .help = "demo help\n", .shortopts = ":hjr:",
                              .longopts = longopts, .flags = flags, .argc = argc, .argv = argv };
-        fixture_log[0] = '\0';
+        cli_log_reset();
         *json = false;
         *root = NULL;
         while ((c = options_next(&o)) != OPTIONS_END)
@@ -75,33 +77,29 @@ Test(options, help_is_printed_and_ends_parsing, .init = cr_redirect_stdout) {
         cr_assert_stdout_eq_str("demo help\n");
 }
 
-Test(options, unknown_option_names_the_command) {
-        char *argv[] = { "demo", "--frob", NULL };
+/* argv (NULL-terminated) is a usage error with this message and the hint. */
+static void expect_usage_error(char **argv, const char *message) {
         bool json;
         const char *root;
+        char want[256];
 
         cr_assert_eq(parse(argv, 0, &json, &root), -EINVAL);
-        cr_assert_str_eq(fixture_log, "usage: demo: unknown option '--frob'\n");
+        snprintf(want, sizeof want, "hwcaps: demo: %s\n" HINT, message);
+        cr_assert_str_eq(fixture_log, want);
+}
+
+Test(options, unknown_option_names_the_command) {
+        expect_usage_error((char *[]) { "demo", "--frob", NULL }, "unknown option '--frob'");
         cr_assert_eq(options_exit_status(-EINVAL), 2);
         cr_assert_eq(options_exit_status(0), 0);
 }
 
 Test(options, missing_argument_is_said_so) {
-        char *argv[] = { "demo", "--root", NULL };
-        bool json;
-        const char *root;
-
-        cr_assert_eq(parse(argv, 0, &json, &root), -EINVAL);
-        cr_assert_str_eq(fixture_log, "usage: demo: option '--root' needs an argument\n");
+        expect_usage_error((char *[]) { "demo", "--root", NULL }, "option '--root' needs an argument");
 }
 
 Test(options, an_operand_where_none_is_taken) {
-        char *argv[] = { "demo", "-j", "extra", NULL };
-        bool json;
-        const char *root;
-
-        cr_assert_eq(parse(argv, 0, &json, &root), -EINVAL);
-        cr_assert_str_eq(fixture_log, "usage: demo: unexpected argument 'extra'\n");
+        expect_usage_error((char *[]) { "demo", "-j", "extra", NULL }, "unexpected argument 'extra'");
 }
 
 Test(options, getopt_errors_leave_the_message_to_getopt, .init = cr_redirect_stderr) {

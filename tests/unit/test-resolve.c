@@ -251,8 +251,8 @@ Test(resolve, a_bad_environment_value_caps_at_the_baseline_with_a_warning) {
         resolve("foo");
         cr_assert_eq(r.d.cap, HWCAPS_LEVEL_V1);
         cr_assert_eq(r.d.src, HWCAPS_SRC_ENV);
-        cr_assert(strstr(fixture_log, "warning: HWCAPS_MAX_LEVEL=x86-64-v5: unknown level (expected "), "%s", fixture_log);
-        cr_assert(strstr(fixture_log, "warning: HWCAPS=maybe: not a boolean (expected on or off), counts as off"),
+        cr_assert(strstr(fixture_log, "hwcaps: warning: HWCAPS_MAX_LEVEL=x86-64-v5: unknown level (expected "), "%s", fixture_log);
+        cr_assert(strstr(fixture_log, "hwcaps: warning: HWCAPS=maybe: not a boolean (expected on or off), counts as off"),
                   "%s", fixture_log);
         expect(3, 2, "/bin/glibc-hwcaps/x86-64-v2/foo", r.d.cpu < HWCAPS_LEVEL_V2 ? "level not supported" : "capped at x86-64-v1 by ");
 }
@@ -272,7 +272,7 @@ Test(resolve, without_policy_or_command_line_the_stub_runs_the_baseline) {
         resolve(fixture_path("/bin/foo"));
         cr_assert_eq(r.boot_from, HWCAPS_BOOT_UNKNOWN);
         cr_assert_eq(r.d.cap, HWCAPS_LEVEL_V1);
-        cr_assert_str_eq(fixture_log, "warning: no /run/hwcaps/policy and no /proc/cmdline (boot options unknown): "
+        cr_assert_str_eq(fixture_log, "hwcaps: warning: no /run/hwcaps/policy and no /proc/cmdline (boot options unknown): "
                                       "the stub runs the baseline\n");
 }
 

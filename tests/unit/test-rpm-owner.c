@@ -169,7 +169,7 @@ Test(rpm_owner, a_root_without_an_rpmdb_is_an_error_saying_how_to_make_one) {
         variants();
         cr_assert_eq(report(root, false), -ENOENT);
         cr_assert_str_eq(out, "");
-        snprintf(expected, sizeof expected, "%s: cannot open the rpm database (", root);
+        snprintf(expected, sizeof expected, "hwcaps: %s: cannot open the rpm database (", root);
         cr_assert_eq(strncmp(fixture_log, expected, strlen(expected)), 0, "%s", fixture_log);
         snprintf(expected, sizeof expected, " inside the root; rpm --root %s --initdb creates one)\n", root);
         cr_assert_str_eq(fixture_log + strlen(fixture_log) - strlen(expected), expected, "%s", fixture_log);
@@ -177,7 +177,7 @@ Test(rpm_owner, a_root_without_an_rpmdb_is_an_error_saying_how_to_make_one) {
 
 Test(rpm_owner, a_relative_root_is_refused) {
         cr_assert_eq(report("relative/root", false), -EINVAL);
-        cr_assert_str_eq(fixture_log, "relative/root: not usable as rpm root (an absolute path is needed)\n");
+        cr_assert_str_eq(fixture_log, "hwcaps: relative/root: not usable as rpm root (an absolute path is needed)\n");
 }
 
 /* A library with librpm's soname loaded first stands for a librpm of
@@ -187,5 +187,5 @@ Test(rpm_owner, a_librpm_without_the_symbols_needed_is_an_error_not_a_crash) {
         initdb();
         cr_assert_eq(report(root, false), -ENOSYS);
         cr_assert_str_eq(out, "");
-        cr_assert_str_eq(fixture_log, "cannot use the rpm database: " HWCAPS_SONAME_RPM ": no symbol rpmReadConfigFiles\n");
+        cr_assert_str_eq(fixture_log, "hwcaps: cannot use the rpm database: " HWCAPS_SONAME_RPM ": no symbol rpmReadConfigFiles\n");
 }

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* The hwcaps command's messages (log.c): every line names the program, a
+ * warning says so, a usage error ends with the hint to the help. */
+#include <criterion/criterion.h>
+
+#include "cli-log.h"
+
+Test(log, an_error_is_one_line_naming_the_program) {
+        log_error("%s: cannot open (%d)", "/x", 2);
+        cr_assert_str_eq(fixture_log, "hwcaps: /x: cannot open (2)\n");
+}
+
+Test(log, a_warning_says_so_also_as_a_library_callback) {
+        log_warning("one");
+        log_warning_cb(NULL, "two %u", 2u);
+        cr_assert_str_eq(fixture_log, "hwcaps: warning: one\nhwcaps: warning: two 2\n");
+}
+
+Test(log, a_usage_error_points_to_the_help) {
+        usage_error("path: unknown option '%s'", "--frob");
+        cr_assert_str_eq(fixture_log, "hwcaps: path: unknown option '--frob'\n"
+                                      "Try 'hwcaps --help' for more information.\n");
+}
