@@ -169,6 +169,7 @@ Test(cmdline, one_mib_of_garbage_then_an_option) {
 Test(cmdline, overlong_word_is_skipped_but_setenv_path_still_seen) {
         size_t n = 10000;
         char *buf = malloc(n + 64);
+        cr_assert_not_null(buf);
         strcpy(buf, "systemd.setenv=PATH=");
         memset(buf + 20, 'a', n);
         strcpy(buf + 20 + n, " hwcaps=off");
