@@ -44,7 +44,8 @@ rm -rf "$out/src" "$out/key"
 rm -f "$out"/*.deb "$out"/*.changes "$out"/*.buildinfo
 mkdir "$out/src"
 # (git ls-files also names files deleted but not committed: tar skips them.)
-tree | tar -C "$out/src" -xf -
+# -m: the files get the time of extraction, not the stream's 1970.
+tree | tar -C "$out/src" -m -xf -
 start=$(date +%s)
 (cd "$out/src" && dpkg-buildpackage -us -uc -b) >"$out/build.log" 2>&1 ||
 	{ tail -n 30 "$out/build.log" >&2; echo "build-deb: dpkg-buildpackage failed, see $out/build.log" >&2; exit 1; }
