@@ -1,11 +1,16 @@
 #!/bin/sh
 # Build (once) the minimal Debian 12 image the VM tests boot, and cache it
 # outside the repository:
-#   $HWCAPS_VM_CACHE (default /var/cache/hwcaps/vm)/
+#   $HWCAPS_VM_CACHE (default /var/cache/hwcaps/vm)/image-HASH/
 #     rootfs.img   raw ext4 root file system (sparse, 2 GiB apparent size)
 #     vmlinuz      kernel extracted from the image's /boot
 #     initrd.img   initramfs extracted from the image's /boot
-#     stamp        hash of this script; a different hash means rebuild
+#     stamp        hash of this script
+# HASH is the start of this script's hash: a changed script (its package
+# list included) builds a new image beside the old one, so work trees with
+# different versions of this script share the cache without rebuilding each
+# other's image. Old image-*/ directories are not removed.
+# usage: build-image.sh [--dir]   (--dir: print the image directory, build nothing)
 # The image is plain Debian plus a user "tester" with linger enabled. The
 # project, the level directories and the check unit are installed per case by
 # run-case.sh into a copy, so changing those needs no rebuild.
@@ -15,11 +20,18 @@
 set -eu
 
 cache=${HWCAPS_VM_CACHE:-/var/cache/hwcaps/vm}
+stamp=$(sha256sum "$0" | cut -d' ' -f1)
+image=$cache/image-$(printf '%s' "$stamp" | cut -c1-16)
+if [ "${1:-}" = --dir ]; then
+	echo "$image"
+	exit 0
+fi
 suite=bookworm
 # Packages on top of debootstrap's minbase. The project's run-time libraries
 # (checked with ldd on the built binaries) come first; dbus-user-session gives
-# the lingering user's manager a bus, so "systemd-run --user -M tester@" works.
-packages="libcpuid16 librpm9 libsystemd0 libinih1
+# the lingering user's manager a bus, so "systemd-run --user -M tester@" works;
+# zsh for its login shells (Debian's zsh reads no /etc/profile.d).
+packages="libcpuid16 librpm9 libsystemd0 libinih1 zsh
 systemd systemd-sysv udev dbus dbus-user-session libc-bin bash
 linux-image-amd64 initramfs-tools kmod e2fsprogs passwd login util-linux"
 
@@ -29,9 +41,8 @@ skip() {
 }
 
 # The stamp covers the package list and everything else this script does.
-stamp=$(sha256sum "$0" | cut -d' ' -f1)
-if [ -f "$cache/stamp" ] && [ "$(cat "$cache/stamp")" = "$stamp" ] &&
-	[ -f "$cache/rootfs.img" ] && [ -f "$cache/vmlinuz" ] && [ -f "$cache/initrd.img" ]; then
+if [ -f "$image/stamp" ] && [ "$(cat "$image/stamp")" = "$stamp" ] &&
+	[ -f "$image/rootfs.img" ] && [ -f "$image/vmlinuz" ] && [ -f "$image/initrd.img" ]; then
 	exit 0
 fi
 
@@ -53,8 +64,8 @@ mkdir -p "$cache"
 exec 9>"$cache/.build.lock"
 flock 9
 # Someone else may have finished the build while we waited.
-if [ -f "$cache/stamp" ] && [ "$(cat "$cache/stamp")" = "$stamp" ] &&
-	[ -f "$cache/rootfs.img" ] && [ -f "$cache/vmlinuz" ] && [ -f "$cache/initrd.img" ]; then
+if [ -f "$image/stamp" ] && [ "$(cat "$image/stamp")" = "$stamp" ] &&
+	[ -f "$image/rootfs.img" ] && [ -f "$image/vmlinuz" ] && [ -f "$image/initrd.img" ]; then
 	exit 0
 fi
 
@@ -111,6 +122,7 @@ fi
 
 mke2fs -q -t ext4 -L hwcaps-root -d "$root" "$work/rootfs.img" 2G
 
-mv "$work/rootfs.img" "$work/vmlinuz" "$work/initrd.img" "$cache/"
-echo "$stamp" >"$cache/stamp"
-echo "build-image: done in $(( $(date +%s) - start )) s: $cache (kernel $kver)"
+mkdir -p "$image"
+mv "$work/rootfs.img" "$work/vmlinuz" "$work/initrd.img" "$image/"
+echo "$stamp" >"$image/stamp"
+echo "build-image: done in $(( $(date +%s) - start )) s: $image (kernel $kver)"

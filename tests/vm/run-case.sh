@@ -59,7 +59,7 @@ V3="x86-64-v3 x86-64-v2"
 # policy_why = what /run/hwcaps/policy must say in cap=, keep-path= and (a
 # part of) why=.
 case_setup() {
-	cpu=Haswell append= ldso=$V3 levels=$V3 conf= dirs=yes reload= refresh= setenv_path= dropins= only_usr_bin=
+	cpu=Haswell append= ldso=$V3 levels=$V3 conf= dirs=yes reload= refresh= debtrigger= setenv_path= dropins= only_usr_bin=
 	stub_level= policy_cap=none policy_keep=no policy_why=
 	case $1 in
 	qemu64) cpu=qemu64 ldso= levels= ;;
@@ -89,10 +89,13 @@ case_setup() {
 	conf-cap-execstart) conf=$(printf '[hwcaps]\nmax-level=x86-64-v2\n') levels=x86-64-v2 policy_cap=x86-64-v2 policy_why=/etc/hwcaps.conf ;;
 	daemon-reload) dirs=no reload=yes levels= ;;
 	refresh) dirs=no refresh=yes levels= ;;
+	# No level directories at boot; in the guest, dpkg -i of a package
+	# with the first one (x86-64-v3/) fires hwcaps' dpkg file trigger.
+	deb-trigger) dirs=no debtrigger=yes levels= ;;
 	*) return 1 ;;
 	esac
 }
-all_cases="qemu64 nehalem haswell haswell-noavx2 max cmdline-off cmdline-max-v2 setenv-path setenv-hwcaps-off conf-max-v2 conf-dropins daemon-reload refresh procsubset-off setenv-maxlevel-login conf-cap-execstart"
+all_cases="qemu64 nehalem haswell haswell-noavx2 max cmdline-off cmdline-max-v2 setenv-path setenv-hwcaps-off conf-max-v2 conf-dropins daemon-reload refresh deb-trigger procsubset-off setenv-maxlevel-login conf-cap-execstart"
 if [ "$name" = list ]; then
 	echo "$all_cases"
 	exit 0
@@ -111,17 +114,19 @@ rc=0
 if [ "$rc" -eq 77 ]; then skip "cannot build the Debian image (see above)"; fi
 [ "$rc" -eq 0 ] || { echo "Bail out! build-image.sh failed ($rc)"; exit 1; }
 
-# The project, built for /usr and /etc as a distribution would: a private
-# build directory, so the developer's own build options (prefix /usr/local…)
-# do not change what the VM sees. One case builds at a time.
+# The project as Debian packages (debian/, dpkg-buildpackage), built once per
+# source tree and cached beside the build (build-deb.sh keys them on the
+# tree's contents), so the guest gets what a user installs: the packages'
+# files, conffiles and maintainer scripts. One case builds at a time.
 if [ -n "$build" ]; then
-	vmbuild=$build/tests/vm/usr-build
+	debdir=$build/tests/vm/deb
 	logroot=${HWCAPS_VM_LOGDIR:-$build/tests/vm/logs}
 else
-	vmbuild=$src/build-vm
+	debdir=$src/build-vm/deb
 	logroot=${HWCAPS_VM_LOGDIR:-$cache/logs}
 fi
-mkdir -p "$(dirname "$vmbuild")" "$logroot/$name"
+image=$("$here/build-image.sh" --dir)
+mkdir -p "$debdir" "$logroot/$name"
 logdir=$logroot/$name
 work=$(mktemp -d "$cache/run-$name.XXXXXX")
 mnt=$work/mnt
@@ -134,21 +139,29 @@ trap 'exit 130' INT TERM
 
 (
 	flock 9
-	if [ ! -f "$vmbuild/build.ninja" ]; then
-		meson setup --prefix=/usr --sysconfdir=/etc --localstatedir=/var \
-			-Dtests=disabled -Dman-pages=disabled "$vmbuild" "$src" >"$logdir/build.log" 2>&1
-	fi
-	meson compile -C "$vmbuild" >>"$logdir/build.log" 2>&1
-	meson install -C "$vmbuild" --no-rebuild --destdir "$work/stage" >>"$logdir/build.log" 2>&1
-) 9>"$vmbuild.lock" || { sed 's/^/# /' "$logdir/build.log"; echo "Bail out! building or installing the project failed"; exit 1; }
-mkdir -p "$work/stage"
+	t=$(date +%s)
+	key=$("$here/build-deb.sh" "$src" "$debdir") || exit 1
+	echo "build-deb: packages of tree $key ready after $(( $(date +%s) - t )) s"
+	cp "$debdir"/hwcaps_*.deb "$debdir"/hwcaps-dispatch_*.deb "$work/"
+) 9>"$debdir.lock" >"$logdir/build.log" 2>&1 || { sed 's/^/# /' "$logdir/build.log"; echo "Bail out! building the .deb packages failed"; exit 1; }
+sed 's/^/# /' "$logdir/build.log"
 
 # A writable copy of the image with the project and the test plumbing.
-cp --sparse=always "$cache/rootfs.img" "$work/disk.img"
+cp --sparse=always "$image/rootfs.img" "$work/disk.img"
 mkdir "$mnt"
 mount -o loop "$work/disk.img" "$mnt"
-# --keep-directory-symlink: the image is merged-/usr, /lib is a symlink.
-tar -C "$work/stage" -cf - . | tar -C "$mnt" -xf - --keep-directory-symlink
+# The packages, by dpkg in the image: its maintainer scripts run there (the
+# postinst's hwcaps-refresh finds no running systemd and does nothing). The
+# image has their run-time dependencies; the rpm macros need rpm and are not
+# installed.
+install -d "$mnt/tmp/hwcaps-debs"
+cp "$work"/hwcaps_*.deb "$work"/hwcaps-dispatch_*.deb "$mnt/tmp/hwcaps-debs/"
+if ! env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$mnt" sh -c 'dpkg -i /tmp/hwcaps-debs/*.deb' >>"$logdir/build.log" 2>&1; then
+	sed 's/^/# /' "$logdir/build.log"
+	echo "Bail out! dpkg -i of the hwcaps packages in the image failed"
+	exit 1
+fi
+rm -rf "$mnt/tmp/hwcaps-debs"
 g=$here/guest
 install -d "$mnt/opt/hwcaps-vm"
 install -m 0755 "$g/check.sh" "$mnt/opt/hwcaps-vm/check.sh"
@@ -194,6 +207,18 @@ for l in x86-64-v2 x86-64-v3 x86-64-v4; do
 	cc -O2 -Wl,-z,"$l" -o "$mnt/opt/hwcaps-vm/isa-$l" "$work/isa.c" 2>>"$logdir/build.log" || rm -f "$mnt/opt/hwcaps-vm/isa-$l"
 done
 [ -z "$reload" ] || : >"$mnt/opt/hwcaps-vm/reload-test"
+if [ -n "$debtrigger" ]; then
+	# A second package, as a distribution ships a level variant: nothing but
+	# /usr/bin/glibc-hwcaps/x86-64-v3/hwcaps-vm-hello (root's, 0755).
+	p=$work/hello-v3-deb
+	install -d -m 0755 "$p/DEBIAN" "$p/usr/bin/glibc-hwcaps/x86-64-v3"
+	install -m 0755 "$mnt/opt/hwcaps-vm/hello-x86-64-v3" "$p/usr/bin/glibc-hwcaps/x86-64-v3/hwcaps-vm-hello"
+	printf '%s\n' 'Package: hwcaps-vm-hello-v3' 'Version: 1.0' 'Architecture: all' \
+		'Maintainer: hwcaps tests <root@localhost>' 'Description: hwcaps VM test: x86-64-v3 variant of hwcaps-vm-hello' \
+		>"$p/DEBIAN/control"
+	dpkg-deb --root-owner-group --build "$p" "$mnt/opt/hwcaps-vm/hwcaps-vm-hello-v3.deb" >>"$logdir/build.log" 2>&1
+	: >"$mnt/opt/hwcaps-vm/deb-trigger-test"
+fi
 [ -z "$refresh" ] || : >"$mnt/opt/hwcaps-vm/refresh-test"
 [ -z "$conf" ] || printf '%s\n' "$conf" >"$mnt/etc/hwcaps.conf"
 if [ -n "$dropins" ]; then
@@ -222,7 +247,7 @@ qrc=0
 # Never -enable-kvm: KVM guests hang on these machines; TCG works.
 timeout --kill-after=10 "$timeout_s" "$qemu" -accel tcg -cpu "$cpu" -m 1024 \
 	-display none -vga none -no-reboot -nic none -monitor none \
-	-kernel "$cache/vmlinuz" -initrd "$cache/initrd.img" -append "$cmdline" \
+	-kernel "$image/vmlinuz" -initrd "$image/initrd.img" -append "$cmdline" \
 	-drive "file=$work/disk.img,format=raw,if=virtio" \
 	-serial "file:$logdir/console.log" -serial "file:$logdir/check.log" \
 	2>"$logdir/qemu.log" || qrc=$?
@@ -470,5 +495,60 @@ elif [ -n "$refresh" ]; then
 	tap "$([ -n "$r0" ] && [ "$r0" = "$r1" ] && echo 0 || echo 1)" refresh "a second hwcaps-refresh does not reload the user manager (nothing changed)" "tokens: \"$r0\" then \"$r1\""
 	r0=$(get user_gen_run) r1=$(get refresh1_user_gen_run)
 	tap "$([ -n "$r0" ] && [ -n "$r1" ] && [ "$r0" != "$r1" ] && echo 0 || echo 1)" refresh "hwcaps-refresh re-ran the user manager's environment generators" "tokens: boot \"$r0\", after refresh \"$r1\""
+fi
+if [ -n "$debtrigger" ]; then
+	# hwcaps installed from its .deb; a second package adds the first level
+	# directory and hwcaps' dpkg file trigger (debian/hwcaps.triggers ->
+	# postinst "triggered" -> hwcaps-refresh) must reach every manager, with
+	# no daemon-reload by hand; removing the package must take it out again.
+	is plain "hwcaps and hwcaps-dispatch are installed by dpkg" \
+		"hwcaps install ok installed | hwcaps-dispatch install ok installed" "$(get deb_status)"
+	is plain "hwcaps.conf and profile.d/hwcaps.sh are conffiles" \
+		"/etc/hwcaps.conf | /etc/profile.d/hwcaps.sh" "$(get deb_conffiles)"
+	tap "$([ "$(get debtrig_in_rc)" = 0 ] && echo 0 || echo 1)" plain "dpkg -i of a package with /usr/bin/glibc-hwcaps/x86-64-v3/ exits 0" "$(get debtrig_in_out)"
+	case $(get debtrig_in_out) in
+	*"Processing triggers for hwcaps "*) tap 0 plain "dpkg -i fired hwcaps' file trigger (Processing triggers for hwcaps)" ;;
+	*) tap 1 plain "dpkg -i fired hwcaps' file trigger (Processing triggers for hwcaps)" "dpkg said: $(get debtrig_in_out)" ;;
+	esac
+	is plain "dpkg ran hwcaps' trigger: hwcaps is not left triggers-pending" "install ok installed" "$(get debtrig_in_status)"
+	r0=$(get gen_run) r1=$(get debtrig_in_gen_run)
+	tap "$([ -n "$r0" ] && [ -n "$r1" ] && [ "$r0" != "$r1" ] && echo 0 || echo 1)" generator "the trigger re-ran the system manager's environment generators" "tokens: boot \"$r0\", after dpkg -i \"$r1\""
+	path_is generator "after dpkg -i, show-environment has x86-64-v3 before /usr/bin" "$(get debtrig_in_manager_path)" "$base" x86-64-v3
+	path_is generator "after dpkg -i, a newly started service has x86-64-v3" "$(get debtrig_in_service_path)" "$base" x86-64-v3
+	is generator "after dpkg -i, a service runs the x86-64-v3 variant" x86-64-v3 "$(get debtrig_in_service_hello)"
+	r0=$(get user_gen_run) r1=$(get debtrig_in_user_gen_run)
+	tap "$([ -n "$r0" ] && [ -n "$r1" ] && [ "$r0" != "$r1" ] && echo 0 || echo 1)" generator "the trigger re-ran the lingering user manager's environment generators" "tokens: boot \"$r0\", after dpkg -i \"$r1\""
+	path_is generator "after dpkg -i, the user manager's environment has x86-64-v3" "$(get debtrig_in_user_manager_path)" "$ubase" x86-64-v3
+	path_is generator "after dpkg -i, systemd-run --user has x86-64-v3" "$(get debtrig_in_user_run_path)" "$ubase" x86-64-v3
+	is generator "after dpkg -i, systemd-run --user runs the x86-64-v3 variant" x86-64-v3 "$(get debtrig_in_user_run_hello)"
+	for sh in bash dash; do
+		path_is profile "after dpkg -i, a $sh login shell (su -l -s /bin/$sh tester) has x86-64-v3" "$(get debtrig_in_${sh}_path)" "$LOGIN_PATH" x86-64-v3
+		is profile "after dpkg -i, a $sh login shell runs the x86-64-v3 variant" x86-64-v3 "$(get debtrig_in_${sh}_hello)"
+	done
+	# Debian's zsh reads /etc/zsh/zshenv and zprofile (zsh-common's
+	# conffiles), neither of which sources /etc/profile.d: without the
+	# admin's line a zsh login shell keeps su's PATH.
+	zbase=$(get debtrig_in_zsh_path)
+	path_is plain "a zsh login shell without the zprofile line gets no level directories (Debian's zsh reads no /etc/profile.d)" "$zbase" "$zbase" ""
+	is plain "a zsh login shell without the zprofile line runs the baseline" baseline "$(get debtrig_in_zsh_hello)"
+	path_is profile "with \"emulate sh -c '. /etc/profile.d/hwcaps.sh'\" in /etc/zsh/zprofile, a zsh login shell has x86-64-v3" "$(get debtrig_in_zsh_hook_path)" "$zbase" x86-64-v3
+	is profile "with that line, a zsh login shell runs the x86-64-v3 variant" x86-64-v3 "$(get debtrig_in_zsh_hook_hello)"
+	tap "$([ "$(get debtrig_rm_rc)" = 0 ] && echo 0 || echo 1)" plain "dpkg -r of that package exits 0" "$(get debtrig_rm_out)"
+	case $(get debtrig_rm_out) in
+	*"Processing triggers for hwcaps "*) tap 0 plain "dpkg -r fired hwcaps' file trigger too" ;;
+	*) tap 1 plain "dpkg -r fired hwcaps' file trigger too" "dpkg said: $(get debtrig_rm_out)" ;;
+	esac
+	is plain "dpkg -r removed the level directory" absent "$(get debtrig_rm_dir)"
+	path_is generator "after dpkg -r, show-environment has no level directories" "$(get debtrig_rm_manager_path)" "$base" ""
+	path_is generator "after dpkg -r, a newly started service has none" "$(get debtrig_rm_service_path)" "$base" ""
+	is generator "after dpkg -r, a service runs the baseline" baseline "$(get debtrig_rm_service_hello)"
+	path_is generator "after dpkg -r, the user manager's environment has none" "$(get debtrig_rm_user_manager_path)" "$ubase" ""
+	path_is generator "after dpkg -r, systemd-run --user has none" "$(get debtrig_rm_user_run_path)" "$ubase" ""
+	for sh in bash dash zsh; do
+		zb=$LOGIN_PATH
+		[ "$sh" != zsh ] || zb=$zbase
+		path_is profile "after dpkg -r, a $sh login shell has none" "$(get debtrig_rm_${sh}_path)" "$zb" ""
+		is profile "after dpkg -r, a $sh login shell runs the baseline" baseline "$(get debtrig_rm_${sh}_hello)"
+	done
 fi
 echo "1..$n"

@@ -211,5 +211,53 @@ if [ -f "$dir/refresh-test" ]; then
 	done
 fi
 
+if [ -f "$dir/deb-trigger-test" ]; then
+	# hwcaps came from its .deb; now a package adds the first level
+	# directory. Its dpkg file trigger (debian/hwcaps.triggers) must run
+	# hwcaps-refresh: no daemon-reload here.
+	report deb_status "$(dpkg-query -W -f='${Package} ${Status}\n' hwcaps hwcaps-dispatch 2>&1)"
+	report deb_conffiles "$(dpkg-query -W -f='${Conffiles}\n' hwcaps 2>&1 | awk 'NF { print $1 }')"
+	login_report() { # PREFIX SHELL-OPTIONS...: PATH and variant of a login shell of tester
+		p=$1
+		shift
+		l=$(su -l "$@" tester -c 'echo "PATH=$PATH"; echo "hello=$(hwcaps-vm-hello 2>&1)"' 2>&1)
+		report "${p}_path" "$(field "$l" PATH)"
+		report "${p}_hello" "$(field "$l" hello)"
+		[ -n "$(field "$l" PATH)" ] || report "${p}_error" "$l"
+	}
+	debtrig_report() { # PREFIX
+		env=$(sysenv)
+		report "$1_manager_path" "$(envvar "$env" PATH)"
+		report "$1_gen_run" "$(envvar "$env" HWCAPS_VM_RUN_10)"
+		s=$(syspath)
+		report "$1_service_path" "$(field "$s" PATH)"
+		report "$1_service_hello" "$(field "$s" hello)"
+		r=$(timeout 60 systemctl --user -M tester@ show-environment 2>&1)
+		report "$1_user_manager_path" "$(envvar "$r" PATH)"
+		report "$1_user_gen_run" "$(envvar "$r" HWCAPS_VM_RUN_10)"
+		r=$(timeout 60 systemd-run --user -M tester@ --wait --pipe --quiet \
+			/bin/sh -c 'echo "PATH=$PATH"; echo "hello=$(hwcaps-vm-hello 2>&1)"' 2>&1)
+		report "$1_user_run_path" "$(field "$r" PATH)"
+		report "$1_user_run_hello" "$(field "$r" hello)"
+		login_report "$1_bash"
+		login_report "$1_dash" -s /bin/dash
+		login_report "$1_zsh" -s /bin/zsh
+	}
+	o=$(timeout 300 dpkg -i "$dir/hwcaps-vm-hello-v3.deb" 2>&1)
+	report debtrig_in_rc "$?"
+	report debtrig_in_out "$o"
+	report debtrig_in_status "$(dpkg-query -W -f='${Status}' hwcaps 2>&1)"
+	debtrig_report debtrig_in
+	# Debian's zsh reads /etc/zsh/zprofile, never /etc/profile.d: the
+	# admin's one line (README.md, Install) is the hook.
+	printf '%s\n' "emulate sh -c '. /etc/profile.d/hwcaps.sh'" >>/etc/zsh/zprofile
+	login_report debtrig_in_zsh_hook -s /bin/zsh
+	o=$(timeout 300 dpkg -r hwcaps-vm-hello-v3 2>&1)
+	report debtrig_rm_rc "$?"
+	report debtrig_rm_out "$o"
+	report debtrig_rm_dir "$([ -e /usr/bin/glibc-hwcaps/x86-64-v3 ] && echo present || echo absent)"
+	debtrig_report debtrig_rm
+fi
+
 report failed_units "$(systemctl --failed --plain --no-legend 2>&1 | cut -d' ' -f1 | tr '\n' ' ')"
 report done "$(cut -d' ' -f1 /proc/uptime)"
