@@ -15,7 +15,9 @@
 #define DUMP_MAX (1 << 20)
 
 static int read_file(const char *path, char **ret, size_t *size) {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        /* O_NONBLOCK: a FIFO (or a terminal) named as the dump must not
+         * hang open(); fstat() then refuses it. */
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         _cleanup_free_ char *buf = NULL;
         struct stat st;
         size_t n = 0;

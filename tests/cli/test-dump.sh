@@ -49,4 +49,9 @@ contains "truncated dump is explained" "truncated" "$(cat "$tmp/err")"
 "$HWCAPS" level --cpuid "$tmp/nope.raw" 2>"$tmp/err"
 check "missing dump exits 1" 1 $?
 contains "missing dump is explained" "nope.raw: No such file" "$(cat "$tmp/err")"
+# A FIFO nobody writes to: refused at once, not a hang in open().
+mkfifo "$tmp/fifo.raw"
+timeout 10 "$HWCAPS" level --cpuid "$tmp/fifo.raw" 2>"$tmp/err"
+check "FIFO as dump exits 1 (124: it hung)" 1 $?
+contains "FIFO as dump is explained" "fifo.raw: not a regular file" "$(cat "$tmp/err")"
 finish
