@@ -210,8 +210,8 @@ static int parse_argv(int argc, char **argv, struct bench_args *ret) {
                 {}
         };
         struct options o = {
-                .name = "bench", .help = bench_help, .shortopts = "+hn:w:", .longopts = options,
-                .flags = OPTIONS_GETOPT_ERRORS, .argc = argc, .argv = argv,
+                .name = "bench", .help = bench_help, .shortopts = "+:hn:w:", .longopts = options,
+                .argc = argc, .argv = argv,
         };
         int c;
 

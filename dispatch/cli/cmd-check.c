@@ -456,7 +456,7 @@ static int parse_argv(int argc, char **argv, struct check_args *ret) {
                 {}
         };
         struct options o = {
-                .name = "check", .help = check_help, .shortopts = "+h", .longopts = options,
+                .name = "check", .help = check_help, .shortopts = "+:h", .longopts = options,
                 .argc = argc, .argv = argv,
         };
         const char *root = NULL;

@@ -33,7 +33,7 @@ static int parse_argv(int argc, char **argv, struct path_args *ret) {
                 {}
         };
         struct options o = {
-                .name = "path", .help = path_help, .shortopts = "+h", .longopts = options,
+                .name = "path", .help = path_help, .shortopts = "+:h", .longopts = options,
                 .argc = argc, .argv = argv,
         };
         int c;

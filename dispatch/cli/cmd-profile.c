@@ -107,8 +107,8 @@ static int parse_argv_check(int argc, char **argv, struct check_args *ret) {
                 {}
         };
         struct options o = {
-                .name = "profile check", .help = check_help, .shortopts = "h", .longopts = options,
-                .flags = OPTIONS_GETOPT_ERRORS, .argc = argc, .argv = argv,
+                .name = "profile check", .help = check_help, .shortopts = ":h", .longopts = options,
+                .argc = argc, .argv = argv,
         };
         int c;
 
@@ -261,8 +261,8 @@ static int parse_argv_record(int argc, char **argv, struct record_args *ret) {
         };
         /* '+': stop at the first non-option, the COMMAND. */
         struct options o = {
-                .name = "profile record", .help = record_help, .shortopts = "+ho:c:", .longopts = options,
-                .flags = OPTIONS_GETOPT_ERRORS, .argc = argc, .argv = argv,
+                .name = "profile record", .help = record_help, .shortopts = "+:ho:c:", .longopts = options,
+                .argc = argc, .argv = argv,
         };
         int c;
 
@@ -445,8 +445,8 @@ static int parse_argv_convert(int argc, char **argv, struct convert_args *ret) {
                 {}
         };
         struct options o = {
-                .name = "profile convert", .help = convert_help, .shortopts = "hb:o:", .longopts = options,
-                .flags = OPTIONS_GETOPT_ERRORS, .argc = argc, .argv = argv,
+                .name = "profile convert", .help = convert_help, .shortopts = ":hb:o:", .longopts = options,
+                .argc = argc, .argv = argv,
         };
         int c;
 
@@ -642,8 +642,8 @@ static int parse_argv_merge(int argc, char **argv, struct merge_args *ret) {
                 {}
         };
         struct options o = {
-                .name = "profile merge", .help = merge_help, .shortopts = "ho:", .longopts = options,
-                .flags = OPTIONS_GETOPT_ERRORS, .argc = argc, .argv = argv,
+                .name = "profile merge", .help = merge_help, .shortopts = ":ho:", .longopts = options,
+                .argc = argc, .argv = argv,
         };
         int c;
 
@@ -724,8 +724,8 @@ static int parse_argv_show(int argc, char **argv, struct show_args *ret) {
                 {}
         };
         struct options o = {
-                .name = "profile show", .help = show_help, .shortopts = "hn:", .longopts = options,
-                .flags = OPTIONS_GETOPT_ERRORS, .argc = argc, .argv = argv,
+                .name = "profile show", .help = show_help, .shortopts = ":hn:", .longopts = options,
+                .argc = argc, .argv = argv,
         };
         int c;
 
@@ -853,8 +853,13 @@ int cmd_profile(int argc, char **argv) {
                 return EXIT_OK;
         }
         for (size_t i = 0; i < ELEMENTSOF(sub); i++)
-                if (strcmp(argv[1], sub[i].name) == 0)
+                if (strcmp(argv[1], sub[i].name) == 0) {
+                        static char command[32];
+
+                        snprintf(command, sizeof command, "profile %s", sub[i].name);
+                        usage_command = command;
                         return sub[i].run(argc - 1, argv + 1);
+                }
         usage_error("profile: unknown command '%s' (expected check, record, convert, merge or show)", argv[1]);
         return EXIT_USAGE;
 }

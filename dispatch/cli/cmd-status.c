@@ -555,7 +555,7 @@ static int parse_argv(int argc, char **argv, struct status_args *ret) {
                 {}
         };
         struct options o = {
-                .name = "status", .help = status_help, .shortopts = "+h", .longopts = options,
+                .name = "status", .help = status_help, .shortopts = "+:h", .longopts = options,
                 .argc = argc, .argv = argv,
         };
         int c;

@@ -77,7 +77,7 @@ static int parse_argv(int argc, char **argv, struct which_args *ret) {
                 {}
         };
         struct options o = {
-                .name = "which", .help = which_help, .shortopts = "+hq", .longopts = options,
+                .name = "which", .help = which_help, .shortopts = "+:hq", .longopts = options,
                 .argc = argc, .argv = argv,
         };
         int c;

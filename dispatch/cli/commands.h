@@ -28,6 +28,9 @@ int cmd_profile(int argc, char **argv);
  * catch them in a buffer). */
 extern const char *program_name;
 extern FILE *log_stream;
+/* The command running ("path", "profile merge"): a usage error's hint
+ * names its --help. NULL: the top-level help. */
+extern const char *usage_command;
 void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

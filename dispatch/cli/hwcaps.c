@@ -66,8 +66,10 @@ int main(int argc, char **argv) {
                 return EXIT_OK;
         }
         for (size_t i = 0; i < ELEMENTSOF(commands); i++)
-                if (strcmp(argv[1], commands[i].name) == 0)
+                if (strcmp(argv[1], commands[i].name) == 0) {
+                        usage_command = commands[i].name;
                         return commands[i].run(argc - 1, argv + 1);
+                }
 
         if (argv[1][0] == '-')
                 usage_error("unknown option '%s' (options go after the command)", argv[1]);

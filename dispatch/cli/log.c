@@ -7,6 +7,7 @@
 #include "commands.h"
 
 const char *program_name = "hwcaps";
+const char *usage_command;
 FILE *log_stream;
 
 static void vlog(const char *prefix, const char *fmt, va_list ap) {
@@ -48,5 +49,6 @@ void usage_error(const char *fmt, ...) {
         va_start(ap, fmt);
         vlog("", fmt, ap);
         va_end(ap);
-        fprintf(log_stream ? log_stream : stderr, "Try '%s --help' for more information.\n", program_name);
+        fprintf(log_stream ? log_stream : stderr, "Try '%s%s%s --help' for more information.\n", program_name,
+                usage_command ? " " : "", usage_command ? usage_command : "");
 }

@@ -6,12 +6,11 @@
 #include "options.h"
 
 int options_next(struct options *o) {
-        bool own_errors = !(o->flags & OPTIONS_GETOPT_ERRORS);
         int c;
 
         if (!o->started) {
                 optind = 0;
-                opterr = !own_errors;
+                opterr = 0; /* the messages are ours, below */
                 o->started = true;
         }
         c = getopt_long(o->argc, o->argv, o->shortopts, o->longopts, NULL);
@@ -25,10 +24,9 @@ int options_next(struct options *o) {
                 usage_error("%s: option '%s' needs an argument", o->name, o->argv[optind - 1]);
                 return -EINVAL;
         case '?':
-                /* Without ':' in shortopts, a missing argument too (named
-                 * an unknown option). */
-                if (own_errors)
-                        usage_error("%s: unknown option '%s'", o->name, o->argv[optind - 1]);
+                /* (A missing argument comes as ':' only when shortopts
+                 * starts with ':', after any '+': every command's does.) */
+                usage_error("%s: unknown option '%s'", o->name, o->argv[optind - 1]);
                 return -EINVAL;
         default:
                 return c;

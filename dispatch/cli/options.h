@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* What every command's parse_argv() shares: getopt_long() with -h/--help,
  * and the usage errors that name the command ("hwcaps: path: unknown
- * option '--frob'", then the --help hint). */
+ * option '--frob'", then the hint to the command's --help). */
 #pragma once
 
 #include <getopt.h>
@@ -11,19 +11,11 @@
  * then the first operand. */
 #define OPTIONS_END (-1)
 
-enum {
-        /* getopt_long() prints the message for an unknown option or a
-         * missing argument ("bench: unrecognized option '--x'") and there
-         * is no --help hint: how bench and profile have always answered. */
-        OPTIONS_GETOPT_ERRORS = 1 << 0,
-};
-
 struct options {
         const char *name;               /* the command in messages: "path", "profile check" */
         const char *help;               /* printed for -h and --help */
-        const char *shortopts;          /* with 'h'; ':' (after any '+') reports a missing argument as such */
+        const char *shortopts;          /* "+:h..." or ":h...": ':' (after any '+') so a missing argument is said as such */
         const struct option *longopts;  /* with { "help", no_argument, NULL, 'h' } */
-        unsigned flags;
         int argc;
         char **argv;
         bool started;                   /* options_next()'s own */

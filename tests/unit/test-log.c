@@ -16,6 +16,13 @@ Test(log, a_warning_says_so_also_as_a_library_callback) {
         cr_assert_str_eq(fixture_log, "hwcaps: warning: one\nhwcaps: warning: two 2\n");
 }
 
+Test(log, a_usage_error_points_to_the_help_of_the_command_running) {
+        usage_command = "profile merge";
+        usage_error("profile merge: missing -o OUT");
+        cr_assert_str_eq(fixture_log, "hwcaps: profile merge: missing -o OUT\n"
+                                      "Try 'hwcaps profile merge --help' for more information.\n");
+}
+
 Test(log, a_usage_error_points_to_the_help) {
         usage_error("path: unknown option '%s'", "--frob");
         cr_assert_str_eq(fixture_log, "hwcaps: path: unknown option '--frob'\n"

@@ -21,13 +21,13 @@ static const struct option longopts[] = {
 
 /* Parses argv (NULL-terminated) the way a command does; returns what
  * parse_argv() would: 1 parsed, 0 after --help, -EINVAL. */
-static int parse(char **argv, unsigned flags, bool *json, const char **root) {
+static int parse(char **argv, bool *json, const char **root) {
         int argc = 0, c;
 
         while (argv[argc])
                 argc++;
         struct options o = { .name = "demo", .help = "demo help\n", .shortopts = ":hjr:",
-                             .longopts = longopts, .flags = flags, .argc = argc, .argv = argv };
+                             .longopts = longopts, .argc = argc, .argv = argv };
         cli_log_reset();
         *json = false;
         *root = NULL;
@@ -50,7 +50,7 @@ Test(options, options_then_the_end) {
         bool json;
         const char *root;
 
-        cr_assert_eq(parse(argv, 0, &json, &root), 1);
+        cr_assert_eq(parse(argv, &json, &root), 1);
         cr_assert(json);
         cr_assert_str_eq(root, "/srv");
         cr_assert_str_empty(fixture_log);
@@ -61,8 +61,8 @@ Test(options, each_parse_starts_over) {
         bool json;
         const char *root;
 
-        cr_assert_eq(parse(first, 0, &json, &root), 1);
-        cr_assert_eq(parse(second, 0, &json, &root), 1);
+        cr_assert_eq(parse(first, &json, &root), 1);
+        cr_assert_eq(parse(second, &json, &root), 1);
         cr_assert_not(json);
         cr_assert_str_eq(root, "/x");
 }
@@ -72,7 +72,7 @@ Test(options, help_is_printed_and_ends_parsing, .init = cr_redirect_stdout) {
         bool json;
         const char *root;
 
-        cr_assert_eq(parse(argv, 0, &json, &root), 0);
+        cr_assert_eq(parse(argv, &json, &root), 0);
         fflush(stdout);
         cr_assert_stdout_eq_str("demo help\n");
 }
@@ -83,7 +83,7 @@ static void expect_usage_error(char **argv, const char *message) {
         const char *root;
         char want[256];
 
-        cr_assert_eq(parse(argv, 0, &json, &root), -EINVAL);
+        cr_assert_eq(parse(argv, &json, &root), -EINVAL);
         snprintf(want, sizeof want, "hwcaps: demo: %s\n" HINT, message);
         cr_assert_str_eq(fixture_log, want);
 }
@@ -100,13 +100,4 @@ Test(options, missing_argument_is_said_so) {
 
 Test(options, an_operand_where_none_is_taken) {
         expect_usage_error((char *[]) { "demo", "-j", "extra", NULL }, "unexpected argument 'extra'");
-}
-
-Test(options, getopt_errors_leave_the_message_to_getopt, .init = cr_redirect_stderr) {
-        char *argv[] = { "demo", "--frob", NULL };
-        bool json;
-        const char *root;
-
-        cr_assert_eq(parse(argv, OPTIONS_GETOPT_ERRORS, &json, &root), -EINVAL);
-        cr_assert_str_empty(fixture_log);
 }
