@@ -188,6 +188,13 @@ static int explain(const struct source_opts *o) {
                 v.r = hwcaps_oracle_run(o->ldso, &v.levels);
                 v.agrees = v.r == 0 && v.levels == our_levels(&p);
         }
+        /* Without the dynamic linker's verdict there is nothing to check
+         * the levels against: an error, before anything is printed. */
+        if (p.source != HWCAPS_SOURCE_DUMP && v.r < 0) {
+                log_error("explain: %s --help gave no glibc-hwcaps verdict (%s): nothing to check the levels against",
+                          v.ldso, strerror(-v.r));
+                return EXIT_FAIL;
+        }
 
         if (o->json)
                 print_json(&p, &v);

@@ -76,6 +76,17 @@ for cmd in path which check status; do
         expect_message "$cmd: missing argument" "hwcaps: $cmd: option '--root' needs an argument" $cmd --root
 done
 
+# A --root or --ldso that is not there is said as such, exit 1.
+"$HWCAPS" check --root /nonexistent >/dev/null 2>"$err"
+check "check --root missing: exit 1" 1 $?
+check "check --root missing: blames the root" "hwcaps: check: --root /nonexistent: No such file or directory" "$(cat "$err")"
+"$HWCAPS" check --root /etc/passwd >/dev/null 2>"$err"
+check "check --root a file: exit 1" 1 $?
+check "check --root a file: says so" "hwcaps: check: --root /etc/passwd: not a directory" "$(cat "$err")"
+"$HWCAPS" explain --ldso /nonexistent >/dev/null 2>"$err"
+check "explain --ldso missing: exit 1" 1 $?
+contains "explain --ldso missing: says so" "hwcaps: explain: /nonexistent --help gave no glibc-hwcaps verdict" "$(cat "$err")"
+
 for cmd in "" level levels explain path which exec status check bench profile "profile check" \
         "profile record" "profile convert" "profile merge" "profile show"; do
         out=$("$HWCAPS" $cmd --help)
