@@ -160,14 +160,14 @@ static void print_check_json(const struct recording *rec) {
                 printf(",\"perf_event_paranoid\":null");
         printf(",\"counting_errno\":%d,\"branch_stack_errno\":%d,\"perf_found\":%s",
                f->count_errno, f->branch_errno, json_bool(f->perf_found));
-        fputc(',', stdout);
-        json_name(stdout, "record_command", rec->cmdline, false);
-        fputc(',', stdout);
-        json_name(stdout, "llvm_profgen", rec->profgen, false);
-        fputc(',', stdout);
-        json_name(stdout, "create_llvm_prof", rec->clp, false);
-        fputc(',', stdout);
-        json_name(stdout, "llvm_profdata", rec->profdata, false);
+        const char *const paths[][2] = {
+                { "record_command", rec->cmdline }, { "llvm_profgen", rec->profgen },
+                { "create_llvm_prof", rec->clp }, { "llvm_profdata", rec->profdata },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
+                fputc(',', stdout);
+                json_name(stdout, paths[i][0], paths[i][1], false);
+        }
         printf("}\n");
 }
 

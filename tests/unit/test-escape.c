@@ -62,14 +62,25 @@ Test(escape, a_name_needing_nothing_is_returned_itself_without_allocating) {
 }
 
 Test(escape, decoding_gives_the_code_point_and_the_length) {
-        uint32_t c = 0;
+        static const struct {
+                const char *in;
+                size_t len;
+                uint32_t c;
+        } seqs[] = {
+                { "\xf0\x9f\x98\x80", 4, 0x1f600 },
+                { "\xe2\x82\xac", 3, 0x20ac },
+                { "\xc3\xa9", 2, 0xe9 },
+                { "A", 1, 'A' },
+                { "", 0, 0 },
+                { "\xc3", 0, 0 },  /* stops at the NUL */
+        };
 
-        cr_assert_eq(utf8_decode("\xf0\x9f\x98\x80", &c), 4);
-        cr_assert_eq(c, 0x1f600);
-        cr_assert_eq(utf8_decode("\xe2\x82\xac", &c), 3);
-        cr_assert_eq(c, 0x20ac);
-        cr_assert_eq(utf8_decode("", &c), 0);
-        cr_assert_eq(utf8_decode("\xc3", &c), 0);  /* stops at the NUL */
+        for (size_t i = 0; i < ELEMENTSOF(seqs); i++) {
+                uint32_t c = 0;
+
+                cr_expect_eq(utf8_decode(seqs[i].in, &c), seqs[i].len, "case %zu", i);
+                cr_expect_eq(c, seqs[i].c, "case %zu", i);
+        }
 }
 
 Test(escape, a_value_for_scripts_is_exact_when_stdout_is_no_terminal) {
