@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "escape.h"
 #include "searchpath.h"
 #include "json.h"
 #include "level.h"
@@ -158,7 +159,7 @@ static int run_once(const struct variant *v, char **argv, bool show_output, doub
                 setenv("HWCAPS_MAX_LEVEL", hwcaps_level_name(v->level), 1);
                 /* argv[0] stays what the user typed, as the stub keeps it. */
                 execv(v->path, argv);
-                fprintf(stderr, "%s: cannot run %s: %s\n", program_name, v->path, strerror(errno));
+                log_error("cannot run %s: %s", v->path, strerror(errno));
                 _exit(127);
         }
         while (wait4(pid, &st, 0, &ru) < 0)
@@ -373,13 +374,9 @@ static int summarize(struct bench *b, unsigned rounds) {
 }
 
 static void print_json(const struct bench *b, const struct bench_args *a, const struct hwcaps_probe *p) {
-        printf("{\"command\":[");
-        for (size_t i = 0; a->cmd[i]; i++) {
-                if (i)
-                        putchar(',');
-                json_string(stdout, a->cmd[i]);
-        }
-        printf("],\"rounds\":%u,\"warmup\":%u,\"baseline\":\"%s\",\"unit\":\"s\"",
+        putchar('{');
+        json_names(stdout, "command", a->cmd, false);
+        printf(",\"rounds\":%u,\"warmup\":%u,\"baseline\":\"%s\",\"unit\":\"s\"",
                a->rounds, a->warmup, hwcaps_level_name(b->var[0].level));
         printf(",\"host\":{\"vendor\":");
         json_string(stdout, p->cpuid.vendor);
@@ -388,8 +385,8 @@ static void print_json(const struct bench *b, const struct bench_args *a, const 
                 const struct stats *st = &b->st[i];
                 const struct speedup *sp = &b->sp[i];
 
-                printf("%s{\"level\":\"%s\",\"path\":", i ? "," : "", hwcaps_level_name(b->var[i].level));
-                json_string(stdout, b->var[i].path);
+                printf("%s{\"level\":\"%s\",", i ? "," : "", hwcaps_level_name(b->var[i].level));
+                json_name(stdout, "path", b->var[i].path, false);
                 printf(",\"median\":%.9g,\"min\":%.9g,\"max\":%.9g,\"q1\":%.9g,\"q3\":%.9g"
                        ",\"speedup\":%.6g,\"speedup_q1\":%.6g,\"speedup_q3\":%.6g,\"times\":",
                        st->median, st->min, st->max, st->q1, st->q3, sp->value, sp->q1, sp->q3);
@@ -402,7 +399,7 @@ static void print_json(const struct bench *b, const struct bench_args *a, const 
 }
 
 static void print_table(const struct bench *b, const struct bench_args *a) {
-        _cleanup_free_ char *shown = argv_join(a->cmd);
+        _cleanup_free_ char *shown = argv_join(a->cmd), *b_shown = NULL;
         double max_median = 0, max_max = 0, scale;
         const char *unit;
 
@@ -412,7 +409,7 @@ static void print_table(const struct bench *b, const struct bench_args *a) {
         }
         pick_unit(max_max, &unit, &scale);
         printf("%s: %u round%s (+%u warm-up), levels interleaved; wall time\n",
-               shown ? shown : a->cmd[0], a->rounds, a->rounds == 1 ? "" : "s", a->warmup);
+               escape_name(shown ? shown : a->cmd[0], &b_shown), a->rounds, a->rounds == 1 ? "" : "s", a->warmup);
         printf("%-10s %11s %11s %11s  %-19s %s\n", "level", "median", "min", "max",
                "speedup (IQR)", "median");
         for (size_t i = 0; i < b->n; i++) {

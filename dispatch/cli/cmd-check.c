@@ -33,13 +33,14 @@ struct check {
 
 static void problem(struct check *c, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void problem(struct check *c, const char *path, const char *fmt, ...) {
+        _cleanup_free_ char *what = NULL;
         va_list ap;
 
-        fprintf(stderr, "%s: %s: ", program_name, path);
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        if (vasprintf(&what, fmt, ap) < 0)
+                what = NULL;
         va_end(ap);
-        fputc('\n', stderr);
+        log_error("%s: %s", path, what ?: "out of memory");
         c->problems++;
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "commands.h"
+#include "escape.h"
 #include "macro.h"
 #include "options.h"
 #include "policy.h"
@@ -54,7 +55,7 @@ static int parse_argv(int argc, char **argv, struct path_args *ret) {
 }
 
 static int print_path(const struct path_args *a) {
-        _cleanup_free_ char *out = NULL;
+        _cleanup_free_ char *out = NULL, *b_out = NULL;
         const char *root = hwcaps_root(a->root);
         struct hwcaps_sources s;
         struct hwcaps_policy p;
@@ -71,7 +72,7 @@ static int print_path(const struct path_args *a) {
                 log_error("cannot compose PATH: out of memory");
                 return EXIT_FAIL;
         }
-        printf("%s\n", out);
+        printf("%s\n", escape_value(out, &b_out));
         return EXIT_OK;
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "escape.h"
 #include "json.h"
 #include "macro.h"
 #include "options.h"
@@ -159,22 +160,20 @@ static void print_check_json(const struct recording *rec) {
                 printf(",\"perf_event_paranoid\":null");
         printf(",\"counting_errno\":%d,\"branch_stack_errno\":%d,\"perf_found\":%s",
                f->count_errno, f->branch_errno, json_bool(f->perf_found));
-        printf(",\"record_command\":");
-        if (rec->cmdline)
-                json_string(stdout, rec->cmdline);
-        else
-                fputs("null", stdout);
-        printf(",\"llvm_profgen\":");
-        rec->profgen ? json_string(stdout, rec->profgen) : (void) fputs("null", stdout);
-        printf(",\"create_llvm_prof\":");
-        rec->clp ? json_string(stdout, rec->clp) : (void) fputs("null", stdout);
-        printf(",\"llvm_profdata\":");
-        rec->profdata ? json_string(stdout, rec->profdata) : (void) fputs("null", stdout);
+        const char *const paths[][2] = {
+                { "record_command", rec->cmdline }, { "llvm_profgen", rec->profgen },
+                { "create_llvm_prof", rec->clp }, { "llvm_profdata", rec->profdata },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
+                fputc(',', stdout);
+                json_name(stdout, paths[i][0], paths[i][1], false);
+        }
         printf("}\n");
 }
 
 static void print_check_human(const struct recording *rec) {
         const struct perf_facts *f = &rec->f;
+        _cleanup_free_ char *b_cmd = NULL, *b_profgen = NULL, *b_clp = NULL;
 
         printf("AutoFDO recording: %s\n",
                rec->r.verdict == PERF_OK ? "supported" : "not supported on this machine");
@@ -197,9 +196,10 @@ static void print_check_human(const struct recording *rec) {
         printf("perf:      %s\n", f->perf_found ? (f->perf_libpfm ? "found (with libpfm4)" : "found") :
                                                 "not found (Debian: linux-perf)");
         if (rec->cmdline)
-                printf("record command: %s\n", rec->cmdline);
+                printf("record command: %s\n", escape_name(rec->cmdline, &b_cmd));
         printf("convert:   llvm-profgen %s, create_llvm_prof %s\n",
-               rec->profgen ? rec->profgen : "not found", rec->clp ? rec->clp : "not found");
+               rec->profgen ? escape_name(rec->profgen, &b_profgen) : "not found",
+               rec->clp ? escape_name(rec->clp, &b_clp) : "not found");
 }
 
 static int check_recording(const struct check_args *a) {
@@ -301,8 +301,8 @@ static int record(const struct record_args *a) {
         if (r.verdict != PERF_OK) {
                 log_error("cannot record an AutoFDO profile on this machine: %s", r.reason);
                 if (r.hint[0])
-                        fprintf(stderr, "%s: %s\n", program_name, r.hint);
-                fprintf(stderr, "%s: nothing was run; see 'hwcaps profile check'\n", program_name);
+                        log_notice("%s", r.hint);
+                log_notice("nothing was run; see 'hwcaps profile check'");
                 return EXIT_FAIL;
         }
         perf = find_tool("HWCAPS_PERF", perf_names);
@@ -319,7 +319,7 @@ static int record(const struct record_args *a) {
         if (!argv.v[0])
                 return EXIT_FAIL;
         cmdline = argv_join(argv.v);
-        fprintf(stderr, "%s: running %s\n", program_name, cmdline ? cmdline : "perf record");
+        log_notice("running %s", cmdline ? cmdline : "perf record");
         int st = run_logged(argv.v, NULL);
         if (st < 0)
                 return EXIT_FAIL;
@@ -327,8 +327,7 @@ static int record(const struct record_args *a) {
                 log_error("perf record exited with status %d", st);
                 return EXIT_FAIL;
         }
-        fprintf(stderr, "%s: wrote %s; next: hwcaps profile convert --binary BINARY %s\n",
-                program_name, a->output, a->output);
+        log_notice("wrote %s; next: hwcaps profile convert --binary BINARY %s", a->output, a->output);
         return EXIT_OK;
 }
 
@@ -559,7 +558,7 @@ static int run_converter(const char *tool, const char *want, const struct conver
         if (r < 0)
                 return r;
         cmd = argv_join(argv.v);
-        fprintf(stderr, "%s: running %s\n", program_name, cmd ? cmd : want);
+        log_notice("running %s", cmd ? cmd : want);
         st = run_logged(argv.v, NULL);
         if (st != 0 || stat(tmp, &sb) < 0 || sb.st_size == 0) {
                 if (st > 0)
@@ -602,7 +601,7 @@ static int convert(const struct convert_args *a) {
         (void) unlink(tmp);
         if (r < 0)
                 return EXIT_FAIL;
-        fprintf(stderr, "%s: wrote %s\n", program_name, output);
+        log_notice("wrote %s", output);
         return EXIT_OK;
 }
 
@@ -694,7 +693,7 @@ static int merge(const struct merge_args *a) {
                         log_error("llvm-profdata merge failed (exit status %d)", st);
                 return EXIT_FAIL;
         }
-        fprintf(stderr, "%s: wrote %s\n", program_name, a->output);
+        log_notice("wrote %s", a->output);
         return EXIT_OK;
 }
 
@@ -782,12 +781,12 @@ static int read_profile(const char *profdata, const char *path, struct sample_fu
 }
 
 static void print_show_json(const char *path, const struct sample_func *fn, size_t n, size_t shown, uint64_t sum) {
-        printf("{\"profile\":");
-        json_string(stdout, path);
+        fputc('{', stdout);
+        json_name(stdout, "profile", path, false);
         printf(",\"functions\":%zu,\"total_samples\":%" PRIu64 ",\"top\":[", n, sum);
         for (size_t i = 0; i < shown; i++) {
-                printf("%s{\"name\":", i ? "," : "");
-                json_string(stdout, fn[i].name);
+                printf("%s{", i ? "," : "");
+                json_name(stdout, "name", fn[i].name, false);
                 printf(",\"samples\":%" PRIu64 ",\"head_samples\":%" PRIu64 ",\"share\":%.6f}",
                        fn[i].total, fn[i].head, sum ? (double) fn[i].total / (double) sum : 0.0);
         }
@@ -795,12 +794,18 @@ static void print_show_json(const char *path, const struct sample_func *fn, size
 }
 
 static void print_show_table(const char *path, const struct sample_func *fn, size_t n, size_t shown, uint64_t sum) {
-        printf("%s: %zu functions, %" PRIu64 " samples\n", path, n, sum);
+        _cleanup_free_ char *b_path = NULL;
+
+        printf("%s: %zu functions, %" PRIu64 " samples\n", escape_name(path, &b_path), n, sum);
         if (shown)
                 printf("%5s %14s %7s %12s  %s\n", "rank", "samples", "share", "head", "function");
-        for (size_t i = 0; i < shown; i++)
+        for (size_t i = 0; i < shown; i++) {
+                _cleanup_free_ char *b_name = NULL;
+
                 printf("%5zu %14" PRIu64 " %6.1f%% %12" PRIu64 "  %s\n", i + 1, fn[i].total,
-                       sum ? 100.0 * (double) fn[i].total / (double) sum : 0.0, fn[i].head, fn[i].name);
+                       sum ? 100.0 * (double) fn[i].total / (double) sum : 0.0, fn[i].head,
+                       escape_name(fn[i].name, &b_name));
+        }
 }
 
 static int show(const struct show_args *a) {

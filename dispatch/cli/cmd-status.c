@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "dl.h"
+#include "escape.h"
 #include "json.h"
 #include "rpm-owner.h"
 #include "macro.h"
@@ -305,13 +306,13 @@ static void advise(struct status *s, const char *fmt, ...) {
 static void print_why_json(const char *name, const struct hwcaps_why *w) {
         printf("  \"%s\": { \"source\": \"%s\"", name, w->source == HWCAPS_WHY_CONFIG ? "config" : "default");
         if (w->file) {
-                printf(", \"file\": ");
-                json_string(stdout, w->file);
+                printf(", ");
+                json_name(stdout, "file", w->file, true);
                 printf(", \"line\": %u", w->line);
         }
         if (w->setting[0]) {
-                printf(", \"setting\": ");
-                json_string(stdout, w->setting);
+                printf(", ");
+                json_name(stdout, "setting", w->setting, true);
         }
         printf(" },\n");
 }
@@ -326,31 +327,15 @@ static void print_decision_json(const char *name, const struct hwcaps_decision *
         printf(" },\n");
 }
 
-static void print_strv_json(char **l) {
-        printf("[");
-        for (size_t i = 0; l && l[i]; i++) {
-                printf(i ? ", " : "");
-                json_string(stdout, l[i]);
-        }
-        printf("]");
-}
-
 static void print_pathcheck_json(const struct pathcheck *pc, bool last) {
-        printf("  \"%s\": { \"path\": ", pc->name);
-        if (pc->path)
-                json_string(stdout, pc->path);
-        else
-                printf("null");
-        printf(", \"expected_path\": ");
-        if (pc->expected)
-                json_string(stdout, pc->expected);
-        else
-                printf("null");
-        printf(", \"up_to_date\": %s", pc->path ? json_bool(pc->n_missing == 0 && pc->n_extra == 0) : "null");
-        printf(", \"missing\": ");
-        print_strv_json(pc->missing);
-        printf(", \"extra\": ");
-        print_strv_json(pc->extra);
+        printf("  \"%s\": { ", pc->name);
+        json_name(stdout, "path", pc->path, true);
+        printf(", ");
+        json_name(stdout, "expected_path", pc->expected, true);
+        printf(", \"up_to_date\": %s, ", pc->path ? json_bool(pc->n_missing == 0 && pc->n_extra == 0) : "null");
+        json_names(stdout, "missing", pc->missing, true);
+        printf(", ");
+        json_names(stdout, "extra", pc->extra, true);
         printf(" }%s\n", last ? "" : ",");
 }
 
@@ -375,18 +360,18 @@ static void print_json(const struct status *s, bool packages) {
                 printf("\"%s\"%s", hwcaps_level_name(l), l > HWCAPS_LEVEL_V2 ? ", " : "");
         printf("],\n");
         printf("  \"path_kept_by_cmdline\": %s,\n", json_bool(p->keep_path));
-        printf("  \"directories\": ");
+        printf("  ");
         if (p->directories)
-                print_strv_json((char **) p->directories);
+                json_names(stdout, "directories", (char **) p->directories, true);
         else
-                printf("null");
+                printf("\"directories\": null");
         printf(",\n");
         print_why_json("directories_by", &p->directories_why);
         printf("  \"level_directories\": [");
         for (size_t i = 0; i < s->n_dirs; i++) {
                 const struct leveldir *d = &s->dirs[i];
-                printf("%s\n    { \"path\": ", i ? "," : "");
-                json_string(stdout, d->path);
+                printf("%s\n    { ", i ? "," : "");
+                json_name(stdout, "path", d->path, true);
                 printf(", \"level\": %s%s%s, \"safe\": %s, \"reason\": ",
                        d->level >= HWCAPS_LEVEL_V2 ? "\"" : "",
                        d->level >= HWCAPS_LEVEL_V2 ? hwcaps_level_name(d->level) : "null",
@@ -457,10 +442,16 @@ static void print_pathcheck(const struct pathcheck *pc, const char *label) {
                 return;
         }
         printf("%-18s out of date\n", label);
-        for (size_t i = 0; i < pc->n_missing; i++)
-                printf("%-18s   lacks %s\n", "", pc->missing[i]);
-        for (size_t i = 0; i < pc->n_extra; i++)
-                printf("%-18s   has %s, which should not be there\n", "", pc->extra[i]);
+        for (size_t i = 0; i < pc->n_missing; i++) {
+                _cleanup_free_ char *b = NULL;
+
+                printf("%-18s   lacks %s\n", "", escape_name(pc->missing[i], &b));
+        }
+        for (size_t i = 0; i < pc->n_extra; i++) {
+                _cleanup_free_ char *b = NULL;
+
+                printf("%-18s   has %s, which should not be there\n", "", escape_name(pc->extra[i], &b));
+        }
 }
 
 static void print_human(const struct status *s) {
@@ -496,9 +487,14 @@ static void print_human(const struct status *s) {
         printf("\n");
         if (p->directories) {
                 printf("%-18s", "Directories:");
-                for (const char *const *d = p->directories; *d; d++)
-                        printf(" %s", *d);
-                printf(", by %s\n", hwcaps_why_string(&p->directories_why, why, sizeof why));
+                _cleanup_free_ char *b_why = NULL;
+
+                for (const char *const *d = p->directories; *d; d++) {
+                        _cleanup_free_ char *b = NULL;
+
+                        printf(" %s", escape_name(*d, &b));
+                }
+                printf(", by %s\n", escape_name(hwcaps_why_string(&p->directories_why, why, sizeof why), &b_why));
         }
         if (p->keep_path)
                 printf("%-18s systemd.setenv=PATH= on the kernel command line: PATH is left as given\n", "");
@@ -508,10 +504,13 @@ static void print_human(const struct status *s) {
                 printf("  none found\n");
         for (size_t i = 0; i < s->n_dirs; i++) {
                 const struct leveldir *d = &s->dirs[i];
+                _cleanup_free_ char *b_path = NULL, *b_reason = NULL;
+                const char *path = escape_name(d->path, &b_path);
+
                 if (!d->safe)
-                        printf("  %-40s skipped: %s\n", d->path, d->reason);
+                        printf("  %-40s skipped: %s\n", path, escape_name(d->reason, &b_reason));
                 else
-                        printf("  %-40s %4ld program%s  %s\n", d->path, d->programs, d->programs == 1 ? " " : "s",
+                        printf("  %-40s %4ld program%s  %s\n", path, d->programs, d->programs == 1 ? " " : "s",
                                d->active ? "active" : "inactive");
         }
         printf("\n");
@@ -523,8 +522,11 @@ static void print_human(const struct status *s) {
                        s->user ? "User manager:" : "System manager:", s->manager_error);
         if (s->n_advice) {
                 printf("\n");
-                for (size_t i = 0; i < s->n_advice; i++)
-                        printf("Advice: %s\n", s->advice[i]);
+                for (size_t i = 0; i < s->n_advice; i++) {
+                        _cleanup_free_ char *b = NULL;
+
+                        printf("Advice: %s\n", escape_name(s->advice[i], &b));
+                }
         }
 }
 

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "escape.h"
 #include "json.h"
+#include "macro.h"
 #include "options.h"
 #include "resolve.h"
 
@@ -25,8 +27,8 @@ static const char which_help[] =
 static void print_json(const char *name, const struct resolve *r) {
         bool won = false;
 
-        printf("{\"name\":");
-        json_string(stdout, name);
+        putchar('{');
+        json_name(stdout, "name", name, false);
         printf(",\"mode\":\"%s\",\"cpu_level\":", r->stub_mode ? "stub" : r->not_stub ? "file" : "path");
         if (hwcaps_level_name(r->d.cpu))
                 json_string(stdout, hwcaps_level_name(r->d.cpu));
@@ -45,8 +47,8 @@ static void print_json(const char *name, const struct resolve *r) {
                 bool runs = c->runnable && !won;
 
                 won = won || runs;
-                printf("%s{\"path\":", i ? "," : "");
-                json_string(stdout, c->path);
+                printf("%s{", i ? "," : "");
+                json_name(stdout, "path", c->path, false);
                 printf(",\"level\":");
                 if (c->level)
                         json_string(stdout, hwcaps_level_name(c->level));
@@ -119,23 +121,27 @@ static const char *winner(const struct resolve *r) {
 }
 
 static void print_human(const char *name, const struct resolve *r) {
-        const char *won = winner(r);
+        _cleanup_free_ char *b_name = NULL;
+        const char *won = winner(r), *shown = escape_name(name, &b_name);
 
         if (r->stub_mode)
-                printf("%s is the hwcaps dispatch stub; it runs the first of these.\n", name);
+                printf("%s is the hwcaps dispatch stub; it runs the first of these.\n", shown);
         else if (r->not_stub && access(name, F_OK) < 0)
-                printf("%s does not exist.\n", name);
+                printf("%s does not exist.\n", shown);
         else if (r->not_stub)
-                printf("%s is not the hwcaps dispatch stub: it runs itself.\n", name);
+                printf("%s is not the hwcaps dispatch stub: it runs itself.\n", shown);
         else
-                printf("%s: searched in PATH as given, as the shell searches it%s.\n", name,
+                printf("%s: searched in PATH as given, as the shell searches it%s.\n", shown,
                        r->stub ? "; the dispatch stub found there runs one of the variants" : "");
         resolve_print_plan(r, stdout);
         for (size_t i = 0; i < r->n; i++) {
                 const struct resolve_candidate *cd = &r->c[i];
+                _cleanup_free_ char *b_path = NULL, *b_why = NULL;
 
-                printf("  %-9s %s: %s\n", cd->level ? hwcaps_level_name(cd->level) : "", cd->path,
-                       cd->path == won ? "runs" : cd->runnable ? "not reached" : cd->why);
+                /* why may hold a path too (a #! interpreter's). */
+                printf("  %-9s %s: %s\n", cd->level ? hwcaps_level_name(cd->level) : "",
+                       escape_name(cd->path, &b_path),
+                       cd->path == won ? "runs" : cd->runnable ? "not reached" : escape_name(cd->why ?: "", &b_why));
         }
         if (!won)
                 printf("Nothing runs: %s would fail with 'not found'.\n",
@@ -154,8 +160,11 @@ static int which(const struct which_args *a) {
                 print_json(a->name, &r);
         else if (!a->quiet)
                 print_human(a->name, &r);
-        else if (winner(&r))
-                printf("%s\n", winner(&r));
+        else if (winner(&r)) {
+                _cleanup_free_ char *b_won = NULL;
+
+                printf("%s\n", escape_value(winner(&r), &b_won));
+        }
         k = winner(&r) ? EXIT_OK : EXIT_FAIL;
         resolve_done(&r);
         return k;

@@ -25,7 +25,7 @@ int cmd_profile(int argc, char **argv);
 
 /* Shared by the commands (hwcaps.c). */
 /* Messages (log.c): "hwcaps: ..." on log_stream, stderr when NULL (tests
- * catch them in a buffer). */
+ * catch them in a buffer), escaped as escape.h says. */
 extern const char *program_name;
 extern FILE *log_stream;
 /* The command running ("path", "profile merge"): a usage error's hint
@@ -33,6 +33,8 @@ extern FILE *log_stream;
 extern const char *usage_command;
 void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* What is being done ("running", "wrote"): the same line as an error. */
+void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* log_warning as a hwcaps_warn_fn callback for the library (userdata unused). */
 void log_warning_cb(void *userdata, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,21 +1,25 @@
 /* SPDX-License-Identifier: MIT */
-/* Minimal JSON output: just string escaping; callers write the structure. */
+/* Minimal JSON output: strings and names; callers write the structure.
+ * Every string written is valid UTF-8 JSON by escape.h's rule: each byte
+ * of an invalid UTF-8 sequence and each backslash becomes the text \xHH
+ * (in JSON "\\xHH"). A name from the system (path, argv, environment)
+ * that was not valid UTF-8 also gets a field NAME_bytes beside it with
+ * its exact bytes in lowercase hex. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdio.h>
 
-static inline void json_string(FILE *f, const char *s) {
-        fputc('"', f);
-        for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
-                if (*p == '"' || *p == '\\')
-                        fprintf(f, "\\%c", *p);
-                else if (*p < 0x20)
-                        fprintf(f, "\\u%04x", *p);
-                else
-                        fputc(*p, f);
-        }
-        fputc('"', f);
-}
+void json_string(FILE *f, const char *s);
+
+/* "key":"s" and, when s is not valid UTF-8, ,"key_bytes":"HEX"; with
+ * spaced, "key": "s", "key_bytes": "HEX". "key":null for NULL. */
+void json_name(FILE *f, const char *key, const char *s, bool spaced);
+
+/* "key":["v0",...] for a NULL-terminated array (argv; NULL for none) and,
+ * when one is not valid UTF-8, ,"key_bytes":[...] with null for each that
+ * is; spaced as json_name(). */
+void json_names(FILE *f, const char *key, char *const *v, bool spaced);
 
 static inline const char *json_bool(int b) {
         return b ? "true" : "false";

@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "dl.h"
+#include "escape.h"
 #include "json.h"
 #include "level.h"
 #include "macro.h"
@@ -167,47 +168,61 @@ static int cmp_row(const void *a, const void *b) {
         return strcmp(((const struct row *) a)->path, ((const struct row *) b)->path);
 }
 
+/* A row's path, package and baseline package as the table shows them. */
+struct shown_row {
+        const char *s[3];
+        char *buf[3];
+};
+
+static void shown_row_init(struct shown_row *sr, const struct row *r) {
+        *sr = (struct shown_row) {};
+        sr->s[0] = escape_name(r->path, &sr->buf[0]);
+        sr->s[1] = r->pkg ? escape_name(r->pkg, &sr->buf[1]) : "-";
+        sr->s[2] = r->base_pkg ? escape_name(r->base_pkg, &sr->buf[2]) : "-";
+}
+
+static void shown_row_done(struct shown_row *sr) {
+        for (int k = 0; k < 3; k++)
+                free(sr->buf[k]);
+}
+
 static void print_table(const struct report *rep, FILE *out) {
         int w[3] = { (int) strlen("VARIANT"), (int) strlen("PACKAGE"), (int) strlen("BASELINE PACKAGE") };
 
         for (size_t i = 0; i < rep->n; i++) {
-                const struct row *r = &rep->rows[i];
-                int l[3] = { (int) strlen(r->path), r->pkg ? (int) strlen(r->pkg) : 1, r->base_pkg ? (int) strlen(r->base_pkg) : 1 };
+                _cleanup_(shown_row_done) struct shown_row sr;
+
+                shown_row_init(&sr, &rep->rows[i]);
                 for (int k = 0; k < 3; k++)
-                        if (l[k] > w[k])
-                                w[k] = l[k];
+                        if ((int) strlen(sr.s[k]) > w[k])
+                                w[k] = (int) strlen(sr.s[k]);
         }
         fprintf(out, "%-*s  %-*s  %-*s  %s\n", w[0], "VARIANT", w[1], "PACKAGE", w[2], "BASELINE PACKAGE", "STATE");
         for (size_t i = 0; i < rep->n; i++) {
-                const struct row *r = &rep->rows[i];
-                fprintf(out, "%-*s  %-*s  %-*s  %s\n", w[0], r->path, w[1], r->pkg ?: "-",
-                        w[2], r->base_pkg ?: "-", r->state);
+                _cleanup_(shown_row_done) struct shown_row sr;
+
+                shown_row_init(&sr, &rep->rows[i]);
+                fprintf(out, "%-*s  %-*s  %-*s  %s\n", w[0], sr.s[0], w[1], sr.s[1], w[2], sr.s[2],
+                        rep->rows[i].state);
         }
 }
 
-static void json_or_null(FILE *out, const char *s) {
-        if (s)
-                json_string(out, s);
-        else
-                fputs("null", out);
-}
-
 static void print_json(const struct report *rep, const char *root, FILE *out) {
-        fputs("{\"root\":", out);
-        json_string(out, root);
+        fputc('{', out);
+        json_name(out, "root", root, false);
         fputs(",\"variants\":[", out);
         for (size_t i = 0; i < rep->n; i++) {
                 const struct row *r = &rep->rows[i];
-                fputs(i ? ",{\"path\":" : "{\"path\":", out);
-                json_string(out, r->path);
+                fputs(i ? ",{" : "{", out);
+                json_name(out, "path", r->path, false);
                 fputs(",\"level\":", out);
                 json_string(out, hwcaps_level_name(r->level));
-                fputs(",\"package\":", out);
-                json_or_null(out, r->pkg);
-                fputs(",\"baseline\":", out);
-                json_or_null(out, r->baseline);
-                fputs(",\"baseline_package\":", out);
-                json_or_null(out, r->base_pkg);
+                fputc(',', out);
+                json_name(out, "package", r->pkg, false);
+                fputc(',', out);
+                json_name(out, "baseline", r->baseline, false);
+                fputc(',', out);
+                json_name(out, "baseline_package", r->base_pkg, false);
                 fputs(",\"state\":", out);
                 json_string(out, r->state);
                 fputc('}', out);
@@ -321,8 +336,11 @@ int hwcaps_rpm_report(const char *root, FILE *out, bool json) {
                 qsort(rep.rows, rep.n, sizeof(rep.rows[0]), cmp_row);
         if (json)
                 print_json(&rep, root, out);
-        else if (rep.n == 0)
-                fprintf(out, "no glibc-hwcaps variants under %s\n", root);
+        else if (rep.n == 0) {
+                _cleanup_free_ char *b_root = NULL;
+
+                fprintf(out, "no glibc-hwcaps variants under %s\n", escape_name(root, &b_root));
+        }
         else
                 print_table(&rep, out);
         for (size_t i = 0; i < rep.n; i++)

@@ -183,6 +183,25 @@ check_root "setgid stub" 1 \
 "hwcaps: /usr/bin/disp: a setgid copy of the dispatch stub (mode 2755): dispatching needs no privilege, and a privileged stub is an attack surface; install it mode 0755
 hwcaps: check: 1 problem in glibc-hwcaps directories" "$WORK/bad"
 
+# Hostile file names: each problem line shows them escaped (escape.h), so
+# none can rewrite the packager's terminal. Variants without baselines,
+# so that check names each one.
+broken
+v2=$WORK/bad/usr/bin/glibc-hwcaps/x86-64-v2
+for name in "$(printf '\033[2K\rOK')" "$(printf 'a\377b')" "$(printf '\300\257')" 'back\slash' "$(printf 'caf\303\251')"; do
+        cp "$WORK/t-v2" "$v2/$name"
+done
+rc=0
+"$HWCAPS" check --root "$WORK/bad" > "$WORK/out" 2> "$WORK/err" || rc=$?
+assert_eq "hostile names: exit status" 1 "$rc"
+python3 "$SRC/tests/cli/escaped-output.py" text < "$WORK/err" || fail "hostile names: raw bytes in the problem lines"
+for want in '/x86-64-v2/\x1b[2K\x0dOK: variant without baseline' '/x86-64-v2/a\xffb: ' \
+            '/x86-64-v2/\xc0\xaf: ' '/x86-64-v2/back\x5cslash: ' "/x86-64-v2/$(printf 'caf\303\251'): " \
+            'nor /usr/bin/glibc-hwcaps/x86-64-v1/\x1b[2K\x0dOK exists' 'check: 5 problems'; do
+        grep -qF -- "$want" "$WORK/err" && echo "ok: hostile names: shown as $want" ||
+                fail "hostile names: no '$want' in: $(cat "$WORK/err")"
+done
+
 rc=0; "$HWCAPS" check 2>/dev/null || rc=$?
 assert_eq "no PATH and no --root is a usage error" 2 "$rc"
 rc=0; "$HWCAPS" check --json "$good" 2>/dev/null || rc=$?

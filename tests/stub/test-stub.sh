@@ -671,6 +671,46 @@ avx2=0" "$(GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2 VARIANT_AVX2=1 "$VARIANT")"
 secure=0" "$(run HWCAPS_MAX_LEVEL=x86-64-v1)"
 }
 
+# Hostile program names (escape.h): which shows them escaped, with no raw
+# control byte; --json is valid UTF-8 with each name's exact bytes in
+# NAME_bytes when it was not UTF-8; which -q into a pipe is the exact path.
+case_hostile_names() {
+        local check=$(dirname "$(realpath "$0")")/../cli/escaped-output.py n name shown hex
+        command -v jq >/dev/null || { echo "SKIP: needs jq"; exit 77; }
+        mkdir -p "$T/bin"
+        for n in 1 2 3 4; do mkdir -p "$T/bin/glibc-hwcaps/x86-64-v$n"; done
+        while IFS=' ' read -r name shown; do
+                name=$(printf "$name")
+                [ "$shown" = - ] && shown=$name
+                for n in 1 2 3 4; do cp "$VARIANT" "$T/bin/glibc-hwcaps/x86-64-v$n/$name"; done
+                ln -s "$STUB" "$T/bin/$name"
+                "$HWCAPS" which "$T/bin/$name" > "$T/out" || fail "which $shown"
+                python3 "$check" text < "$T/out" || fail "which $shown: raw bytes"
+                grep -qF "$T/bin/glibc-hwcaps/$TOP/$shown: runs" "$T/out" || fail "which $shown: $(cat "$T/out")"
+                expect "which -q $shown, into a pipe" "$T/bin/glibc-hwcaps/$TOP/$name" "$("$HWCAPS" which -q "$T/bin/$name")"
+                "$HWCAPS" which --json "$T/bin/$name" > "$T/json" || fail "which --json $shown"
+                jq . "$T/json" > /dev/null || fail "which --json $shown: jq: $(cat "$T/json")"
+                python3 -c 'import json,sys; json.load(sys.stdin)' < "$T/json" || fail "which --json $shown: not JSON"
+                python3 "$check" json < "$T/json" || fail "which --json $shown: $(cat "$T/json")"
+                hex=$(printf '%s' "$T/bin/$name" | od -An -tx1 | tr -d ' \n')
+                if printf '%s' "$name" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1; then
+                        expect "which --json $shown: no name_bytes" null "$(jq -r .name_bytes "$T/json")"
+                        expect "which --json $shown: name" "$(printf '%s' "$T/bin/$name" | sed 's/\\/\\x5c/g')" \
+                                "$(jq -r .name "$T/json")"
+                else
+                        expect "which --json $shown: name_bytes" "$hex" "$(jq -r .name_bytes "$T/json")"
+                        expect "which --json $shown: name" "$T/bin/$shown" "$(jq -r .name "$T/json")"
+                fi
+        done <<'EOF2'
+\033[2K\rOK \x1b[2K\x0dOK
+a\377b a\xffb
+\300\257 \xc0\xaf
+back\\slash back\x5cslash
+caf\303\251 -
+EOF2
+        return 0
+}
+
 case_which_exec() {
         fixture "$T/bin"
         local out

@@ -28,3 +28,9 @@ Test(log, a_usage_error_points_to_the_help) {
         cr_assert_str_eq(fixture_log, "hwcaps: path: unknown option '--frob'\n"
                                       "Try 'hwcaps --help' for more information.\n");
 }
+
+/* A file name with an escape sequence cannot rewrite the terminal. */
+Test(log, a_message_is_escaped_as_escape_h_says) {
+        log_error("%s: not a variant", "/x/\x1b[2K\rOK\xff\\");
+        cr_assert_str_eq(fixture_log, "hwcaps: /x/\\x1b[2K\\x0dOK\\xff\\x5c: not a variant\n");
+}

@@ -112,11 +112,24 @@ Test(rpm_owner, json_names_the_baseline_and_null_for_what_is_absent) {
         cr_assert_str_eq(out, expected);
 }
 
+/* A backslash is shown as \x5c (json.h), so that every backslash in the
+ * decoded name starts an escape. */
 Test(rpm_owner, json_escapes_quotes_and_backslashes_in_names) {
         initdb();
         fixture_write("/usr/bin/glibc-hwcaps/x86-64-v2/a\"b\\c", 0755, VARIANT);
         cr_assert_eq(report(root, true), 1);
-        cr_assert(strstr(out, "{\"path\":\"/usr/bin/glibc-hwcaps/x86-64-v2/a\\\"b\\\\c\","), "%s", out);
+        cr_assert(strstr(out, "{\"path\":\"/usr/bin/glibc-hwcaps/x86-64-v2/a\\\"b\\\\x5cc\","), "%s", out);
+}
+
+Test(rpm_owner, a_name_not_utf8_is_escaped_with_its_bytes_beside_it) {
+        initdb();
+        fixture_write("/usr/bin/glibc-hwcaps/x86-64-v2/a\xff\x1b", 0755, VARIANT);
+        cr_assert_eq(report(root, true), 1);
+        cr_assert(strstr(out, "{\"path\":\"/usr/bin/glibc-hwcaps/x86-64-v2/a\\\\xff\\u001b\","
+                              "\"path_bytes\":\"2f7573722f62696e2f676c6962632d6877636170732f7838362d36342d76322f61ff1b\","),
+                  "%s", out);
+        cr_assert_eq(report(root, false), 1);
+        cr_assert(strstr(out, "/usr/bin/glibc-hwcaps/x86-64-v2/a\\xff\\x1b  -"), "%s", out);
 }
 
 /* /bin is /usr/bin, and /usr/lib is /usr/lib64, on merged systems. */

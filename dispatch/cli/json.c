@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* JSON strings: the rule is in json.h and escape.h. */
+#include <stdint.h>
+
+#include "escape.h"
+#include "json.h"
+
+void json_string(FILE *f, const char *s) {
+        uint32_t c;
+
+        fputc('"', f);
+        for (size_t n; *s; s += n) {
+                n = utf8_decode(s, &c);
+                if (!n || c == '\\') {
+                        fprintf(f, "\\\\x%02x", (unsigned char) *s);
+                        n = 1;
+                } else if (c == '"')
+                        fputs("\\\"", f);
+                /* DEL and C1 too, though JSON allows them raw: the same
+                 * string, and a terminal showing the JSON is safe. */
+                else if (escape_needed(c))
+                        fprintf(f, "\\u%04x", (unsigned) c);
+                else
+                        fwrite(s, 1, n, f);
+        }
+        fputc('"', f);
+}
+
+static void json_hex(FILE *f, const char *s) {
+        fputc('"', f);
+        for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+                fprintf(f, "%02x", *p);
+        fputc('"', f);
+}
+
+void json_name(FILE *f, const char *key, const char *s, bool spaced) {
+        const char *colon = spaced ? "\": " : "\":";
+
+        fprintf(f, "\"%s%s", key, colon);
+        if (!s) {
+                fputs("null", f);
+                return;
+        }
+        json_string(f, s);
+        if (utf8_valid(s))
+                return;
+        fprintf(f, ",%s\"%s_bytes%s", spaced ? " " : "", key, colon);
+        json_hex(f, s);
+}
+
+void json_names(FILE *f, const char *key, char *const *v, bool spaced) {
+        const char *comma = spaced ? ", " : ",", *colon = spaced ? "\": " : "\":";
+        bool valid = true;
+
+        fprintf(f, "\"%s%s[", key, colon);
+        for (size_t i = 0; v && v[i]; i++) {
+                if (i)
+                        fputs(comma, f);
+                json_string(f, v[i]);
+                valid = valid && utf8_valid(v[i]);
+        }
+        fputc(']', f);
+        if (valid)
+                return;
+        fprintf(f, "%s\"%s_bytes%s[", comma, key, colon);
+        for (size_t i = 0; v[i]; i++) {
+                if (i)
+                        fputs(comma, f);
+                if (utf8_valid(v[i]))
+                        fputs("null", f);
+                else
+                        json_hex(f, v[i]);
+        }
+        fputc(']', f);
+}
