@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "fileio.h"
 #include "macro.h"
 
@@ -88,25 +89,35 @@ const char *hwcaps_printable(const char *s, size_t n, size_t max) {
          * values: with one buffer, "unknown section [%s], \"%s\" ignored"
          * printed the same text twice, which one depending on the compiler's
          * argument evaluation order (found by the clang sanitizer build). */
-        static char bufs[4][4 * 80 + 8];
+        static char bufs[4][4 * (80 + 3) + 8]; /* a character begun at max may run 3 bytes on */
         static unsigned next;
         char *out = bufs[next++ % 4];
         size_t k = 0;
 
         if (max > 80)
                 max = 80;
-        for (size_t i = 0; i < n; i++) {
-                unsigned char c = (unsigned char) s[i];
+        /* escape.h's rule: each byte of invalid UTF-8, of a control
+         * character and of a backslash as \xHH; printable UTF-8 as is. */
+        for (size_t i = 0; i < n;) {
+                char one[5] = { 0 }; /* s need not be NUL-terminated at n */
+                uint32_t c;
+                size_t len;
 
+                memcpy(one, s + i, n - i < 4 ? n - i : 4);
+                len = utf8_decode(one, &c);
                 if (i >= max) {
                         memcpy(out + k, "...", 3);
                         k += 3;
                         break;
                 }
-                if (c < 0x20 || c == 0x7f || c == '\\')
-                        k += (size_t) sprintf(out + k, "\\x%02x", c);
-                else
-                        out[k++] = (char) c;
+                if (len == 0)
+                        len = 1, c = 0; /* invalid, or a NUL: this byte alone */
+                for (size_t j = 0; j < len; j++)
+                        if (c == 0 || escape_needed(c))
+                                k += (size_t) sprintf(out + k, "\\x%02x", (unsigned char) s[i + j]);
+                        else
+                                out[k++] = s[i + j];
+                i += len;
         }
         out[k] = '\0';
         return out;

@@ -11,8 +11,8 @@
  * Files longer than max bytes: -EFBIG. Returns 0 or -errno. */
 int hwcaps_read_file(const char *root, const char *path, size_t max, char **ret, size_t *ret_size);
 
-/* A copy of s that is safe to print on one line: bytes below 0x20, 0x7f
- * and backslashes are written as C escapes; at most max input bytes, then
- * "...". Returns one of four static buffers used in turn, so up to four
+/* A copy of n bytes of s that is safe to print on one line, by escape.h's
+ * rule (invalid UTF-8, control characters and backslashes as \xHH); at
+ * most max input bytes (80 at the most), then "...". Returns one of four static buffers used in turn, so up to four
  * results may appear in one message (not thread-safe; for messages only). */
 const char *hwcaps_printable(const char *s, size_t n, size_t max);

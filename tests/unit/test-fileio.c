@@ -148,6 +148,17 @@ Test(fileio_printable, control_bytes_del_and_backslash_are_escaped) {
         cr_assert_str_eq(hwcaps_printable("a\0b", 3, 80), "a\\x00b");
 }
 
+/* The rule of escape.h, as the CLI shows names: printable UTF-8 as is,
+ * each byte of invalid UTF-8 or a C1 control as \xHH; a character is not
+ * read past n. */
+Test(fileio_printable, utf8_as_is_invalid_and_c1_escaped) {
+        cr_assert_str_eq(hwcaps_printable("caf\xc3\xa9", 5, 80), "caf\xc3\xa9");
+        cr_assert_str_eq(hwcaps_printable("a\xff" "b", 3, 80), "a\\xffb");
+        cr_assert_str_eq(hwcaps_printable("\xc0\xaf", 2, 80), "\\xc0\\xaf");
+        cr_assert_str_eq(hwcaps_printable("\xc2\x9b" "2J", 4, 80), "\\xc2\\x9b2J");
+        cr_assert_str_eq(hwcaps_printable("caf\xc3\xa9", 4, 80), "caf\\xc3");
+}
+
 Test(fileio_printable, longer_than_max_is_cut_with_dots) {
         char s[200];
 
