@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "dl.h"
 #include "escape.h"
+#include "fileio.h"
 #include "json.h"
 #include "rpm-owner.h"
 #include "macro.h"
@@ -613,6 +614,24 @@ static int gather(struct status *s) {
         return r;
 }
 
+/* Debian's zsh reads /etc/zsh/zprofile, never /etc/profile.d, and has no
+ * drop-in directory: while the file does not source hwcaps.sh, zsh login
+ * shells get no level directory (hwcaps-env-generator(8), LOGIN SHELLS). */
+static void advise_zsh(struct status *s) {
+        _cleanup_free_ char *text = NULL;
+        size_t n;
+        bool used = false;
+
+        for (size_t i = 0; i < s->n_dirs && !used; i++)
+                used = s->dirs[i].safe;
+        if (!used || hwcaps_read_file(s->root, "/etc/zsh/zprofile", 1 << 20, &text, &n) < 0 ||
+            strstr(text, "profile.d/hwcaps.sh"))
+                return;
+        advise(s, "zsh is installed, but Debian's zsh does not read /etc/profile.d: zsh login shells get no "
+               "level directories until /etc/zsh/zprofile has the line \"emulate sh -c '. /etc/profile.d/hwcaps.sh'\" "
+               "(hwcaps-env-generator(8), LOGIN SHELLS)");
+}
+
 /* What to do about what gather() found. */
 static void advise_all(struct status *s) {
         bool manager_stale = s->manager.path && (s->manager.n_missing || s->manager.n_extra);
@@ -624,6 +643,7 @@ static void advise_all(struct status *s) {
                 advise(s, "log out and in again (a new login shell reads /etc/profile.d/hwcaps.sh)%s",
                        manager_stale ? ", after the daemon-reload" : "");
         advise_policy(s);
+        advise_zsh(s);
         if (!s->manager_reachable)
                 advise(s, "the %s manager's environment could not be checked; once systemd runs, "
                        "\"hwcaps status%s\" shows it", s->user ? "user" : "system", s->user ? " --user" : "");

@@ -37,6 +37,17 @@ for want in "System manager:    not reachable" "/usr/bin/glibc-hwcaps/x86-64-v2"
         case $out in *"$want"*) ;; *) fail "human output lacks '$want':"$'\n'"$out" ;; esac
 done
 
+case $out in *zsh*) fail "zsh advice without zsh:"$'\n'"$out" ;; esac
+# Debian's zsh reads /etc/zsh/zprofile only: advice until it sources hwcaps.sh.
+mkdir -p "$root/etc/zsh"
+printf '# /etc/zsh/zprofile: system-wide .zprofile file for zsh(1).\n' > "$root/etc/zsh/zprofile"
+out=$(st PATH=/opt/bin:/usr/bin:/bin 2>&1)
+case $out in *"emulate sh -c '. /etc/profile.d/hwcaps.sh'"*) ;; *) fail "no zsh advice:"$'\n'"$out" ;; esac
+echo "emulate sh -c '. /etc/profile.d/hwcaps.sh'" >> "$root/etc/zsh/zprofile"
+out=$(st PATH=/opt/bin:/usr/bin:/bin 2>&1)
+case $out in *zsh*) fail "zsh advice although zprofile sources hwcaps.sh:"$'\n'"$out" ;; esac
+rm -r "$root/etc/zsh"
+
 json=$(st PATH=/opt/bin:/usr/bin:/bin --json 2>/dev/null) || fail "status --json failed"
 q() { printf '%s' "$json" | jq -r "$1" 2>&1; }
 [ "$(q .manager_reachable)" = false ] || fail "manager_reachable: $(q .manager_reachable)"
