@@ -161,7 +161,10 @@ int hwcaps_probe_dump(const char *path, struct hwcaps_probe *p, char *err, size_
         memcpy(c->vendor + 8, &raw.basic_cpuid[0][ECX], 4);
         c->max_extended = raw.ext_cpuid[0][EAX];
         /* libcpuid stores subleaf 0 of every basic leaf (7 and 0xD too) in
-         * basic_cpuid, the extended leaves in ext_cpuid. */
+         * basic_cpuid, the extended leaves in ext_cpuid. A dump is data:
+         * every register it holds is taken as it is, also above the leaf
+         * maxima it states (hwcaps_view_from_cpuid() leaves those out, as
+         * for the instructions); fuzz-dump compares them with libcpuid's. */
         _Static_assert((int) EAX == HWCAPS_OUT_EAX && (int) EBX == HWCAPS_OUT_EBX && (int) ECX == HWCAPS_OUT_ECX &&
                                (int) EDX == HWCAPS_OUT_EDX,
                        "libcpuid's register order is enum hwcaps_out's");
@@ -169,7 +172,7 @@ int hwcaps_probe_dump(const char *path, struct hwcaps_probe *p, char *err, size_
                 const struct hwcaps_reg_info *ri = &hwcaps_reg_table[r];
                 uint32_t i = ri->leaf & ~HWCAPS_LEAF_EXTENDED;
 
-                if (ri->subleaf != 0 || !hwcaps_leaf_available(c, ri->leaf))
+                if (ri->subleaf != 0)
                         continue;
                 if (ri->leaf < HWCAPS_LEAF_EXTENDED && i < MAX_CPUID_LEVEL)
                         c->reg[r] = raw.basic_cpuid[i][ri->out];
