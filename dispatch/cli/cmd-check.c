@@ -531,12 +531,8 @@ static int root_usable(const char *root) {
 static int check_paths(const char *root, char **paths) {
         struct check c = { .root = root };
 
-        for (char **p = paths; *p; p++)
-                if (root[0] && (*p)[0] != '/')
-                        break; /* a usage error, said in its turn below */
-                else if (p == paths && root_usable(root) < 0)
-                        return EXIT_FAIL;
-        if (!paths[0] && root_usable(root) < 0)
+        /* A relative first PATH is the usage error to say first (below). */
+        if (!(root[0] && paths[0] && paths[0][0] != '/') && root_usable(root) < 0)
                 return EXIT_FAIL;
 
         if (!paths[0])
