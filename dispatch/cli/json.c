@@ -5,6 +5,13 @@
 #include "escape.h"
 #include "json.h"
 
+void json_begin(FILE *f, const char *subcommand, bool pretty) {
+        if (pretty)
+                fprintf(f, "{\n  \"hwcaps_json\": %d,\n  \"subcommand\": \"%s\",\n", HWCAPS_JSON_VERSION, subcommand);
+        else
+                fprintf(f, "{\"hwcaps_json\":%d,\"subcommand\":\"%s\",", HWCAPS_JSON_VERSION, subcommand);
+}
+
 void json_string(FILE *f, const char *s) {
         uint32_t c;
 

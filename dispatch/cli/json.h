@@ -10,6 +10,16 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/* The version of the one JSON schema every --json output follows
+ * (hwcaps(1), JSON OUTPUT). Raised when a field changes meaning or goes;
+ * adding a field does not raise it. */
+#define HWCAPS_JSON_VERSION 1
+
+/* Opens a --json output: {"hwcaps_json":VERSION,"subcommand":"NAME", and
+ * the comma, so the caller's first field follows; pretty puts each on its
+ * own line indented by two spaces (the caller's fields do the same). */
+void json_begin(FILE *f, const char *subcommand, bool pretty);
+
 void json_string(FILE *f, const char *s);
 
 /* "key":"s" and, when s is not valid UTF-8, ,"key_bytes":"HEX"; with
