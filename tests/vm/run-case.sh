@@ -59,7 +59,7 @@ V3="x86-64-v3 x86-64-v2"
 # policy_why = what /run/hwcaps/policy must say in cap=, keep-path= and (a
 # part of) why=.
 case_setup() {
-	cpu=Haswell append= ldso=$V3 levels=$V3 conf= dirs=yes reload= refresh= debtrigger= setenv_path= dropins= only_usr_bin=
+	cpu=Haswell append= ldso=$V3 levels=$V3 conf= dirs=yes reload= refresh= debtrigger= setenv_path= dropins= only_usr_bin= readme=
 	stub_level= policy_cap=none policy_keep=no policy_why=
 	case $1 in
 	qemu64) cpu=qemu64 ldso= levels= ;;
@@ -92,10 +92,13 @@ case_setup() {
 	# No level directories at boot; in the guest, dpkg -i of a package
 	# with the first one (x86-64-v3/) fires hwcaps' dpkg file trigger.
 	deb-trigger) dirs=no debtrigger=yes levels= ;;
+	# README.md's walk-through as written (readme-steps.sh): hwcaps is not
+	# in the image; the guest installs it with apt on the running system.
+	readme) dirs=no readme=yes levels= ;;
 	*) return 1 ;;
 	esac
 }
-all_cases="qemu64 nehalem haswell haswell-noavx2 max cmdline-off cmdline-max-v2 setenv-path setenv-hwcaps-off conf-max-v2 conf-dropins daemon-reload refresh deb-trigger procsubset-off setenv-maxlevel-login conf-cap-execstart"
+all_cases="qemu64 nehalem haswell haswell-noavx2 max cmdline-off cmdline-max-v2 setenv-path setenv-hwcaps-off conf-max-v2 conf-dropins daemon-reload refresh deb-trigger procsubset-off setenv-maxlevel-login conf-cap-execstart readme"
 if [ "$name" = list ]; then
 	echo "$all_cases"
 	exit 0
@@ -154,16 +157,37 @@ mount -o loop "$work/disk.img" "$mnt"
 # postinst's hwcaps-refresh finds no running systemd and does nothing). The
 # image has their run-time dependencies; the rpm macros need rpm and are not
 # installed.
-install -d "$mnt/tmp/hwcaps-debs"
-cp "$work"/hwcaps_*.deb "$work"/hwcaps-dispatch_*.deb "$mnt/tmp/hwcaps-debs/"
-if ! env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$mnt" sh -c 'dpkg -i /tmp/hwcaps-debs/*.deb' >>"$logdir/build.log" 2>&1; then
-	sed 's/^/# /' "$logdir/build.log"
-	echo "Bail out! dpkg -i of the hwcaps packages in the image failed"
-	exit 1
-fi
-rm -rf "$mnt/tmp/hwcaps-debs"
 g=$here/guest
 install -d "$mnt/opt/hwcaps-vm"
+if [ -n "$readme" ]; then
+	# README.md's steps: its host blocks here (its dpkg-buildpackage is
+	# build-deb.sh's, above), the results and the packages where its guest
+	# blocks expect them: run in /root/hwcaps, the packages in /root.
+	steps=$work/readme
+	"$here/readme-steps.sh" "$src/README.md" "$steps" >>"$logdir/build.log" 2>&1 ||
+		{ sed 's/^/# /' "$logdir/build.log"; echo "Bail out! README.md's walk-through cannot be read"; exit 1; }
+	grep -q '^dpkg-buildpackage -us -uc -b\( \|$\)' "$steps/host.sh" && grep -q 'dpkg-buildpackage -us -uc -b)' "$here/build-deb.sh" ||
+		{ echo "Bail out! README.md's host steps no longer build the packages as build-deb.sh does (dpkg-buildpackage -us -uc -b)"; exit 1; }
+	install -d "$mnt/root/hwcaps" "$mnt/opt/hwcaps-vm/readme"
+	if ! (cd "$steps" && grep -v '^dpkg-buildpackage ' host.sh | sh -eux) >>"$logdir/build.log" 2>&1; then
+		sed 's/^/# /' "$logdir/build.log"
+		echo "Bail out! README.md's host steps failed"
+		exit 1
+	fi
+	find "$steps" -maxdepth 1 -type f ! -name 'host.sh' ! -name 'guest.*' -exec cp -p {} "$mnt/root/hwcaps/" \;
+	cp "$work"/hwcaps_*.deb "$work"/hwcaps-dispatch_*.deb "$mnt/root/"
+	cp "$steps/guest.sh" "$steps/guest.cmds" "$mnt/opt/hwcaps-vm/readme/"
+	cp "$steps/guest.cmds" "$logdir/readme-guest.cmds"
+else
+	install -d "$mnt/tmp/hwcaps-debs"
+	cp "$work"/hwcaps_*.deb "$work"/hwcaps-dispatch_*.deb "$mnt/tmp/hwcaps-debs/"
+	if ! env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$mnt" sh -c 'dpkg -i /tmp/hwcaps-debs/*.deb' >>"$logdir/build.log" 2>&1; then
+		sed 's/^/# /' "$logdir/build.log"
+		echo "Bail out! dpkg -i of the hwcaps packages in the image failed"
+		exit 1
+	fi
+	rm -rf "$mnt/tmp/hwcaps-debs"
+fi
 install -m 0755 "$g/check.sh" "$mnt/opt/hwcaps-vm/check.sh"
 printf '%s\n' "$name" >"$mnt/opt/hwcaps-vm/case"
 install -m 0644 "$g/hwcaps-vm-check.service" "$g/hwcaps-vm-syspath.service" "$g/hwcaps-vm-disp.service" \
@@ -334,6 +358,35 @@ top() { # highest expected level, or baseline
 	echo "${1:-baseline}"
 }
 
+# README.md's walk-through: every step exits 0, and each says what the
+# README says it does.
+readme_assertions() {
+	cmds=$logdir/readme-guest.cmds
+	total=$(wc -l <"$cmds")
+	step() { # the number of the first guest step matching ^$1 (ERE)
+		grep -n -m1 -E -- "^$1" "$cmds" | cut -d: -f1
+	}
+	i=0
+	while IFS= read -r c; do
+		i=$((i + 1))
+		tap "$([ "$(get "walk_${i}_rc")" = 0 ] && echo 0 || echo 1)" plain \
+			"README step $i exits 0: $(printf '%s' "$c" | sed 's/[[:space:]]*#.*//')" \
+			"exit status: \"$(get "walk_${i}_rc")\"
+output: $(get "walk_${i}_out")"
+	done <"$cmds"
+	is plain "all $total README steps ran" "$total" "$(get walk_steps)"
+	is plain "a new service (systemd-run) runs the x86-64-v3 build" "built for x86-64-v3" "$(get "walk_$(step 'systemd-run --wait --pipe --quiet sh -c hello')_out")"
+	is plain "the admin's shell, after . /etc/profile.d/hwcaps.sh, runs the x86-64-v3 build" "built for x86-64-v3" "$(get "walk_$(step 'hello([[:space:]]|$)')_out")"
+	w=$(get "walk_$(step 'hwcaps which hello')_out")
+	case $w in
+	*"/usr/local/bin/glibc-hwcaps/x86-64-v3/hello: runs"*) tap 0 plain "hwcaps which hello names the x86-64-v3 build as the one that runs" ;;
+	*) tap 1 plain "hwcaps which hello names the x86-64-v3 build as the one that runs" "$w" ;;
+	esac
+	is plain "a login shell of another user (su -l tester) runs the x86-64-v3 build" "built for x86-64-v3" "$(get readme_login_hello)"
+	is plain "the lingering user's manager (systemd-run --user) runs the x86-64-v3 build" "built for x86-64-v3" "$(get readme_user_hello)"
+	is plain "dpkg has hwcaps and hwcaps-dispatch installed" "hwcaps install ok installed | hwcaps-dispatch install ok installed" "$(get readme_dpkg)"
+}
+
 echo "# check.log:"
 tr -d '\r' <"$logdir/check.log" | sed 's/^/#   /'
 done_at=$(get done)
@@ -343,6 +396,11 @@ if [ -z "$done_at" ]; then
 	exit 0
 fi
 tap 0 plain "the VM booted, ran the checks and reported (case $name; -cpu $cpu; $((t1 - t0)) s wall, checks at $(get start)-$done_at s uptime)"
+if [ -n "$readme" ]; then
+	readme_assertions
+	echo "1..$n"
+	exit 0
+fi
 is plain "no failed units in the VM" "" "$(words "$(get failed_units)")"
 is generator "hwcaps-env-generator is installed as 60-hwcaps for the system and user managers" "present present" "$generator $(get generator_user)"
 is profile "the login shell snippet /etc/profile.d/hwcaps.sh is installed" present "$profile_d"

@@ -28,6 +28,36 @@ field() {
 
 report start "$(cut -d' ' -f1 /proc/uptime)"
 report case "$(cat "$dir/case")"
+
+if [ -f "$dir/readme/guest.sh" ]; then
+	# README.md's walk-through (tests/vm/readme-steps.sh): its guest steps
+	# in one shell, as the admin types them, from the directory holding
+	# what its host steps built; each step's output and exit status.
+	o=$(cd /root/hwcaps && HOME=/root timeout 900 sh "$dir/readme/guest.sh" 2>&1 </dev/null)
+	report walk_rc "$?"
+	i=0 text=
+	while IFS= read -r l; do
+		case $l in
+		"@@HWCAPS-WALK "*)
+			i=${l#@@HWCAPS-WALK }
+			report "walk_${i%% *}_rc" "${i#* }"
+			report "walk_${i%% *}_out" "$text"
+			text= ;;
+		*) text="$text${text:+
+}$l" ;;
+		esac
+	done <<EOF
+$o
+EOF
+	report walk_steps "${i%% *}"
+	report walk_tail "$text"
+	report readme_login_hello "$(su -l tester -c hello 2>&1)"
+	report readme_user_hello "$(timeout 60 systemd-run --user -M tester@ --wait --pipe --quiet sh -c hello 2>&1)"
+	report readme_dpkg "$(dpkg-query -W -f='${Package} ${Status}\n' hwcaps hwcaps-dispatch 2>&1)"
+	report failed_units "$(systemctl --failed --plain --no-legend 2>&1 | cut -d' ' -f1 | tr '\n' ' ')"
+	report done "$(cut -d' ' -f1 /proc/uptime)"
+	exit 0
+fi
 report cmdline "$(cat /proc/cmdline)"
 report cpu_flags "$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -x -E 'sse4_2|popcnt|avx|avx2|fma|bmi2|movbe|avx512f' | tr '\n' ' ')"
 # merged /usr: /lib/systemd is /usr/lib/systemd
