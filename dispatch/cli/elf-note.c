@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "elf-note.h"
+#include "identity.h"
 
 /* Layouts: System V gABI ("Program Header", "Note Section") and the
  * Linux Extensions to gABI ("Program Property", .note.gnu.property): on
@@ -60,8 +61,10 @@ static int parse_properties(const uint8_t *p, uint64_t size, struct hwcaps_elf_i
         return 0;
 }
 
-/* The notes of one PT_NOTE or PT_GNU_PROPERTY segment. */
-static int parse_notes(const uint8_t *p, uint64_t size, uint64_t align, struct hwcaps_elf_info *info, const char **ret_reason) {
+/* The notes of one PT_NOTE or PT_GNU_PROPERTY segment: the stub's note
+ * always, the GNU properties when props. */
+static int parse_notes(const uint8_t *p, uint64_t size, uint64_t align, bool props, struct hwcaps_elf_info *info,
+                       const char **ret_reason) {
         uint64_t off = 0;
 
         /* gABI: 4-byte alignment, except 8 for 64-bit GNU property notes
@@ -84,7 +87,10 @@ static int parse_notes(const uint8_t *p, uint64_t size, uint64_t align, struct h
                         *ret_reason = "note runs past the end of its segment";
                         return -EBADMSG;
                 }
-                if (type == NT_GNU_PROPERTY_TYPE_0 && namesz == 4 && memcmp(p + name, "GNU", 4) == 0) {
+                if (type == HWCAPS_STUB_NOTE_TYPE && namesz == sizeof HWCAPS_STUB_NOTE_NAME &&
+                    memcmp(p + name, HWCAPS_STUB_NOTE_NAME, namesz) == 0)
+                        info->dispatch_stub = true;
+                if (props && type == NT_GNU_PROPERTY_TYPE_0 && namesz == 4 && memcmp(p + name, "GNU", 4) == 0) {
                         int r = parse_properties(p + desc, descsz, info, ret_reason);
                         if (r < 0)
                                 return r;
@@ -124,9 +130,11 @@ static int check_header(const uint8_t *p, size_t n, const char **ret_reason) {
         return 0;
 }
 
-/* The property notes of the phnum program headers at phoff, which lie
- * inside the file. Like glibc (elf/dl-load.c): PT_GNU_PROPERTY when there
- * is one, otherwise the property notes among the PT_NOTE segments. */
+/* The notes of the phnum program headers at phoff, which lie inside the
+ * file. Properties like glibc (elf/dl-load.c): PT_GNU_PROPERTY when there
+ * is one, otherwise the property notes among the PT_NOTE segments. The
+ * stub's note in any PT_NOTE segment; one that only that was read for
+ * and is malformed is left alone, as glibc leaves it. */
 static int parse_segments(const uint8_t *p, size_t n, uint64_t phoff, uint64_t phentsize, uint64_t phnum,
                           struct hwcaps_elf_info *info, const char **ret_reason) {
         bool have_gnu_property = false;
@@ -142,14 +150,19 @@ static int parse_segments(const uint8_t *p, size_t n, uint64_t phoff, uint64_t p
                 uint64_t filesz = rd64(ph + offsetof(Elf64_Phdr, p_filesz));
                 uint64_t align = rd64(ph + offsetof(Elf64_Phdr, p_align));
 
-                if (type != (have_gnu_property ? PT_GNU_PROPERTY : PT_NOTE))
+                bool props = type == (have_gnu_property ? PT_GNU_PROPERTY : PT_NOTE);
+                const char *ignored;
+
+                if (type != PT_NOTE && !props)
                         continue;
                 if (off > n || filesz > n - off) {
+                        if (!props)
+                                continue;
                         *ret_reason = "note segment runs past the end of the file";
                         return -EBADMSG;
                 }
-                int r = parse_notes(p + off, filesz, align, info, ret_reason);
-                if (r < 0)
+                int r = parse_notes(p + off, filesz, align, props, info, props ? ret_reason : &ignored);
+                if (r < 0 && props)
                         return r;
         }
         return 0;
@@ -214,8 +227,11 @@ int hwcaps_elf_isa_level(uint32_t isa_needed) {
 }
 
 int hwcaps_elf_isa_needed_fd(int fd, struct hwcaps_elf_info *ret, const char **ret_reason) {
+        const char *dummy;
         struct stat st;
 
+        if (!ret_reason)
+                ret_reason = &dummy;
         if (fstat(fd, &st) < 0)
                 return -errno;
         if (!S_ISREG(st.st_mode)) {

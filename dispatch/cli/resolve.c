@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "cpu-raw.h"
+#include "elf-note.h"
 #include "fileio.h"
 #include "identity.h"
 #include "macro.h"
@@ -20,29 +21,19 @@
 #include "searchpath.h"
 #include "tunables.h"
 
-#define STUB_MARKER "HWCAPS-DISPATCH-STUB-1"
-#define STUB_SCAN_MAX (1024 * 1024) /* the stub is ~10 KiB */
-
 extern char **environ;
 
 bool resolve_is_stub(const char *path) {
         _cleanup_close_ int fd = -1;
-        _cleanup_free_ char *buf = NULL;
+        struct hwcaps_elf_info info;
         struct stat a, b;
-        ssize_t n;
 
         if (stat(path, &a) < 0 || !S_ISREG(a.st_mode))
                 return false;
         if (stat(HWCAPS_STUB_PATH, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
                 return true;
-        if (a.st_size > STUB_SCAN_MAX)
-                return false;
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        buf = malloc(STUB_SCAN_MAX);
-        if (fd < 0 || !buf)
-                return false;
-        n = read(fd, buf, STUB_SCAN_MAX);
-        return n > 0 && memmem(buf, n, STUB_MARKER, strlen(STUB_MARKER));
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        return fd >= 0 && hwcaps_elf_isa_needed_fd(fd, &info, NULL) == 0 && info.dispatch_stub;
 }
 
 static int add(struct resolve *r, int level, bool runnable, char *path, const char *fmt, ...)

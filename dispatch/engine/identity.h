@@ -16,6 +16,13 @@
  *   AT_EMPTY_PATH) the kernel names only "/dev/fd/N": no identity. */
 #pragma once
 
+/* The mark of the dispatch stub's file: an ELF note named "hwcaps" of type
+ * 1 in a PT_NOTE segment (stub.c writes it, elf-note.c finds it), so
+ * "hwcaps which" knows a copy of the stub. A note, not bytes anywhere in
+ * the file: the hwcaps command holds these names too, and is no stub. */
+#define HWCAPS_STUB_NOTE_NAME "hwcaps"
+#define HWCAPS_STUB_NOTE_TYPE 1
+
 #include <stdbool.h>
 #include <stddef.h>
 

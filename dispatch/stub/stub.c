@@ -37,8 +37,19 @@
 #define AT_SECURE_ 23      /* <elf.h> AT_SECURE, without pulling in libc headers */
 #define AT_EXECFN_ 31
 
-/* Marks the binary as the stub, so "hwcaps which" recognises a copy of it. */
-__attribute__((used)) static const char stub_marker[] = "HWCAPS-DISPATCH-STUB-1";
+/* Marks the binary as the stub, so "hwcaps which" recognises a copy of it
+ * (identity.h): an allocated SHT_NOTE section, which ld keeps under
+ * --gc-sections and puts into a PT_NOTE segment. namesz 7 ("hwcaps" and
+ * its NUL), descsz 4, the name padded to 8, a zero descriptor. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+__asm__(".section .note.hwcaps,\"a\",@note\n"
+        ".balign 4\n"
+        ".long 7, 4, " STR(HWCAPS_STUB_NOTE_TYPE) "\n"
+        ".asciz \"" HWCAPS_STUB_NOTE_NAME "\"\n"
+        ".balign 4\n"
+        ".long 0\n"
+        ".previous\n");
 
 /* The kernel enters here with argc, argv[], NULL, envp[], NULL, auxv[] on
  * the stack (System V x86-64 psABI, 3.4.1). Align the stack for the call. */

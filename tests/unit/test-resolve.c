@@ -4,8 +4,8 @@
  * would, and a dispatch stub followed level by level by the stub's rules.
  * Under /run, not /tmp: the trust rule refuses a sticky directory on the
  * way to a variant. Needs root (the fixture must be root's, one file
- * another user's). Variants are shell scripts; the stub is one carrying
- * its marker. */
+ * another user's). Variants are shell scripts; the stub is a copy of the
+ * built one (STUB_BIN), which carries the stub's ELF note. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +20,18 @@ static struct resolve r;
 #include "cli-log.h"
 #include "fixture.h"
 
-#define STUB "#!/bin/sh\n# HWCAPS-DISPATCH-STUB-1\nexit 127\n"
+/* A copy of the built stub at rel, mode 0755. */
+static void fixture_stub(const char *rel) {
+        char buf[256 * 1024];
+        FILE *f = fopen(STUB_BIN, "rb");
+        size_t n;
+
+        cr_assert_not_null(f, "%s: %m", STUB_BIN);
+        n = fread(buf, 1, sizeof buf, f);
+        cr_assert(n > 0 && n < sizeof buf && feof(f));
+        fclose(f);
+        fixture_write_bytes(rel, 0755, buf, n);
+}
 #define VARIANT "#!/bin/sh\necho variant\n"
 #define CAP_WHY "hwcaps.max=x86-64-v2 (kernel command line)"
 
@@ -32,7 +43,7 @@ static void setup(void) {
         unsetenv("HWCAPS_MAX_LEVEL");
         unsetenv("GLIBC_TUNABLES");
         fixture_write("/run/hwcaps/policy", 0644, "hwcaps-policy=1\ncap=x86-64-v2\nkeep-path=no\nwhy=" CAP_WHY "\n");
-        fixture_write("/libexec/hwcaps-dispatch", 0755, STUB);
+        fixture_stub("/libexec/hwcaps-dispatch");
         /* foo: v4 above the cap, v3 in a directory others may write, v2
          * runnable, v1 without exec permission */
         fixture_symlink("../libexec/hwcaps-dispatch", "/bin/foo");
@@ -178,13 +189,25 @@ Test(resolve, an_alias_resolves_to_the_variants_of_the_name_installed) {
 
 Test(resolve, a_copy_of_the_stub_as_a_variant_stops_the_stub_there) {
         fixture_symlink("../libexec/hwcaps-dispatch", "/bin/bar");
-        fixture_write("/bin/glibc-hwcaps/x86-64-v2/bar", 0755, STUB);
+        fixture_stub("/bin/glibc-hwcaps/x86-64-v2/bar");
         fixture_write("/bin/glibc-hwcaps/x86-64-v1/bar", 0755, VARIANT);
         resolve(fixture_path("/bin/bar"));
         if (r.d.cpu < HWCAPS_LEVEL_V2)
                 cr_skip_test("the CPU is below x86-64-v2: the copy is not reached");
         expect(2, 2, "/bin/glibc-hwcaps/x86-64-v2/bar", "a copy of the dispatch stub: the stub runs it, and it stops");
         expect(3, 1, "/bin/glibc-hwcaps/x86-64-v1/bar", "not reached: the stub stops at the copy above");
+}
+
+/* The stub is known by its ELF note, not by bytes anywhere in a file: the
+ * hwcaps command holds the note's name (this test program does too, with
+ * resolve.c), and a script may quote anything; neither is a stub. */
+Test(resolve, only_a_file_with_the_stub_note_is_a_stub) {
+        cr_assert(resolve_is_stub(fixture_path("/libexec/hwcaps-dispatch")));
+        cr_assert_not(resolve_is_stub("/proc/self/exe"));
+        fixture_write("/bin/quoting", 0755, "#!/bin/sh\n# hwcaps HWCAPS-DISPATCH-STUB-1 .note.hwcaps\nexit 0\n");
+        cr_assert_not(resolve_is_stub(fixture_path("/bin/quoting")));
+        cr_assert_not(resolve_is_stub(fixture_path("/bin")));
+        cr_assert_not(resolve_is_stub(fixture_path("/bin/missing")));
 }
 
 Test(resolve, a_variant_leading_back_to_the_stub_is_the_stub_itself) {
@@ -198,7 +221,7 @@ Test(resolve, a_variant_leading_back_to_the_stub_is_the_stub_itself) {
 /* Started by another user, a setuid stub runs with AT_SECURE: its own
  * file names the program, and HWCAPS_MAX_LEVEL is not believed. */
 Test(resolve, a_setuid_stub_is_its_own_file_and_ignores_the_environment) {
-        fixture_write("/bin/suid", 0755, STUB);
+        fixture_stub("/bin/suid");
         cr_assert_eq(chown(fixture_path("/bin/suid"), 65534, 0), 0);
         cr_assert_eq(chmod(fixture_path("/bin/suid"), 04755), 0);
         fixture_symlink("suid", "/bin/qux");
