@@ -536,7 +536,7 @@ static int summarize(struct bench *b, const struct bench_args *a) {
 
 /* The comparison with the first variant, for wall and CPU time:
  * ,"wall":{"median":...,"ratio":...,"ci_low":...,"ci_high":...,
- * "coverage":...,"rounds":N,"verdict":"..."},"cpu":{...}. */
+ * "coverage":...,"rounds_used":N,"verdict":"..."},"cpu":{...}. */
 static void print_json_comparison(const struct variant *v, bool reference) {
         const struct { const char *key; const struct stats *st; const struct ratio_ci *r; } m[] = {
                 { "wall", &v->st, &v->wall_ratio },
@@ -553,7 +553,7 @@ static void print_json_comparison(const struct variant *v, bool reference) {
                 print_json_number("ci_high", m[i].r->high);
                 putchar(',');
                 print_json_number("coverage", m[i].r->coverage);
-                printf(",\"rounds\":%zu,\"verdict\":\"%s\"}", m[i].r->n,
+                printf(",\"rounds_used\":%zu,\"verdict\":\"%s\"}", m[i].r->n,
                        reference ? "reference" : stats_verdict_name(m[i].r->verdict));
         }
 }
@@ -563,7 +563,7 @@ static void print_json(const struct bench *b, const struct bench_args *a, const 
         json_names(stdout, "command", a->cmd, false);
         printf(",\"rounds\":%u,\"warmup\":%u,", a->rounds, a->warmup);
         json_name(stdout, "baseline", b->var[0].name, false);
-        printf(",\"unit\":\"s\",\"confidence\":%g", a->confidence);
+        printf(",\"unit\":\"s\",\"confidence\":%.9g", a->confidence);
         printf(",\"host\":{\"vendor\":");
         json_string(stdout, p->cpuid.vendor);
         printf(",\"level\":\"%s\"},\"%s\":[", p->level ? hwcaps_level_name(p->level) : "none",

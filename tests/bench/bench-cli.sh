@@ -60,7 +60,7 @@ fi
 # the levels too; 3 rounds are too few for a 95% interval, which is said.
 jq -e '.confidence == 0.95 and .levels[0].wall.verdict == "reference" and .levels[0].cpu.verdict == "reference"
        and all(.levels[1:][]; .wall.verdict == "too few rounds" and .wall.ci_low == null and .cpu.ci_high == null
-                              and .wall.rounds == 3)' "$T/out.json" >/dev/null ||
+                              and .wall.rounds_used == 3)' "$T/out.json" >/dev/null ||
         fail "comparison fields with too few rounds: $(cat "$T/out.json")"
 jq -e '.levels[1].wall.ratio < 1 and .levels[2].wall.ratio > 1' "$T/out.json" >/dev/null ||
         fail "wall ratios not <1 / >1: $(cat "$T/out.json")"
