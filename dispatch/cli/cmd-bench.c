@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* hwcaps bench: time COMMAND once per installed level variant of its
- * program, in interleaved rounds, and compare against the baseline.
+ * program, or once per build given with --variants, in interleaved
+ * rounds, and compare each with the first (the baseline, the reference).
  *
  * Variants are resolved here, not through the exec stub: for a program P
  * found as DIR/NAME (in PATH or as given), level N runs
  * DIR/glibc-hwcaps/x86-64-vN/NAME and the baseline runs
  * DIR/glibc-hwcaps/x86-64-v1/NAME when present (the stub layout), else
  * DIR/NAME. Each run also gets HWCAPS_MAX_LEVEL=x86-64-vN in its
- * environment, so dispatched programs it starts follow the same cap. */
+ * environment, so dispatched programs it starts follow the same cap.
+ * With --variants NAME=PATH,..., each PATH runs in place of COMMAND's
+ * program, with the environment unchanged. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -35,27 +38,40 @@
 #include "stats.h"
 
 static const char bench_help[] =
-        "Usage: hwcaps bench [-n N] [-w N] [--levels LIST] [--json] [--show-output] -- COMMAND [ARGS...]\n"
+        "Usage: hwcaps bench [-n N] [-w N] [--levels LIST | --variants NAME=PATH,...]\n"
+        "         [--confidence P] [--json] [--show-output] -- COMMAND [ARGS...]\n"
         "\n"
         "Run COMMAND once per installed x86-64 level variant of its program (those this\n"
-        "CPU can run), N rounds with the levels interleaved, and print per level the\n"
-        "median, min and max wall time, the speedup against the baseline with its\n"
-        "interquartile range over rounds, and a bar chart.\n"
+        "CPU can run), or once per build given with --variants, N rounds with them\n"
+        "interleaved, and print for each its median wall and CPU (user+sys) time and,\n"
+        "against the first, the median of the per-round ratios with a confidence\n"
+        "interval: \"faster\", \"slower\", or \"no difference\" when the interval holds 1.\n"
         "\n"
-        "  -n, --rounds N      measured rounds (default 10)\n"
-        "  -w, --warmup N      unmeasured rounds first (default 1)\n"
-        "      --levels LIST   comma-separated levels to compare, e.g. x86-64-v1,x86-64-v3\n"
-        "      --json          machine-readable output (fields: see hwcaps(1))\n"
-        "      --show-output   keep COMMAND's stdout (default: /dev/null); stderr is always kept\n"
+        "  -n, --rounds N       measured rounds (default 10)\n"
+        "  -w, --warmup N       unmeasured rounds first (default 1)\n"
+        "      --levels LIST    comma-separated levels, e.g. x86-64-v1,x86-64-v3\n"
+        "      --variants LIST  builds to compare instead: NAME=PATH,NAME=PATH,...;\n"
+        "                       each PATH runs in place of COMMAND's program; the\n"
+        "                       first is the reference; at least 2, and enough\n"
+        "                       rounds for P\n"
+        "      --confidence P   of the intervals, between 0 and 1 (default 0.95,\n"
+        "                       which needs 6 rounds; 0.99: 8)\n"
+        "      --json           machine-readable output (fields: see hwcaps(1))\n"
+        "      --show-output    keep COMMAND's stdout (default: /dev/null);\n"
+        "                       stderr is always kept\n"
         "\n"
         "The variants of DIR/NAME are DIR/glibc-hwcaps/x86-64-vN/NAME; the baseline is\n"
         "DIR/glibc-hwcaps/x86-64-v1/NAME if present, else DIR/NAME.\n";
 
 struct variant {
-        enum hwcaps_level level;
+        const char *name;               /* the level's name, or NAME of --variants */
+        enum hwcaps_level level;        /* HWCAPS_LEVEL_NONE with --variants */
         char *path;
         double *wall;   /* seconds, one per measured round */
         double *cpu;    /* user + system seconds of the child */
+        struct stats st, cpu_st;        /* of wall and cpu */
+        struct speedup sp;              /* of wall against the first variant */
+        struct ratio_ci wall_ratio, cpu_ratio;
 };
 
 static bool is_exec(const char *p) {
@@ -156,7 +172,8 @@ static int run_once(const struct variant *v, char **argv, bool show_output, doub
                         if (!show_output)
                                 (void) dup2(null, STDOUT_FILENO);
                 }
-                setenv("HWCAPS_MAX_LEVEL", hwcaps_level_name(v->level), 1);
+                if (v->level != HWCAPS_LEVEL_NONE)
+                        setenv("HWCAPS_MAX_LEVEL", hwcaps_level_name(v->level), 1);
                 /* argv[0] stays what the user typed, as the stub keeps it. */
                 execv(v->path, argv);
                 log_error("cannot run %s: %s", v->path, strerror(errno));
@@ -193,12 +210,90 @@ static void print_json_array(const double *v, size_t n) {
         putchar(']');
 }
 
+/* "key":NUMBER, or "key":null without one (too few rounds). */
+static void print_json_number(const char *key, double v) {
+        printf("\"%s\":", key);
+        if (isfinite(v))
+                printf("%.9g", v);
+        else
+                fputs("null", stdout);
+}
+
+struct named_build {
+        const char *name, *path;
+};
+
 struct bench_args {
         bool want[HWCAPS_LEVEL_MAX + 1];    /* --levels */
         bool any_wanted, json, show_output;
         unsigned rounds, warmup;
+        double confidence;                  /* --confidence */
+        char *variants_buf;                 /* --variants, split in place */
+        struct named_build *variants;       /* into variants_buf; NULL: the levels */
+        size_t n_variants;
         char **cmd;                         /* COMMAND [ARGS...] */
 };
+
+static void bench_args_done(struct bench_args *a) {
+        free(a->variants_buf);
+        free(a->variants);
+}
+
+/* NAME=PATH,NAME=PATH...: names non-empty and distinct, at least two.
+ * A NAME may hold any byte but ',' and '='; messages and output escape it. */
+static int parse_variants(const char *s, struct bench_args *a) {
+        size_t n = 1;
+
+        if (!*s) {
+                usage_error("bench: --variants needs a list NAME=PATH,NAME=PATH,... (the first is the reference)");
+                return -EINVAL;
+        }
+        for (const char *p = s; *p; p++)
+                n += *p == ',';
+        bench_args_done(a);
+        a->n_variants = 0;
+        a->variants_buf = strdup(s);
+        a->variants = calloc(n, sizeof(*a->variants));
+        if (!a->variants_buf || !a->variants) {
+                log_error("out of memory");
+                return -ENOMEM;
+        }
+        for (char *p = a->variants_buf, *next; p; p = next) {
+                char *eq;
+
+                next = strchr(p, ',');
+                if (next)
+                        *next++ = '\0';
+                eq = strchr(p, '=');
+                if (!eq || eq == p || !eq[1]) {
+                        usage_error("bench: --variants: \"%s\" is not NAME=PATH (a non-empty name, '=', a path)", p);
+                        return -EINVAL;
+                }
+                *eq = '\0';
+                for (size_t i = 0; i < a->n_variants; i++)
+                        if (strcmp(a->variants[i].name, p) == 0) {
+                                usage_error("bench: --variants: the name \"%s\" is given twice", p);
+                                return -EINVAL;
+                        }
+                a->variants[a->n_variants++] = (struct named_build) { .name = p, .path = eq + 1 };
+        }
+        if (a->n_variants < 2) {
+                usage_error("bench: --variants needs at least two builds to compare, NAME=PATH,NAME=PATH "
+                            "(the first is the reference)");
+                return -EINVAL;
+        }
+        return 0;
+}
+
+static int parse_confidence(const char *s, double *ret) {
+        char *e;
+        errno = 0;
+        double v = strtod(s, &e);
+        if (errno || e == s || *e || !(v > 0 && v < 1))
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}
 
 static int parse_argv(int argc, char **argv, struct bench_args *ret) {
         static const struct option options[] = {
@@ -206,6 +301,8 @@ static int parse_argv(int argc, char **argv, struct bench_args *ret) {
                 { "rounds", required_argument, NULL, 'n' },
                 { "warmup", required_argument, NULL, 'w' },
                 { "levels", required_argument, NULL, 'l' },
+                { "variants", required_argument, NULL, 'V' },
+                { "confidence", required_argument, NULL, 'C' },
                 { "json", no_argument, NULL, 'j' },
                 { "show-output", no_argument, NULL, 'o' },
                 {}
@@ -214,9 +311,9 @@ static int parse_argv(int argc, char **argv, struct bench_args *ret) {
                 .name = "bench", .help = bench_help, .shortopts = "+:hn:w:", .longopts = options,
                 .argc = argc, .argv = argv,
         };
-        int c;
+        int c, r;
 
-        *ret = (struct bench_args) { .rounds = 10, .warmup = 1 };
+        *ret = (struct bench_args) { .rounds = 10, .warmup = 1, .confidence = 0.95 };
         while ((c = options_next(&o)) > 0)
                 switch (c) {
                 case 'n':
@@ -236,6 +333,17 @@ static int parse_argv(int argc, char **argv, struct bench_args *ret) {
                                 return -EINVAL;
                         ret->any_wanted = true;
                         break;
+                case 'V':
+                        if ((r = parse_variants(optarg, ret)) < 0)
+                                return r;
+                        break;
+                case 'C':
+                        if (parse_confidence(optarg, &ret->confidence) < 0) {
+                                usage_error("bench: invalid confidence '%s' (expected a number between 0 and 1, "
+                                            "such as 0.95)", optarg);
+                                return -EINVAL;
+                        }
+                        break;
                 case 'j':
                         ret->json = true;
                         break;
@@ -249,17 +357,28 @@ static int parse_argv(int argc, char **argv, struct bench_args *ret) {
                 usage_error("bench: missing COMMAND (hwcaps bench -- COMMAND [ARGS...])");
                 return -EINVAL;
         }
+        if (ret->variants && ret->any_wanted) {
+                usage_error("bench: --levels and --variants exclude each other");
+                return -EINVAL;
+        }
+        /* Builds named to be compared must be, at the confidence asked. The
+         * levels mode keeps taking fewer rounds, and says the interval is
+         * missing. */
+        size_t min = stats_median_ci_min_rounds(ret->confidence);
+        if (ret->variants && ret->rounds < min) {
+                usage_error("bench: %u round%s too few for a %g%% interval: --variants needs -n %zu or more",
+                            ret->rounds, ret->rounds == 1 ? " is" : "s are", ret->confidence * 100, min);
+                return -EINVAL;
+        }
         ret->cmd = argv + optind;
         return 1;
 }
 
-/* The variants timed (var[0] the baseline the others are compared with)
- * and their statistics. */
+/* The variants timed (var[0] the baseline or reference the others are
+ * compared with) and their statistics. */
 struct bench {
-        struct variant var[HWCAPS_LEVEL_MAX];
+        struct variant *var;
         size_t n;
-        struct stats st[HWCAPS_LEVEL_MAX];
-        struct speedup sp[HWCAPS_LEVEL_MAX];
 };
 
 static void bench_done(struct bench *b) {
@@ -268,12 +387,25 @@ static void bench_done(struct bench *b) {
                 free(b->var[i].wall);
                 free(b->var[i].cpu);
         }
+        free(b->var);
 }
 
-/* The installed variants of DIR/NAME this CPU can run, lowest level first;
- * with --levels exactly those, or an error. */
-static int find_variants(struct bench *b, const struct bench_args *a, const char *dir, const char *name,
-                         enum hwcaps_level cpu) {
+/* The installed variants of COMMAND's program this CPU can run, lowest
+ * level first; with --levels exactly those, or an error. */
+static int find_level_variants(struct bench *b, const struct bench_args *a, enum hwcaps_level cpu) {
+        _cleanup_free_ char *prog = NULL, *dir = NULL, *name = NULL;
+        const char *one[] = { a->cmd[0], NULL };
+
+        prog = find_program(one);
+        if (!prog) {
+                log_error("bench: %s: %s", a->cmd[0],
+                          strchr(a->cmd[0], '/') ? "not an executable file" : "not found in PATH");
+                return -ENOENT;
+        }
+        if (split_program(prog, &dir, &name) < 0) {
+                log_error("out of memory");
+                return -ENOMEM;
+        }
         for (int l = HWCAPS_LEVEL_V1; l <= HWCAPS_LEVEL_MAX; l++) {
                 if (a->any_wanted && !a->want[l])
                         continue;
@@ -297,16 +429,7 @@ static int find_variants(struct bench *b, const struct bench_args *a, const char
                                 return -ENOENT;
                         continue;
                 }
-                b->var[b->n] = (struct variant) {
-                        .level = l,
-                        .path = vp,
-                        .wall = calloc(a->rounds, sizeof(double)),
-                        .cpu = calloc(a->rounds, sizeof(double)),
-                };
-                if (!b->var[b->n++].wall || !b->var[b->n - 1].cpu) {
-                        log_error("out of memory");
-                        return -ENOMEM;
-                }
+                b->var[b->n++] = (struct variant) { .name = hwcaps_level_name(l), .level = l, .path = vp };
         }
         if (b->n == 0) {
                 log_error("bench: no level variant of %s found (expected %s/%s or %s/glibc-hwcaps/x86-64-vN/%s)",
@@ -316,35 +439,64 @@ static int find_variants(struct bench *b, const struct bench_args *a, const char
         return 0;
 }
 
+/* The builds of --variants, each looked up as COMMAND would be. */
+static int find_named_variants(struct bench *b, const struct bench_args *a) {
+        for (size_t i = 0; i < a->n_variants; i++) {
+                const struct named_build *nb = &a->variants[i];
+                const char *one[] = { nb->path, NULL };
+                char *vp = find_program(one);
+
+                if (!vp) {
+                        log_error("bench: variant %s: %s: %s", nb->name, nb->path,
+                                  strchr(nb->path, '/') ? "not an executable file" : "not found in PATH");
+                        return -ENOENT;
+                }
+                b->var[b->n++] = (struct variant) { .name = nb->name, .level = HWCAPS_LEVEL_NONE, .path = vp };
+        }
+        return 0;
+}
+
+static int alloc_times(struct bench *b, unsigned rounds) {
+        for (size_t i = 0; i < b->n; i++) {
+                b->var[i].wall = calloc(rounds, sizeof(double));
+                b->var[i].cpu = calloc(rounds, sizeof(double));
+                if (!b->var[i].wall || !b->var[i].cpu) {
+                        log_error("out of memory");
+                        return -ENOMEM;
+                }
+        }
+        return 0;
+}
+
 static void log_run_failure(const struct variant *v, int st) {
         if (st < 0)
                 log_error("bench: cannot run %s: %s", v->path, strerror(-st));
         else if (WIFSIGNALED(st))
-                log_error("bench: %s (%s) was killed by signal %d (%s)%s", v->path,
-                          hwcaps_level_name(v->level), WTERMSIG(st), strsignal(WTERMSIG(st)),
+                log_error("bench: %s (%s) was killed by signal %d (%s)%s", v->path, v->name,
+                          WTERMSIG(st), strsignal(WTERMSIG(st)),
                           WTERMSIG(st) == SIGILL ? "; was it built for a higher level than its directory?" : "");
         else
                 log_error("bench: %s (%s) exited with status %d; the benchmark needs "
-                          "a command that succeeds", v->path, hwcaps_level_name(v->level),
-                          WEXITSTATUS(st));
+                          "a command that succeeds", v->path, v->name, WEXITSTATUS(st));
 }
 
 /* The warm-up rounds, then the measured ones, each running every variant
- * once; the first failing run stops all. */
+ * once in the order stats_round_order() gives; the first failing run
+ * stops all. */
 static int run_rounds(struct bench *b, const struct bench_args *a) {
         bool progress = isatty(STDERR_FILENO);
 
-        for (unsigned r = 0; r < a->warmup + a->rounds; r++) {
-                /* Rotate the order every round so no level always runs right
-                 * after another (caches, frequency ramps). */
+        for (unsigned r = 0; r < a->warmup + a->rounds; r++)
                 for (size_t k = 0; k < b->n; k++) {
-                        struct variant *v = &b->var[(k + r) % b->n];
+                        struct variant *v = &b->var[stats_round_order(r, b->n, k)];
                         double wall, cpu;
-                        if (progress)
+                        if (progress) {
+                                _cleanup_free_ char *buf = NULL;
                                 fprintf(stderr, "\r%s: %s round %u/%u %-10s", program_name,
                                         r < a->warmup ? "warm-up" : "measuring",
                                         r < a->warmup ? r + 1 : r - a->warmup + 1,
-                                        r < a->warmup ? a->warmup : a->rounds, hwcaps_level_name(v->level));
+                                        r < a->warmup ? a->warmup : a->rounds, escape_name(v->name, &buf));
+                        }
                         int st = run_once(v, a->cmd, a->show_output, &wall, &cpu);
                         if (st != 0) {
                                 if (progress)
@@ -357,97 +509,160 @@ static int run_rounds(struct bench *b, const struct bench_args *a) {
                                 v->cpu[r - a->warmup] = cpu;
                         }
                 }
-        }
         if (progress)
                 fprintf(stderr, "\r\033[K");
         return 0;
 }
 
-static int summarize(struct bench *b, unsigned rounds) {
-        for (size_t i = 0; i < b->n; i++)
-                if (stats_summarize(b->var[i].wall, rounds, &b->st[i]) < 0 ||
-                    stats_speedup(b->var[0].wall, b->var[i].wall, rounds, &b->sp[i]) < 0) {
+static int summarize(struct bench *b, const struct bench_args *a) {
+        const struct variant *ref = &b->var[0];
+
+        for (size_t i = 0; i < b->n; i++) {
+                struct variant *v = &b->var[i];
+                if (stats_summarize(v->wall, a->rounds, &v->st) < 0 ||
+                    stats_summarize(v->cpu, a->rounds, &v->cpu_st) < 0 ||
+                    stats_ratio_ci(ref->wall, v->wall, a->rounds, a->confidence, &v->wall_ratio) < 0 ||
+                    stats_ratio_ci(ref->cpu, v->cpu, a->rounds, a->confidence, &v->cpu_ratio) < 0) {
+                        log_error("out of memory");
+                        return -ENOMEM;
+                }
+                if (stats_speedup(ref->wall, v->wall, a->rounds, &v->sp) < 0) {
                         log_error("bench: cannot compute statistics (a run took no measurable time?)");
                         return -EDOM;
                 }
+        }
         return 0;
 }
 
+/* The comparison with the first variant, for wall and CPU time:
+ * ,"wall":{"median":...,"ratio":...,"ci_low":...,"ci_high":...,
+ * "coverage":...,"rounds_used":N,"verdict":"..."},"cpu":{...}. */
+static void print_json_comparison(const struct variant *v, bool reference) {
+        const struct { const char *key; const struct stats *st; const struct ratio_ci *r; } m[] = {
+                { "wall", &v->st, &v->wall_ratio },
+                { "cpu", &v->cpu_st, &v->cpu_ratio },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(m); i++) {
+                printf(",\"%s\":{", m[i].key);
+                print_json_number("median", m[i].st->median);
+                putchar(',');
+                print_json_number("ratio", m[i].r->ratio);
+                putchar(',');
+                print_json_number("ci_low", m[i].r->low);
+                putchar(',');
+                print_json_number("ci_high", m[i].r->high);
+                putchar(',');
+                print_json_number("coverage", m[i].r->coverage);
+                printf(",\"rounds_used\":%zu,\"verdict\":\"%s\"}", m[i].r->n,
+                       reference ? "reference" : stats_verdict_name(m[i].r->verdict));
+        }
+}
+
 static void print_json(const struct bench *b, const struct bench_args *a, const struct hwcaps_probe *p) {
-        putchar('{');
+        json_begin(stdout, "bench", false);
         json_names(stdout, "command", a->cmd, false);
-        printf(",\"rounds\":%u,\"warmup\":%u,\"baseline\":\"%s\",\"unit\":\"s\"",
-               a->rounds, a->warmup, hwcaps_level_name(b->var[0].level));
+        printf(",\"rounds\":%u,\"warmup\":%u,", a->rounds, a->warmup);
+        json_name(stdout, "baseline", b->var[0].name, false);
+        printf(",\"unit\":\"s\",\"confidence\":%.9g", a->confidence);
         printf(",\"host\":{\"vendor\":");
         json_string(stdout, p->cpuid.vendor);
-        printf(",\"level\":\"%s\"},\"levels\":[", p->level ? hwcaps_level_name(p->level) : "none");
+        printf(",\"level\":\"%s\"},\"%s\":[", p->level ? hwcaps_level_name(p->level) : "none",
+               a->variants ? "variants" : "levels");
         for (size_t i = 0; i < b->n; i++) {
-                const struct stats *st = &b->st[i];
-                const struct speedup *sp = &b->sp[i];
+                const struct variant *v = &b->var[i];
+                const struct stats *st = &v->st;
 
-                printf("%s{\"level\":\"%s\",", i ? "," : "", hwcaps_level_name(b->var[i].level));
-                json_name(stdout, "path", b->var[i].path, false);
+                printf("%s{", i ? "," : "");
+                json_name(stdout, a->variants ? "name" : "level", v->name, false);
+                putchar(',');
+                json_name(stdout, "path", v->path, false);
                 printf(",\"median\":%.9g,\"min\":%.9g,\"max\":%.9g,\"q1\":%.9g,\"q3\":%.9g"
                        ",\"speedup\":%.6g,\"speedup_q1\":%.6g,\"speedup_q3\":%.6g,\"times\":",
-                       st->median, st->min, st->max, st->q1, st->q3, sp->value, sp->q1, sp->q3);
-                print_json_array(b->var[i].wall, a->rounds);
+                       st->median, st->min, st->max, st->q1, st->q3, v->sp.value, v->sp.q1, v->sp.q3);
+                print_json_array(v->wall, a->rounds);
                 printf(",\"cpu_times\":");
-                print_json_array(b->var[i].cpu, a->rounds);
+                print_json_array(v->cpu, a->rounds);
+                print_json_comparison(v, i == 0);
                 putchar('}');
         }
         printf("]}\n");
 }
 
-static void print_table(const struct bench *b, const struct bench_args *a) {
-        _cleanup_free_ char *shown = argv_join(a->cmd), *b_shown = NULL;
-        double max_median = 0, max_max = 0, scale;
-        const char *unit;
+/* A ratio cell: "1.234 (1.200-1.300) faster"; for the first variant
+ * "1.000 baseline" (or "reference"). */
+static void format_ratio(char *buf, size_t size, const struct ratio_ci *r, const char *reference) {
+        if (reference)
+                snprintf(buf, size, "1.000 %s", reference);
+        else if (isnan(r->ratio))
+                snprintf(buf, size, "- (no round measured)");
+        else if (r->verdict == STATS_TOO_FEW)
+                snprintf(buf, size, "%.3f (%s)", r->ratio, stats_verdict_name(r->verdict));
+        else
+                snprintf(buf, size, "%.3f (%.3f-%.3f) %s", r->ratio, r->low, r->high, stats_verdict_name(r->verdict));
+}
 
+static void print_table(const struct bench *b, const struct bench_args *a) {
+        _cleanup_free_ char *shown = argv_join(a->cmd), *b_shown = NULL, *b_ref = NULL;
+        const char *what = a->variants ? "variant" : "level", *reference = a->variants ? "reference" : "baseline";
+        const char *wunit, *cunit;
+        double max_wall = 0, max_cpu = 0, wscale, cscale;
+        char wratio[96], cratio[96], head[64];
+        int name_w = (int) strlen(what), ratio_w;
+
+        snprintf(head, sizeof(head), "ratio (%g%% interval)", a->confidence * 100);
+        ratio_w = (int) strlen(head);
         for (size_t i = 0; i < b->n; i++) {
-                max_median = fmax(max_median, b->st[i].median);
-                max_max = fmax(max_max, b->st[i].max);
+                _cleanup_free_ char *buf = NULL;
+                int w = (int) strlen(escape_name(b->var[i].name, &buf));
+                if (w > name_w)
+                        name_w = w;
+                max_wall = fmax(max_wall, b->var[i].st.median);
+                max_cpu = fmax(max_cpu, b->var[i].cpu_st.median);
+                format_ratio(wratio, sizeof(wratio), &b->var[i].wall_ratio, i ? NULL : reference);
+                w = (int) strlen(wratio);
+                if (w > ratio_w)
+                        ratio_w = w;
         }
-        pick_unit(max_max, &unit, &scale);
-        printf("%s: %u round%s (+%u warm-up), levels interleaved; wall time\n",
-               escape_name(shown ? shown : a->cmd[0], &b_shown), a->rounds, a->rounds == 1 ? "" : "s", a->warmup);
-        printf("%-10s %11s %11s %11s  %-19s %s\n", "level", "median", "min", "max",
-               "speedup (IQR)", "median");
+        pick_unit(max_wall, &wunit, &wscale);
+        pick_unit(max_cpu, &cunit, &cscale);
+        printf("%s: %u round%s (+%u warm-up), %ss interleaved\n",
+               escape_name(shown ? shown : a->cmd[0], &b_shown), a->rounds, a->rounds == 1 ? "" : "s", a->warmup,
+               what);
+        printf("%-*s  %-*s  %s\n", name_w, "", 11 + 2 + ratio_w, "wall time", "cpu time (user+sys)");
+        printf("%-*s  %11s  %-*s  %11s  %s\n", name_w, what, "median", ratio_w, head, "median", head);
         for (size_t i = 0; i < b->n; i++) {
-                const struct stats *st = &b->st[i];
-                char spd[64];
-                if (i == 0)
-                        snprintf(spd, sizeof(spd), "%.3f baseline", 1.0);
-                else
-                        snprintf(spd, sizeof(spd), "%.3f (%.3f-%.3f)", b->sp[i].value, b->sp[i].q1, b->sp[i].q3);
-                int bar = max_median > 0 ? (int) lround(40.0 * st->median / max_median) : 0;
-                if (bar < 1)
-                        bar = 1;
-                printf("%-10s %8.2f %-2s %8.2f %-2s %8.2f %-2s  %-19s |%.*s\n",
-                       hwcaps_level_name(b->var[i].level),
-                       st->median * scale, unit, st->min * scale, unit, st->max * scale, unit,
-                       spd, bar, "########################################");
+                _cleanup_free_ char *buf = NULL;
+                format_ratio(wratio, sizeof(wratio), &b->var[i].wall_ratio, i ? NULL : reference);
+                format_ratio(cratio, sizeof(cratio), &b->var[i].cpu_ratio, i ? NULL : reference);
+                printf("%-*s  %8.2f %-2s  %-*s  %8.2f %-2s  %s\n", name_w, escape_name(b->var[i].name, &buf),
+                       b->var[i].st.median * wscale, wunit, ratio_w, wratio,
+                       b->var[i].cpu_st.median * cscale, cunit, cratio);
         }
-        printf("speedup = baseline median / level median (> 1: faster than %s)\n",
-               hwcaps_level_name(b->var[0].level));
+
+        const char *ref = escape_name(b->var[0].name, &b_ref);
+        printf("ratio = %s's time / the %s's time in the same round, median over rounds (> 1: faster than %s)\n",
+               ref, what, ref);
+        const struct ratio_ci *r0 = &b->var[0].wall_ratio;
+        if (r0->verdict == STATS_TOO_FEW)
+                printf("interval: none; %g%% needs %zu rounds or more (-n %zu)\n", a->confidence * 100,
+                       stats_median_ci_min_rounds(a->confidence), stats_median_ci_min_rounds(a->confidence));
+        else
+                printf("interval: of the median, by order statistics, exact coverage %.1f%%; "
+                       "\"no difference\" when it holds 1\n", r0->coverage * 100);
 }
 
 static int bench(const struct bench_args *a) {
-        _cleanup_free_ char *prog = NULL, *dir = NULL, *name = NULL;
         _cleanup_(bench_done) struct bench b = {};
-        const char *one[] = { a->cmd[0], NULL };
         struct hwcaps_probe p;
 
-        prog = find_program(one);
-        if (!prog) {
-                log_error("bench: %s: %s", a->cmd[0],
-                          strchr(a->cmd[0], '/') ? "not an executable file" : "not found in PATH");
+        hwcaps_probe_glibc(&p);
+        b.var = calloc(a->variants ? a->n_variants : HWCAPS_LEVEL_MAX, sizeof(*b.var));
+        if (!b.var) {
+                log_error("out of memory");
                 return EXIT_FAIL;
         }
-        if (split_program(prog, &dir, &name) < 0)
-                return EXIT_FAIL;
-
-        hwcaps_probe_glibc(&p);
-        if (find_variants(&b, a, dir, name, p.level) < 0 || run_rounds(&b, a) < 0 || summarize(&b, a->rounds) < 0)
+        if ((a->variants ? find_named_variants(&b, a) : find_level_variants(&b, a, p.level)) < 0 ||
+            alloc_times(&b, a->rounds) < 0 || run_rounds(&b, a) < 0 || summarize(&b, a) < 0)
                 return EXIT_FAIL;
         if (a->json)
                 print_json(&b, a, &p);
@@ -457,7 +672,7 @@ static int bench(const struct bench_args *a) {
 }
 
 int cmd_bench(int argc, char **argv) {
-        struct bench_args args;
+        _cleanup_(bench_args_done) struct bench_args args = {};
         int r = parse_argv(argc, argv, &args);
 
         return r > 0 ? bench(&args) : options_exit_status(r);

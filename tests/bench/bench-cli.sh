@@ -56,13 +56,27 @@ else
         echo "no script(1): skipping the terminal progress case" >&2
 fi
 
-# Text output: one row per level with the speedup, and bars longest for the slowest.
+# The comparison (median per-round ratio, its interval, the verdict) is in
+# the levels too; 3 rounds are too few for a 95% interval, which is said.
+jq -e '.confidence == 0.95 and .levels[0].wall.verdict == "reference" and .levels[0].cpu.verdict == "reference"
+       and all(.levels[1:][]; .wall.verdict == "too few rounds" and .wall.ci_low == null and .cpu.ci_high == null
+                              and .wall.rounds_used == 3)' "$T/out.json" >/dev/null ||
+        fail "comparison fields with too few rounds: $(cat "$T/out.json")"
+jq -e '.levels[1].wall.ratio < 1 and .levels[2].wall.ratio > 1' "$T/out.json" >/dev/null ||
+        fail "wall ratios not <1 / >1: $(cat "$T/out.json")"
+
+# Text output: one row per level with the ratio against the baseline, the
+# missing interval explained.
 "$HWCAPS_BIN" bench -n 2 -w 0 -- "$B/prog" >"$T/out.txt" 2>/dev/null || fail "text bench failed"
-bar() { awk -v l="$1" '$1 == l { sub(/.*\|/, ""); print length($0) }' "$T/out.txt"; }
 grep -q '^x86-64-v1 .* 1\.000 baseline ' "$T/out.txt" || fail "no baseline row: $(cat "$T/out.txt")"
-grep -q '^x86-64-v2 .* 0\.[0-9]* (' "$T/out.txt" || fail "v2 row has no speedup below 1: $(cat "$T/out.txt")"
-[ "$(bar x86-64-v2)" = 40 ] || fail "slowest level's bar is not the full width"
-[ "$(bar x86-64-v3)" -lt "$(bar x86-64-v1)" ] || fail "v3 bar not shorter than baseline"
+grep -q '^x86-64-v2 .* 0\.[0-9]* (too few rounds)' "$T/out.txt" || fail "v2 row has no ratio below 1: $(cat "$T/out.txt")"
+grep -qx 'interval: none; 95% needs 6 rounds or more (-n 6)' "$T/out.txt" || fail "missing interval not said"
+
+# With enough rounds, each level gets an interval and a verdict.
+"$HWCAPS_BIN" bench -n 6 -w 0 --json -- "$B/prog" >"$T/ci.json" 2>/dev/null || fail "bench -n 6"
+jq -e '[.levels[1:][] | .wall, .cpu | .ci_low <= .ratio and .ratio <= .ci_high and .verdict ==
+        (if .ci_low > 1 then "faster" elif .ci_high < 1 then "slower" else "no difference" end)] | all' \
+        "$T/ci.json" >/dev/null || fail "verdicts do not follow the intervals: $(cat "$T/ci.json")"
 
 # Through PATH, and from inside a level directory: same variant set.
 PATH="$B/glibc-hwcaps/x86-64-v3:$PATH" "$HWCAPS_BIN" bench -n 1 -w 0 --json -- prog >"$T/p.json" 2>/dev/null ||
