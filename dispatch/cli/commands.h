@@ -40,3 +40,9 @@ void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warning_cb(void *userdata, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The sysroot prefix: --root, else hwcaps_root_prefix() ($HWCAPS_ROOT), else "". */
 const char *hwcaps_root(const char *opt_root);
+/* The level and why not the next one, one line, as "hwcaps explain" leads
+ * with it: "x86-64-v3: x86-64-v4 needs AVX512F, AVX512BW, ..., which this
+ * CPU lacks" (cmd-explain.c). Returns its length (truncated to size) or
+ * -errno. */
+struct hwcaps_probe;
+int explain_why_line(const struct hwcaps_probe *p, char *buf, size_t size);
