@@ -139,9 +139,10 @@ static void print_human(const char *name, const struct resolve *r) {
                 _cleanup_free_ char *b_path = NULL, *b_why = NULL;
 
                 /* why may hold a path too (a #! interpreter's). */
-                printf("  %-9s %s: %s\n", cd->level ? hwcaps_level_name(cd->level) : "",
-                       escape_name(cd->path, &b_path),
-                       cd->path == won ? "runs" : cd->runnable ? "not reached" : escape_name(cd->why ?: "", &b_why));
+                printf("  %-9s %s: %s%s%s\n", cd->level ? hwcaps_level_name(cd->level) : "",
+                       escape_name(cd->path, &b_path), color(stdout, cd->path == won ? COLOR_GREEN : COLOR_DIM),
+                       cd->path == won ? "runs" : cd->runnable ? "not reached" : escape_name(cd->why ?: "", &b_why),
+                       color(stdout, COLOR_RESET));
         }
         if (!won)
                 printf("Nothing runs: %s would fail with 'not found'.\n",

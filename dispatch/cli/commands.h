@@ -38,6 +38,11 @@ void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* log_warning as a hwcaps_warn_fn callback for the library (userdata unused). */
 void log_warning_cb(void *userdata, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Colour for people (log.c): the SGR sequence for c when f is a terminal,
+ * TERM is set and not "dumb" and NO_COLOR is unset or empty; else "".
+ * printf("%sruns%s", color(stdout, COLOR_GREEN), color(stdout, COLOR_RESET)) */
+enum color { COLOR_RESET, COLOR_RED, COLOR_GREEN, COLOR_YELLOW, COLOR_DIM };
+const char *color(FILE *f, enum color c);
 /* The sysroot prefix: --root, else hwcaps_root_prefix() ($HWCAPS_ROOT), else "". */
 const char *hwcaps_root(const char *opt_root);
 /* The level and why not the next one, one line, as "hwcaps explain" leads
