@@ -510,29 +510,11 @@ static int report_owners(const char *root, bool json) {
         return r > 0 ? EXIT_FAIL : EXIT_OK;
 }
 
-/* What is wrong with --root itself, said as such (not as a problem of "/"
- * inside it), or 0. */
-static int root_usable(const char *root) {
-        struct stat st;
-
-        if (!root[0])
-                return 0;
-        if (stat(root, &st) < 0) {
-                log_error("check: --root %s: %s", root, strerror(errno));
-                return -errno;
-        }
-        if (!S_ISDIR(st.st_mode)) {
-                log_error("check: --root %s: not a directory", root);
-                return -ENOTDIR;
-        }
-        return 0;
-}
-
 static int check_paths(const char *root, char **paths) {
         struct check c = { .root = root };
 
         /* A relative first PATH is the usage error to say first (below). */
-        if (!(root[0] && paths[0] && paths[0][0] != '/') && root_usable(root) < 0)
+        if (!(root[0] && paths[0] && paths[0][0] != '/') && hwcaps_root_usable("check", root) < 0)
                 return EXIT_FAIL;
 
         if (!paths[0])

@@ -58,7 +58,7 @@ static int exec_best(const struct exec_args *a) {
         struct resolve r;
         int k;
 
-        k = resolve_name(name, hwcaps_root(NULL), &r);
+        k = resolve_name(name, hwcaps_root(NULL), "", &r);
         if (k < 0) {
                 log_error("exec: %s", strerror(-k));
                 return 127;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* hwcaps explain: every feature of every level, and the dynamic linker's own
  * verdict beside ours. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,60 @@ static const char *blocker(const struct hwcaps_probe *p, int f, char *buf, size_
         return "not usable";
 }
 
+/* The kinds of blocker, in the order the answer line names them. */
+enum block_kind { BLOCK_CPU, BLOCK_OS, BLOCK_NEEDS, BLOCK_GLIBC, BLOCK_OTHER, BLOCK_N };
+
+static enum block_kind block_kind(const struct hwcaps_probe *p, int f) {
+        const struct hwcaps_feature_info *fi = &hwcaps_feature_table[f];
+        hwcaps_mask b = HWCAPS_BIT(f);
+
+        /* The same order of causes as blocker(). */
+        if (!(p->view.cpu & b))
+                return BLOCK_CPU;
+        if (!(p->view.os & b))
+                return BLOCK_OS;
+        if (fi->needs >= 0 && !(p->view.usable & HWCAPS_BIT(fi->needs)))
+                return BLOCK_NEEDS;
+        return p->source == HWCAPS_SOURCE_GLIBC ? BLOCK_GLIBC : BLOCK_OTHER;
+}
+
+int explain_why_line(const struct hwcaps_probe *p, char *buf, size_t size) {
+        static const char *const what[BLOCK_N] = {
+                [BLOCK_CPU] = "which this CPU lacks",
+                [BLOCK_OS] = "whose register state the OS did not enable",
+                [BLOCK_NEEDS] = "which need a feature that is not usable",
+                [BLOCK_GLIBC] = "which glibc marks inactive (GLIBC_TUNABLES glibc.cpu.hwcaps?)",
+                [BLOCK_OTHER] = "which are not usable",
+        };
+        int next = (int) p->level + 1, n;
+        bool first_group = true;
+        FILE *f;
+
+        if (p->level >= HWCAPS_LEVEL_MAX)
+                return snprintf(buf, size, "%s: every feature it needs is usable, and it is the highest level defined",
+                                hwcaps_level_name(p->level));
+        f = fmemopen(buf, size, "w");
+        if (!f)
+                return -errno;
+        fprintf(f, "%s: %s needs", p->level ? hwcaps_level_name(p->level) : "none", hwcaps_level_name(next));
+        for (int k = 0; k < BLOCK_N; k++) {
+                bool first = true;
+
+                for (int i = 0; i < HWCAPS_F_COUNT; i++) {
+                        if (!(hwcaps_level_requires(next) & HWCAPS_BIT(i)) || (p->view.usable & HWCAPS_BIT(i)) ||
+                            block_kind(p, i) != (enum block_kind) k)
+                                continue;
+                        fprintf(f, "%s %s", first ? (first_group ? "" : ", and") : ",", hwcaps_feature_table[i].name);
+                        first = first_group = false;
+                }
+                if (!first)
+                        fprintf(f, ", %s", what[k]);
+        }
+        n = ferror(f) ? -EIO : (int) ftell(f);
+        fclose(f);
+        return n;
+}
+
 static void where(int f, char *buf, size_t size) {
         const struct hwcaps_feature_info *fi = &hwcaps_feature_table[f];
         char reg[24];
@@ -67,8 +122,11 @@ static unsigned our_levels(const struct hwcaps_probe *p) {
 }
 
 static void print_human(const struct hwcaps_probe *p, const struct verdict *v) {
-        char buf[128], w[32];
+        char buf[128], w[32], line[1024];
 
+        /* The answer first, then how it was reached. */
+        if (explain_why_line(p, line, sizeof line) >= 0)
+                printf("%s\n\n", line);
         printf("CPU:     %s%s%s\n", p->cpuid.vendor, p->brand[0] ? ", " : "", p->brand);
         printf("Source:  %s\n",
                p->source == HWCAPS_SOURCE_GLIBC ? "glibc <sys/platform/x86.h> CPU_FEATURE_ACTIVE (honours GLIBC_TUNABLES, like ld.so)" :
@@ -171,7 +229,8 @@ static void print_json(const struct hwcaps_probe *p, const struct verdict *v) {
 
 static const char explain_help[] =
         "Usage: hwcaps explain [--cpuid FILE] [--source glibc|cpuid] [--ldso PATH] [--json]\n"
-        "For each level, every required feature: whether the CPU has it, the OS\n"
+        "First the level and, in one line, why not the next one. Then, for each\n"
+        "level, every required feature: whether the CPU has it, the OS\n"
         "enabled its register state, and a program may use it; what blocks the next\n"
         "level; and the dynamic linker's own verdict beside ours.\n"
         "  --ldso PATH  ask this dynamic linker (default " LDSO_PATH ")\n"

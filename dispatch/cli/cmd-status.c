@@ -442,7 +442,7 @@ static void print_pathcheck(const struct pathcheck *pc, const char *label) {
                 printf("%-18s up to date\n", label);
                 return;
         }
-        printf("%-18s out of date\n", label);
+        printf("%-18s %sout of date%s\n", label, color(stdout, COLOR_RED), color(stdout, COLOR_RESET));
         for (size_t i = 0; i < pc->n_missing; i++) {
                 _cleanup_free_ char *b = NULL;
 
@@ -509,7 +509,8 @@ static void print_human(const struct status *s) {
                 const char *path = escape_name(d->path, &b_path);
 
                 if (!d->safe)
-                        printf("  %-40s skipped: %s\n", path, escape_name(d->reason, &b_reason));
+                        printf("  %-40s %sskipped:%s %s\n", path, color(stdout, COLOR_YELLOW), color(stdout, COLOR_RESET),
+                               escape_name(d->reason, &b_reason));
                 else
                         printf("  %-40s %4ld program%s  %s\n", path, d->programs, d->programs == 1 ? " " : "s",
                                d->active ? "active" : "inactive");
@@ -526,7 +527,8 @@ static void print_human(const struct status *s) {
                 for (size_t i = 0; i < s->n_advice; i++) {
                         _cleanup_free_ char *b = NULL;
 
-                        printf("Advice: %s\n", escape_name(s->advice[i], &b));
+                        printf("%sAdvice:%s %s\n", color(stdout, COLOR_YELLOW), color(stdout, COLOR_RESET),
+                               escape_name(s->advice[i], &b));
                 }
         }
 }

@@ -21,7 +21,11 @@ static const char which_help[] =
         "skipped.\n"
         "  -q --quiet    print only the path that would run\n"
         "  --json        print the same as JSON\n"
-        "  --root DIR    read DIR/run/hwcaps/policy or DIR/proc/cmdline (also $HWCAPS_ROOT)\n"
+        "  --root DIR    DIR is the whole system: PATH's directories, NAME, the stub,\n"
+        "                its links and variants are looked up and trust-checked inside\n"
+        "                DIR, its run/hwcaps/policy or proc/cmdline is read, and paths\n"
+        "                are printed as they are inside DIR ($HWCAPS_ROOT, as for the\n"
+        "                stub, is only where the policy and command line are read)\n"
         "Exit status: 0 something runs, 1 nothing does, 2 usage error.\n";
 
 static void print_json(const char *name, const struct resolve *r) {
@@ -108,6 +112,11 @@ static int parse_argv(int argc, char **argv, struct which_args *ret) {
                 usage_error("which: NAME must not be empty");
                 return -EINVAL;
         }
+        if (ret->root && strchr(argv[optind], '/') && argv[optind][0] != '/') {
+                usage_error("which: with --root, NAME must be a bare name or absolute (inside the root): '%s'",
+                            argv[optind]);
+                return -EINVAL;
+        }
         ret->name = argv[optind];
         return 1;
 }
@@ -126,7 +135,7 @@ static void print_human(const char *name, const struct resolve *r) {
 
         if (r->stub_mode)
                 printf("%s is the hwcaps dispatch stub; it runs the first of these.\n", shown);
-        else if (r->not_stub && access(name, F_OK) < 0)
+        else if (r->not_stub && r->n == 1 && !r->c[0].runnable && strcmp(r->c[0].why ?: "", "missing") == 0)
                 printf("%s does not exist.\n", shown);
         else if (r->not_stub)
                 printf("%s is not the hwcaps dispatch stub: it runs itself.\n", shown);
@@ -139,9 +148,10 @@ static void print_human(const char *name, const struct resolve *r) {
                 _cleanup_free_ char *b_path = NULL, *b_why = NULL;
 
                 /* why may hold a path too (a #! interpreter's). */
-                printf("  %-9s %s: %s\n", cd->level ? hwcaps_level_name(cd->level) : "",
-                       escape_name(cd->path, &b_path),
-                       cd->path == won ? "runs" : cd->runnable ? "not reached" : escape_name(cd->why ?: "", &b_why));
+                printf("  %-9s %s: %s%s%s\n", cd->level ? hwcaps_level_name(cd->level) : "",
+                       escape_name(cd->path, &b_path), color(stdout, cd->path == won ? COLOR_GREEN : COLOR_DIM),
+                       cd->path == won ? "runs" : cd->runnable ? "not reached" : escape_name(cd->why ?: "", &b_why),
+                       color(stdout, COLOR_RESET));
         }
         if (!won)
                 printf("Nothing runs: %s would fail with 'not found'.\n",
@@ -150,8 +160,12 @@ static void print_human(const char *name, const struct resolve *r) {
 
 static int which(const struct which_args *a) {
         struct resolve r;
-        int k = resolve_name(a->name, hwcaps_root(a->root), &r);
+        const char *tree = a->root ? hwcaps_root(a->root) : "";
+        int k = hwcaps_root_usable("which", tree);
 
+        if (k < 0)
+                return EXIT_FAIL;
+        k = resolve_name(a->name, hwcaps_root(a->root), tree, &r);
         if (k < 0) {
                 log_error("which: %s", strerror(-k));
                 return EXIT_FAIL;

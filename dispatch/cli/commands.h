@@ -38,5 +38,20 @@ void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* log_warning as a hwcaps_warn_fn callback for the library (userdata unused). */
 void log_warning_cb(void *userdata, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Colour for people (log.c): the SGR sequence for c when f is a terminal,
+ * TERM is set and not "dumb" and NO_COLOR is unset or empty; else "".
+ * printf("%sruns%s", color(stdout, COLOR_GREEN), color(stdout, COLOR_RESET)) */
+enum color { COLOR_RESET, COLOR_RED, COLOR_GREEN, COLOR_YELLOW, COLOR_DIM };
+const char *color(FILE *f, enum color c);
 /* The sysroot prefix: --root, else hwcaps_root_prefix() ($HWCAPS_ROOT), else "". */
 const char *hwcaps_root(const char *opt_root);
+/* What is wrong with --root DIR itself, said as such ("COMMAND: --root DIR:
+ * not a directory") rather than as a problem of "/" inside it; 0 when
+ * root is "" or a directory, else -errno (logged). */
+int hwcaps_root_usable(const char *command, const char *root);
+/* The level and why not the next one, one line, as "hwcaps explain" leads
+ * with it: "x86-64-v3: x86-64-v4 needs AVX512F, AVX512BW, ..., which this
+ * CPU lacks" (cmd-explain.c). Returns its length (truncated to size) or
+ * -errno. */
+struct hwcaps_probe;
+int explain_why_line(const struct hwcaps_probe *p, char *buf, size_t size);

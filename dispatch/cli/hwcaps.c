@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* hwcaps: inspect and use x86-64 micro-architecture levels. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "commands.h"
 #include "macro.h"
@@ -30,6 +32,22 @@ const char *hwcaps_root(const char *opt_root) {
                 return hwcaps_root_prefix();
         /* "/" and "" both mean the real root; a trailing "/" would double up. */
         return strcmp(opt_root, "/") == 0 ? "" : opt_root;
+}
+
+int hwcaps_root_usable(const char *command, const char *root) {
+        struct stat st;
+
+        if (!root[0])
+                return 0;
+        if (stat(root, &st) < 0) {
+                log_error("%s: --root %s: %s", command, root, strerror(errno));
+                return -errno;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+                log_error("%s: --root %s: not a directory", command, root);
+                return -ENOTDIR;
+        }
+        return 0;
 }
 
 static void help(FILE *f) {

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -23,17 +25,45 @@
 
 extern char **environ;
 
-bool resolve_is_stub(const char *path) {
+/* The file that path names inside tree, as a path this process can open:
+ * path itself when tree is "" (the real root); else the real path the
+ * kernel finds with tree as the root (openat2() RESOLVE_IN_ROOT: ".." and
+ * absolute symbolic links stay inside, as under chroot). NULL with errno
+ * when there is no such file. */
+static char *in_tree(const char *tree, const char *path) {
+        struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+        _cleanup_close_ int dfd = -1, fd = -1;
+        char proc[64];
+
+        if (!tree[0])
+                return strdup(path);
+        dfd = open(tree, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return NULL;
+        fd = (int) syscall(SYS_openat2, dfd, path, &how, sizeof how);
+        if (fd < 0)
+                return NULL;
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        return realpath(proc, NULL);
+}
+
+/* resolve_is_stub() for a path inside tree. */
+static bool is_stub(const char *tree, const char *path) {
         _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *host = in_tree(tree, path), *stub = in_tree(tree, HWCAPS_STUB_PATH);
         struct hwcaps_elf_info info;
         struct stat a, b;
 
-        if (stat(path, &a) < 0 || !S_ISREG(a.st_mode))
+        if (!host || stat(host, &a) < 0 || !S_ISREG(a.st_mode))
                 return false;
-        if (stat(HWCAPS_STUB_PATH, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+        if (stub && stat(stub, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
                 return true;
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        fd = open(host, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         return fd >= 0 && hwcaps_elf_isa_needed_fd(fd, &info, NULL) == 0 && info.dispatch_stub;
+}
+
+bool resolve_is_stub(const char *path) {
+        return is_stub("", path);
 }
 
 static int add(struct resolve *r, int level, bool runnable, char *path, const char *fmt, ...)
@@ -59,33 +89,35 @@ static int add(struct resolve *r, int level, bool runnable, char *path, const ch
         return 0;
 }
 
-/* Why the file at path cannot be executed, or NULL when it can. The
- * kernel decides in the end; these are the causes execve() would report. */
-/* Why the file at path cannot be executed, or NULL when it can. The
- * kernel decides in the end; these are the causes execve() would report
- * (and so the stub would go on to the next candidate). */
-static const char *file_problem(const char *path, const struct stat *self, bool variant) {
+/* Why the file at path (inside tree) cannot be executed, or NULL when it
+ * can. The kernel decides in the end; these are the causes execve() would
+ * report (and so the stub would go on to the next candidate). */
+static const char *file_problem(const char *tree, const char *path, const struct stat *self, bool variant) {
         static char why[PATH_MAX + 80];
         struct stat st;
         unsigned char head[256];
         _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *host = in_tree(tree, path);
         ssize_t n;
 
-        if (stat(path, &st) < 0)
+        if (!host && errno == ENOMEM)
+                return "cannot be examined (out of memory)";
+        if (!host || stat(host, &st) < 0)
                 return errno == ENOENT || errno == ENOTDIR ? "missing" :
                        errno == ELOOP ? "symlink loop" : "cannot be examined";
         if (self && st.st_dev == self->st_dev && st.st_ino == self->st_ino)
                 return "is the dispatch stub itself";
         if (!S_ISREG(st.st_mode))
                 return "not a regular file";
-        if (access(path, X_OK) < 0)
+        if (access(host, X_OK) < 0)
                 return "not executable (no exec permission, or a noexec mount)";
         /* What binfmt_elf and binfmt_script accept: an x86-64 ELF header
          * (64 bytes for ELFCLASS64), or "#!" and an interpreter that can be
          * executed. binfmt_misc handlers are not asked. */
-        fd = open(path, O_RDONLY | O_CLOEXEC);
+        fd = open(host, O_RDONLY | O_CLOEXEC);
         n = fd >= 0 ? read(fd, head, sizeof head - 1) : -1;
         if (n >= 2 && memcmp(head, "#!", 2) == 0) {
+                _cleanup_free_ char *interp = NULL;
                 size_t i = 2, j;
 
                 head[n] = '\0';
@@ -94,7 +126,8 @@ static const char *file_problem(const char *path, const struct stat *self, bool 
                 for (j = i; head[j] && !strchr(" \t\n", head[j]); j++)
                         ;
                 head[j] = '\0';
-                if (j == i || access((char *) head + i, X_OK) < 0) {
+                interp = j > i ? in_tree(tree, (char *) head + i) : NULL;
+                if (!interp || access(interp, X_OK) < 0) {
                         snprintf(why, sizeof why, "its #! interpreter %s is missing or not executable",
                                  j == i ? "(none)" : (char *) head + i);
                         return why;
@@ -103,7 +136,7 @@ static const char *file_problem(const char *path, const struct stat *self, bool 
                 return "not an executable format (neither an ELF header nor #!)";
         else if (n >= 64 && (head[4] != 2 || head[18] != 62 || head[19] != 0))
                 return "an ELF file for another machine than x86-64 (not an executable format here)";
-        if (variant && resolve_is_stub(path))
+        if (variant && is_stub(tree, path))
                 return "a copy of the dispatch stub: the stub runs it, and it stops (exit 127)";
         return NULL;
 }
@@ -137,7 +170,8 @@ static void decide(struct resolve *r, const char *root, bool secure, bool warn) 
         hwcaps_probe_glibc(&g);
         r->glibc_level = g.level;
         hwcaps_env_scan(environ, secure, &env);
-        (void) hwcaps_trust_root_open(!secure && root && root[0] ? root : NULL, &tr);
+        /* A --root tree is the whole system, for a setuid stub in it too. */
+        (void) hwcaps_trust_root_open(r->tree[0] ? r->tree : !secure && root && root[0] ? root : NULL, &tr);
         hwcaps_decision_init(&r->d);
         r->boot_from = hwcaps_decision_boot(&r->d, &tr, hwcaps_cmdline_warn, &cw);
         hwcaps_trust_root_close(&tr);
@@ -161,22 +195,31 @@ static void decide(struct resolve *r, const char *root, bool secure, bool warn) 
 static int stub_identity(struct resolve *r, const char *path, char *program, size_t size,
                          struct hwcaps_stat *self, bool *have_self) {
         char *const argv[] = { (char *) path, NULL };
+        struct hwcaps_trust_root tr;
         struct hwcaps_identity_in in = { .execfn = path, .argv = argv, .argc = 1 };
+        _cleanup_free_ char *host = in_tree(r->tree, path);
         struct stat st;
         int id;
 
         /* Started by this user, a setuid or setgid stub runs with AT_SECURE:
          * its identity is its own file, and the environment is not
          * believed. */
-        if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+        if (host && stat(host, &st) == 0 && S_ISREG(st.st_mode) &&
             (((st.st_mode & S_ISUID) && st.st_uid != geteuid()) || ((st.st_mode & S_ISGID) && st.st_gid != getegid()))) {
-                _cleanup_free_ char *real = realpath(path, NULL);
+                _cleanup_free_ char *real = realpath(host, NULL);
+                size_t skip = strlen(r->tree);
 
                 r->secure = true;
                 decide(r, NULL, true, false);
-                id = real && strlen(real) < size ? HWCAPS_IDENTITY_OK : HWCAPS_IDENTITY_TOO_LONG;
+                /* Inside the tree the real path starts with the tree's own. */
+                if (real && skip) {
+                        _cleanup_free_ char *top = realpath(r->tree, NULL);
+
+                        skip = top && strcmp(top, "/") != 0 ? strlen(top) : 0;
+                }
+                id = real && strlen(real + skip) < size ? HWCAPS_IDENTITY_OK : HWCAPS_IDENTITY_TOO_LONG;
                 if (id == HWCAPS_IDENTITY_OK) {
-                        strcpy(program, real);
+                        strcpy(program, real + skip);
                         *self = (struct hwcaps_stat) { st.st_dev, st.st_ino, st.st_mode, st.st_uid, st.st_size };
                         *have_self = true;
                         if (strcmp(strrchr(program, '/') + 1, "hwcaps-dispatch") == 0)
@@ -185,9 +228,19 @@ static int stub_identity(struct resolve *r, const char *path, char *program, siz
         } else {
                 const char *prog;
 
+                if (r->tree[0] && hwcaps_trust_root_open(r->tree, &tr) != HWCAPS_TRUST_MISSING)
+                        in.root = &tr;
                 id = hwcaps_identity(&in, program, size, self, have_self, &prog);
                 if (id == HWCAPS_IDENTITY_OK && prog != program)
                         snprintf(program, size, "%s", prog);
+                if (in.root) {
+                        /* The stub's own file as the kernel finds it inside the
+                         * tree: fstatat() would follow an absolute link out. */
+                        *have_self = host && stat(host, &st) == 0;
+                        if (*have_self)
+                                *self = (struct hwcaps_stat) { st.st_dev, st.st_ino, st.st_mode, st.st_uid, st.st_size };
+                        hwcaps_trust_root_close(&tr);
+                }
         }
         return id;
 }
@@ -214,8 +267,8 @@ static int add_candidate(struct resolve *r, struct hwcaps_candidates *cands, int
                         return add(r, l, false, p, "not reached: the stub stops at the copy above");
                 if (l > HWCAPS_LEVEL_V1 && (skip = level_skip(r, l, buf, sizeof buf)))
                         return add(r, l, false, p, "%s", skip);
-                if ((skip = file_problem(p, NULL, true))) {
-                        *stopped = resolve_is_stub(p);
+                if ((skip = file_problem(r->tree, p, NULL, true))) {
+                        *stopped = is_stub(r->tree, p);
                         return add(r, l, false, p, "%s", skip);
                 }
                 return add(r, l, true, p, NULL);
@@ -229,7 +282,8 @@ static int add_candidates(struct resolve *r, const char *program, const struct h
         bool stopped = false;
         int k = 0;
 
-        (void) hwcaps_trust_root_open(NULL, &slash);
+        /* The trust rule walks from the tree's root, as the stub from "/". */
+        (void) hwcaps_trust_root_open(r->tree, &slash);
         hwcaps_candidates_init(&cands, &slash, program, self);
         for (int l = HWCAPS_LEVEL_MAX; l >= HWCAPS_LEVEL_V1 && k >= 0; l--) {
                 char *p = malloc(PATH_MAX);
@@ -289,8 +343,10 @@ static int resolve_path(struct resolve *r, const char *name) {
 
                 if (asprintf(&p, "%.*s%s%s", (int) (e - s), s, e > s ? "/" : "", name) < 0)
                         return -ENOMEM;
-                skip = file_problem(p, NULL, false);
-                if (!skip && resolve_is_stub(p)) {
+                /* Inside a tree nothing is the working directory. */
+                skip = r->tree[0] && p[0] != '/' ? "a relative PATH entry: not searched inside --root" :
+                       file_problem(r->tree, p, NULL, false);
+                if (!skip && is_stub(r->tree, p)) {
                         k = add(r, 0, false, strdup(p), "the dispatch stub: it runs the first of the variants below");
                         if (k >= 0)
                                 k = resolve_stub(r, p);
@@ -304,19 +360,19 @@ static int resolve_path(struct resolve *r, const char *name) {
         }
 }
 
-int resolve_name(const char *name, const char *root, struct resolve *ret) {
-        struct resolve r = { 0 };
+int resolve_name(const char *name, const char *root, const char *tree, struct resolve *ret) {
+        struct resolve r = { .tree = tree };
         int k;
 
         decide(&r, root, getauxval(AT_SECURE) != 0, true);
 
         if (strchr(name, '/')) {
-                r.stub_mode = resolve_is_stub(name);
+                r.stub_mode = is_stub(tree, name);
                 if (r.stub_mode)
                         k = resolve_stub(&r, name);
                 else {
                         char *q = strdup(name);
-                        const char *skip = q ? file_problem(q, NULL, false) : NULL;
+                        const char *skip = q ? file_problem(tree, q, NULL, false) : NULL;
 
                         r.not_stub = true;
                         k = !q ? -ENOMEM : skip ? add(&r, 0, false, q, "%s", skip) : add(&r, 0, true, q, NULL);

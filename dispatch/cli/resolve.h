@@ -29,12 +29,18 @@ struct resolve {
         char *stub;                    /* the stub reached (through PATH or the path given), or NULL */
         char *program;                 /* the program it stands for, DIR/NAME */
         bool secure;                   /* the stub would run with AT_SECURE (setuid or setgid) */
+        const char *tree;              /* "" or the --root DIR every path is inside */
         struct resolve_candidate *c;
         size_t n;
 };
 
-/* root: prefix for proc/cmdline ("" for /). Returns 0 or -errno. */
-int resolve_name(const char *name, const char *root, struct resolve *ret);
+/* root: prefix for proc/cmdline and run/hwcaps/policy ("" for /), as the
+ * stub's HWCAPS_ROOT. tree: "" for /, or a directory that is the whole
+ * system (hwcaps which --root): PATH entries, the stub, its links and
+ * candidates are looked up inside it (as by chroot, symbolic links
+ * included), and paths are given as inside it; name must then be a bare
+ * name or an absolute path. Returns 0 or -errno. */
+int resolve_name(const char *name, const char *root, const char *tree, struct resolve *ret);
 void resolve_done(struct resolve *r);
 
 /* Does the file at path carry the stub's marker (or is the installed stub)? */

@@ -80,6 +80,15 @@ static bool privileged_self(struct hwcaps_stat *self) {
         return x != -ENODATA && x != -EOPNOTSUPP;
 }
 
+/* An absolute path below root (NULL: "/") for the *at() calls. */
+static long at_fd(const struct hwcaps_trust_root *root) {
+        return root ? root->fd : HWCAPS_AT_FDCWD;
+}
+
+static const char *at_path(const struct hwcaps_trust_root *root, const char *abs) {
+        return root ? hwcaps_trust_root_path(root, abs) : abs;
+}
+
 /* The basename of p. */
 static const char *base_of(const char *p) {
         const char *b = p;
@@ -96,7 +105,7 @@ static const char *base_of(const char *p) {
  * link of the stub installed under a program's name is that program, and
  * so are links to it. A frame of its own: the common case (one link, to
  * hwcaps-dispatch) never touches these stack pages. */
-static __attribute__((noinline)) int follow_links(char *buf, size_t size) {
+static __attribute__((noinline)) int follow_links(const struct hwcaps_trust_root *root, char *buf, size_t size) {
         char next[PATH_BYTES];
 
         for (int i = 0; i < LINKS_MAX; i++) {
@@ -109,7 +118,7 @@ static __attribute__((noinline)) int follow_links(char *buf, size_t size) {
                         dir--;
                 for (size_t k = 0; k < dir; k++)
                         next[k] = buf[k];
-                n = hwcaps_sys_readlinkat(HWCAPS_AT_FDCWD, buf, next + dir, sizeof next - dir - 1);
+                n = hwcaps_sys_readlinkat(at_fd(root), at_path(root, buf), next + dir, sizeof next - dir - 1);
                 if (n <= 0 || (size_t) n >= sizeof next - dir - 1)
                         break; /* not a link (or one too long to follow): the stub's file */
                 next[dir + n] = '\0';
@@ -176,21 +185,21 @@ int hwcaps_identity(const struct hwcaps_identity_in *in, char *buf, size_t size,
         if (start[0] == '/') {
                 char target[256];
 
-                n = hwcaps_sys_readlinkat(HWCAPS_AT_FDCWD, start, target, sizeof target - 1);
+                n = hwcaps_sys_readlinkat(at_fd(in->root), at_path(in->root, start), target, sizeof target - 1);
                 if (n == -EINVAL || (n > 0 && n < (long) sizeof target - 1 &&
                                      (target[n] = '\0', hwcaps_str_eq(base_of(target), "hwcaps-dispatch")))) {
                         *ret = start;
                         if (!*have_self)
-                                *have_self = hwcaps_sys_fstatat(HWCAPS_AT_FDCWD, start, self, 0) == 0;
+                                *have_self = hwcaps_sys_fstatat(at_fd(in->root), at_path(in->root, start), self, 0) == 0;
                         goto own_name;
                 }
         }
         if (!absolute(start, buf, size))
                 return HWCAPS_IDENTITY_TOO_LONG;
-        if (follow_links(buf, size) != HWCAPS_IDENTITY_OK)
+        if (follow_links(in->root, buf, size) != HWCAPS_IDENTITY_OK)
                 return HWCAPS_IDENTITY_TOO_LONG;
         if (!*have_self)
-                *have_self = hwcaps_sys_fstatat(HWCAPS_AT_FDCWD, buf, self, 0) == 0;
+                *have_self = hwcaps_sys_fstatat(at_fd(in->root), at_path(in->root, buf), self, 0) == 0;
 
 own_name:
         if (hwcaps_str_eq(base_of(*ret), "hwcaps-dispatch"))

@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 #include "sys.h"
+#include "trust.h"
 
 enum hwcaps_identity_error {
         HWCAPS_IDENTITY_OK,
@@ -42,6 +43,10 @@ struct hwcaps_identity_in {
         char *const *argv;
         long argc;
         bool secure;         /* AT_SECURE */
+        /* NULL: "/". Else execfn is a path below this root, and the links
+         * to the stub are read below it, absolute targets too ("hwcaps
+         * which --root"). */
+        const struct hwcaps_trust_root *root;
 };
 
 /* Sets *ret to the absolute path DIR/NAME of the program: in->execfn itself

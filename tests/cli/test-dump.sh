@@ -15,12 +15,24 @@ out=$("$HWCAPS" explain --cpuid "$dump")
 contains "explain says XCR0 was assumed" "assumed from CPUID leaf 0xD" "$out"
 contains "explain does not ask ld.so for a dump" "not asked" "$out"
 contains "explain names the CPU" "AuthenticAMD" "$out"
+check "explain leads with the answer (top level)" \
+        "x86-64-v4: every feature it needs is usable, and it is the highest level defined" \
+        "$(printf '%s\n' "$out" | head -n 1)"
 
 # A copy without AVX-512 state in leaf 0xD: v3, and explain names the blocker.
 sed 's/^basic_cpuid\[13\]=000000e7/basic_cpuid[13]=00000007/' "$dump" >"$tmp/noxzmm.raw"
 check "no ZMM state -> v3" x86-64-v3 "$("$HWCAPS" level --cpuid "$tmp/noxzmm.raw")"
 out=$("$HWCAPS" explain --cpuid "$tmp/noxzmm.raw")
 contains "explain names the missing OS state" "AVX512F (the OS did not enable AVX-512 state" "$out"
+check "explain leads with the answer (OS state)" \
+        "x86-64-v3: x86-64-v4 needs AVX512F, AVX512BW, AVX512CD, AVX512DQ, AVX512VL, whose register state the OS did not enable" \
+        "$(printf '%s\n' "$out" | head -n 1)"
+# Without AVX512F in CPUID (leaf 7 EBX bit 16): the CPU lacks it, and the
+# rest of v4 needs it.
+sed 's/^basic_cpuid\[7\]=00000001 f1bf07ab/basic_cpuid[7]=00000001 f1be07ab/' "$dump" >"$tmp/noavx512f.raw"
+check "explain leads with the answer (CPU lacks, and needs)" \
+        "x86-64-v3: x86-64-v4 needs AVX512F, which this CPU lacks, and AVX512BW, AVX512CD, AVX512DQ, AVX512VL, which need a feature that is not usable" \
+        "$("$HWCAPS" explain --cpuid "$tmp/noavx512f.raw" | head -n 1)"
 
 json=$("$HWCAPS" explain --json --cpuid "$tmp/noxzmm.raw")
 contains "explain --json level" '"level":"x86-64-v3"' "$json"

@@ -711,6 +711,72 @@ EOF2
         return 0
 }
 
+# which --root DIR: DIR is the whole system. A tree laid out as a package
+# installs it (an absolute link to the stub), looked up inside, answered as
+# inside, the tree's policy and the trust rule from the tree's root.
+case_which_root() {
+        local R=$T/root out want l
+        mkdir -p "$R/usr/libexec/hwcaps" "$R/usr/bin" "$R/run/hwcaps"
+        cp "$STUB" "$R/usr/libexec/hwcaps/hwcaps-dispatch"
+        for l in 1 2 3 4; do
+                mkdir -p "$R/usr/bin/glibc-hwcaps/x86-64-v$l"
+                cp "$VARIANT" "$R/usr/bin/glibc-hwcaps/x86-64-v$l/foo"
+        done
+        ln -s /usr/libexec/hwcaps/hwcaps-dispatch "$R/usr/bin/foo"
+        ln -s /usr/bin/foo "$R/usr/bin/foo-alias"
+        printf 'hwcaps-policy=1\ncap=none\nkeep-path=no\nwhy=\n' > "$R/run/hwcaps/policy"
+        expect "which --root, PATH inside" "/usr/bin/glibc-hwcaps/$TOP/foo" \
+                "$(PATH=/nonexistent:/usr/bin "$HWCAPS" which -q --root "$R" foo)"
+        expect "which --root, a path inside" "/usr/bin/glibc-hwcaps/$TOP/foo" \
+                "$("$HWCAPS" which -q --root "$R" /usr/bin/foo)"
+        expect "which --root, an absolute alias followed inside" "/usr/bin/glibc-hwcaps/$TOP/foo" \
+                "$("$HWCAPS" which -q --root "$R" /usr/bin/foo-alias)"
+        out=$(PATH=/usr/bin "$HWCAPS" which --root "$R" foo)
+        case $out in *"$R"*) fail "which --root names paths outside the tree: $out" ;; esac
+        case $out in *"  /usr/bin/foo: the dispatch stub"*"x86-64-v1 /usr/bin/glibc-hwcaps/x86-64-v1/foo: "*) ;;
+        *) fail "which --root: $out" ;; esac
+        PATH=/usr/bin "$HWCAPS" which --json --root "$R" foo > "$T/json" || fail "which --json --root"
+        python3 - "$T/json" "/usr/bin/glibc-hwcaps/$TOP/foo" <<'PY' || fail "which --json --root: $(cat "$T/json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [c["path"] for c in d["candidates"] if c["runs"]] == [sys.argv[2]], d
+assert all(c["path"].startswith("/usr/bin/") for c in d["candidates"]), d
+PY
+        # the tree's policy, not this system's
+        printf 'hwcaps-policy=1\ncap=x86-64-v2\nkeep-path=no\nwhy=max-level=v2 (/etc/hwcaps.conf:1)\n' \
+                > "$R/run/hwcaps/policy"
+        want="x86-64-v$(min 2 "$(lv "$TOP")")"
+        expect "which --root, the tree's policy" "/usr/bin/glibc-hwcaps/$want/foo" \
+                "$("$HWCAPS" which -q --root "$R" /usr/bin/foo)"
+        printf 'hwcaps-policy=1\ncap=none\nkeep-path=no\nwhy=\n' > "$R/run/hwcaps/policy"
+        # an unsafe directory inside the tree: named as inside, skipped
+        [ "$TOP" = x86-64-v1 ] || {
+                chmod g+w "$R/usr/bin/glibc-hwcaps/$TOP"
+                out=$("$HWCAPS" which --root "$R" /usr/bin/foo)
+                case $out in
+                *"$TOP/foo: unsafe: /usr/bin/glibc-hwcaps/$TOP is writable by group or others"*) ;;
+                *) fail "which --root, unsafe: $out" ;;
+                esac
+                expect "which --root, unsafe dir skipped" \
+                        "/usr/bin/glibc-hwcaps/x86-64-v$(($(lv "$TOP") - 1))/foo" \
+                        "$("$HWCAPS" which -q --root "$R" /usr/bin/foo)"
+                chmod g-w "$R/usr/bin/glibc-hwcaps/$TOP"
+        }
+        # the tree's root itself writable by others: nothing in it is trusted
+        chmod o+w "$R"
+        expect "which --root, unsafe root" "" "$("$HWCAPS" which -q --root "$R" /usr/bin/foo)"
+        chmod o-w "$R"
+        # a variant outside the tree is not found through an absolute link
+        rm "$R/usr/bin/glibc-hwcaps/x86-64-v1/foo"
+        ln -s "$VARIANT" "$R/usr/bin/glibc-hwcaps/x86-64-v1/foo"
+        out=$(HWCAPS_MAX_LEVEL=v1 "$HWCAPS" which --root "$R" /usr/bin/foo)
+        case $out in *"x86-64-v1/foo: missing"*) ;; *) fail "which --root, link out of the tree: $out" ;; esac
+        # errors: said as such
+        out=$("$HWCAPS" which --root "$T/nonexistent" foo 2>&1); expect "which --root missing: status" 1 "$?"
+        expect "which --root missing" "hwcaps: which: --root $T/nonexistent: No such file or directory" "$out"
+        "$HWCAPS" which --root "$R" usr/bin/foo >/dev/null 2>&1; expect "which --root, relative NAME: status" 2 "$?"
+}
+
 case_which_exec() {
         fixture "$T/bin"
         local out

@@ -16,6 +16,7 @@
 
 static char root[] = "/run/hwcaps-resolve.XXXXXX";
 static struct resolve r;
+static bool tree_mode; /* paths are inside root (resolve_in_tree) */
 
 #include "cli-log.h"
 #include "fixture.h"
@@ -83,7 +84,7 @@ static void set_path(const char *dirs) {
 
 static void resolve(const char *name) {
         resolve_done(&r);
-        cr_assert_eq(resolve_name(name, root, &r), 0, "%s", name);
+        cr_assert_eq(resolve_name(name, root, "", &r), 0, "%s", name);
 }
 
 /* Candidate i is path (root-relative unless absolute is set), runnable or
@@ -92,7 +93,7 @@ static void expect(size_t i, int level, const char *path, const char *why) {
         cr_assert_lt(i, r.n, "candidate %zu of %zu", i, r.n);
         cr_assert_eq(r.c[i].level, level, "candidate %zu: level %d", i, r.c[i].level);
         if (path)
-                cr_assert_str_eq(r.c[i].path, path[0] == '/' ? fixture_path(path) : path, "candidate %zu", i);
+                cr_assert_str_eq(r.c[i].path, path[0] == '/' && !tree_mode ? fixture_path(path) : path, "candidate %zu", i);
         if (!why) {
                 cr_assert(r.c[i].runnable, "%s: %s", r.c[i].path, r.c[i].why);
                 cr_assert_null(r.c[i].why);
@@ -216,6 +217,54 @@ Test(resolve, a_variant_leading_back_to_the_stub_is_the_stub_itself) {
         fixture_symlink("../../../libexec/hwcaps-dispatch", "/bin/glibc-hwcaps/x86-64-v2/baz");
         resolve(fixture_path("/bin/baz"));
         expect(2, 2, "/bin/glibc-hwcaps/x86-64-v2/baz", "is the dispatch stub itself");
+}
+
+/* hwcaps which --root: the fixture is the whole system. PATH, the stub,
+ * its links (absolute targets too) and candidates are inside it, paths
+ * are given as inside it, the trust rule walks from it. */
+static void resolve_in_tree(const char *name, const char *path) {
+        resolve_done(&r);
+        tree_mode = true;
+        /* the interpreter of the fixture's scripts, inside the tree */
+        fixture_write("/bin/sh", 0755, "");
+        cr_assert_eq(setenv("PATH", path, 1), 0);
+        cr_assert_eq(resolve_name(name, root, root, &r), 0, "%s", name);
+}
+
+Test(resolve, in_a_tree_everything_is_looked_up_inside_and_named_as_inside) {
+        resolve_in_tree("foo", "/nonexistent:relative:/bin");
+        cr_assert_eq(r.d.cap, HWCAPS_LEVEL_V2, "the tree's policy: %s", r.d.why);
+        cr_assert_str_eq(r.stub, "/bin/foo");
+        cr_assert_str_eq(r.program, "/bin/foo");
+        cr_assert_eq(r.n, 7);
+        expect(0, 0, "/nonexistent/foo", "missing");
+        expect(1, 0, "relative/foo", "a relative PATH entry: not searched inside --root");
+        expect(2, 0, "/bin/foo", "the dispatch stub: it runs the first of the variants below");
+        expect(3, 4, "/bin/glibc-hwcaps/x86-64-v4/foo", above_cap(4));
+        /* the directory others may write, named as inside the tree */
+        expect(4, 3, "/bin/glibc-hwcaps/x86-64-v3/foo", "unsafe: /bin/glibc-hwcaps/x86-64-v3 is writable by group or others");
+        expect(5, 2, "/bin/glibc-hwcaps/x86-64-v2/foo", above_cap(2));
+        expect(6, 1, "/bin/glibc-hwcaps/x86-64-v1/foo", "not executable");
+}
+
+/* Outside the tree "/abs/bar" names nothing (or something else): the links
+ * are read inside it, as the stub in a chroot would read them. */
+Test(resolve, in_a_tree_absolute_links_stay_inside) {
+        fixture_symlink("/bin/python3.11", "/bin/python3");
+        fixture_symlink("/libexec/hwcaps-dispatch", "/bin/python3.11");
+        fixture_write("/bin/glibc-hwcaps/x86-64-v1/python3.11", 0755, VARIANT);
+        resolve_in_tree("/bin/python3", "/nonexistent");
+        cr_assert(r.stub_mode);
+        cr_assert_str_eq(r.program, "/bin/python3.11");
+        cr_assert_eq(r.n, 4);
+        expect(3, 1, "/bin/glibc-hwcaps/x86-64-v1/python3.11", NULL);
+        /* an absolute link to a file outside: followed inside, where it is missing */
+        fixture_symlink("/usr/bin/env", "/bin/outside");
+        resolve_in_tree("outside", "/bin");
+        expect(0, 0, "/bin/outside", "missing");
+        /* ".." does not leave the tree either */
+        resolve_in_tree("/../../../../bin/foo", "/nonexistent");
+        cr_assert(r.stub_mode);
 }
 
 /* Started by another user, a setuid stub runs with AT_SECURE: its own
