@@ -374,13 +374,15 @@ static int summarize(struct bench *b, unsigned rounds) {
 }
 
 static void print_json(const struct bench *b, const struct bench_args *a, const struct hwcaps_probe *p) {
-        putchar('{');
+        json_begin(stdout, "bench", false);
         json_names(stdout, "command", a->cmd, false);
-        printf(",\"rounds\":%u,\"warmup\":%u,\"baseline\":\"%s\",\"unit\":\"s\"",
+        printf(",\"rounds\":%u,\"warmup\":%u,\"baseline_level\":\"%s\",\"unit\":\"s\"",
                a->rounds, a->warmup, hwcaps_level_name(b->var[0].level));
-        printf(",\"host\":{\"vendor\":");
+        printf(",\"vendor\":");
         json_string(stdout, p->cpuid.vendor);
-        printf(",\"level\":\"%s\"},\"levels\":[", p->level ? hwcaps_level_name(p->level) : "none");
+        putchar(',');
+        json_level(stdout, "cpu_level", p->level, false);
+        printf(",\"levels\":[");
         for (size_t i = 0; i < b->n; i++) {
                 const struct stats *st = &b->st[i];
                 const struct speedup *sp = &b->sp[i];

@@ -23,6 +23,14 @@ int cmd_check(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 
+/* What keeps a CPU from its next level, by explain's blocker rule
+ * (cmd-explain.c), for level --why and level --json: one line "LEVEL, not
+ * NEXT: the CPU lacks F, G; ..."; the JSON fields "next_level" (null at
+ * the highest level) and "blocked_by" ([{"name","blocker"}...]). */
+struct hwcaps_probe;
+void explain_why_line(FILE *out, const struct hwcaps_probe *p);
+void explain_next_level_json(FILE *out, const struct hwcaps_probe *p);
+
 /* Shared by the commands (hwcaps.c). */
 /* Messages (log.c): "hwcaps: ..." on log_stream, stderr when NULL (tests
  * catch them in a buffer), escaped as escape.h says. */

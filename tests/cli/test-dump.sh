@@ -10,7 +10,7 @@ dump=$DATA/cpuid/amd-epyc-zen4.raw
 
 check "level of zen4 dump" x86-64-v4 "$("$HWCAPS" level --cpuid "$dump")"
 check "levels of zen4 dump" "x86-64-v4 x86-64-v3 x86-64-v2 " "$("$HWCAPS" levels --cpuid "$dump" | tr '\n' ' ')"
-check "levels --json" '{"source":"dump","level":"x86-64-v4","levels":["x86-64-v4","x86-64-v3","x86-64-v2"]}' "$("$HWCAPS" levels --json --cpuid "$dump")"
+check "levels --json" '{"hwcaps_json":1,"subcommand":"levels","source":"dump","cpu_level":"x86-64-v4","levels":["x86-64-v4","x86-64-v3","x86-64-v2"]}' "$("$HWCAPS" levels --json --cpuid "$dump")"
 out=$("$HWCAPS" explain --cpuid "$dump")
 contains "explain says XCR0 was assumed" "assumed from CPUID leaf 0xD" "$out"
 contains "explain does not ask ld.so for a dump" "not asked" "$out"
@@ -23,7 +23,7 @@ out=$("$HWCAPS" explain --cpuid "$tmp/noxzmm.raw")
 contains "explain names the missing OS state" "AVX512F (the OS did not enable AVX-512 state" "$out"
 
 json=$("$HWCAPS" explain --json --cpuid "$tmp/noxzmm.raw")
-contains "explain --json level" '"level":"x86-64-v3"' "$json"
+contains "explain --json level" '"cpu_level":"x86-64-v3","next_level":"x86-64-v4"' "$json"
 contains "explain --json blocker" '"name":"AVX512F","cpuid":"CPUID.7.0:EBX[16]","cpu":true,"os":false,"usable":false' "$json"
 contains "explain --json no oracle for dumps" '"dynamic_linker":null' "$json"
 if command -v python3 >/dev/null 2>&1; then
