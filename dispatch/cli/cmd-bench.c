@@ -44,7 +44,7 @@ static const char bench_help[] =
         "\n"
         "  -n, --rounds N      measured rounds (default 10)\n"
         "  -w, --warmup N      unmeasured rounds first (default 1)\n"
-        "      --levels LIST   comma-separated levels to compare, e.g. x86-64-v1,x86-64-v3\n"
+        "      --levels LIST   comma-separated levels to compare, e.g. x86-64-v1,x86-64-v3 or v1,v3\n"
         "      --json          machine-readable output (fields: see hwcaps(1))\n"
         "      --show-output   keep COMMAND's stdout (default: /dev/null); stderr is always kept\n"
         "\n"
@@ -111,9 +111,9 @@ static char *variant_path(const char *dir, const char *name, enum hwcaps_level l
 static int parse_levels(const char *s, bool want[static HWCAPS_LEVEL_MAX + 1]) {
         for (const char *p = s; ; ) {
                 size_t n = strcspn(p, ",");
-                int l = hwcaps_level_dirname_parse(p, n);
+                int l = hwcaps_level_parse(p, n);
                 if (l < 0) {
-                        usage_error("bench: unknown level \"%.*s\" (expected " HWCAPS_LEVEL_DIRNAMES ")",
+                        usage_error("bench: unknown level \"%.*s\" (expected " HWCAPS_LEVEL_NAMES ")",
                                     (int) n, p);
                         return -EINVAL;
                 }
