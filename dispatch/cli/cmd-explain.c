@@ -226,7 +226,7 @@ static void print_json(const struct hwcaps_probe *p, const struct verdict *v) {
         char buf[128], w[32];
 
         json_begin(stdout, "explain", false);
-        printf("\"source\":\"%s\",\"vendor\":", hwcaps_source_name(p->source));
+        printf("\"feature_source\":\"%s\",\"vendor\":", hwcaps_source_name(p->source));
         json_string(stdout, p->cpuid.vendor);
         printf(",\"cpu_name\":");
         json_string(stdout, p->brand);

@@ -34,7 +34,7 @@ static int missing_baseline(const struct hwcaps_probe *p) {
 static int print_level(const struct source_opts *o, const struct hwcaps_probe *p) {
         if (o->json) {
                 json_begin(stdout, "level", false);
-                printf("\"source\":\"%s\",", hwcaps_source_name(p->source));
+                printf("\"feature_source\":\"%s\",", hwcaps_source_name(p->source));
                 json_level(stdout, "cpu_level", p->level, false);
                 putchar(',');
                 explain_next_level_json(stdout, p);
@@ -57,7 +57,7 @@ static int print_levels(const struct source_opts *o, const struct hwcaps_probe *
          * parent directory itself. */
         if (o->json) {
                 json_begin(stdout, "levels", false);
-                printf("\"source\":\"%s\",", hwcaps_source_name(p->source));
+                printf("\"feature_source\":\"%s\",", hwcaps_source_name(p->source));
                 json_level(stdout, "cpu_level", p->level, false);
                 printf(",\"levels\":[");
                 for (int l = p->level; l >= HWCAPS_LEVEL_V2; l--)

@@ -10,7 +10,7 @@ dump=$DATA/cpuid/amd-epyc-zen4.raw
 
 check "level of zen4 dump" x86-64-v4 "$("$HWCAPS" level --cpuid "$dump")"
 check "levels of zen4 dump" "x86-64-v4 x86-64-v3 x86-64-v2 " "$("$HWCAPS" levels --cpuid "$dump" | tr '\n' ' ')"
-check "levels --json" '{"hwcaps_json":1,"subcommand":"levels","source":"dump","cpu_level":"x86-64-v4","levels":["x86-64-v4","x86-64-v3","x86-64-v2"]}' "$("$HWCAPS" levels --json --cpuid "$dump")"
+check "levels --json" '{"hwcaps_json":1,"subcommand":"levels","feature_source":"dump","cpu_level":"x86-64-v4","levels":["x86-64-v4","x86-64-v3","x86-64-v2"]}' "$("$HWCAPS" levels --json --cpuid "$dump")"
 out=$("$HWCAPS" explain --cpuid "$dump")
 contains "explain says XCR0 was assumed" "assumed from CPUID leaf 0xD" "$out"
 contains "explain does not ask ld.so for a dump" "not asked" "$out"

@@ -36,10 +36,10 @@ contains "--why live: starts with the level" "$("$HWCAPS" level)," "$out"
 
 # --json: the level, the next one and what blocks it.
 check "level --json" \
-        '{"hwcaps_json":1,"subcommand":"level","source":"dump","cpu_level":"x86-64-v2","next_level":"x86-64-v3","blocked_by":[{"name":"AVX2","blocker":"the CPU lacks it"}]}' \
+        '{"hwcaps_json":1,"subcommand":"level","feature_source":"dump","cpu_level":"x86-64-v2","next_level":"x86-64-v3","blocked_by":[{"name":"AVX2","blocker":"the CPU lacks it"}]}' \
         "$("$HWCAPS" level --json --cpuid "$T/noavx2.raw")"
 check "level --json, the highest level" \
-        '{"hwcaps_json":1,"subcommand":"level","source":"dump","cpu_level":"x86-64-v4","next_level":null,"blocked_by":[]}' \
+        '{"hwcaps_json":1,"subcommand":"level","feature_source":"dump","cpu_level":"x86-64-v4","next_level":null,"blocked_by":[]}' \
         "$("$HWCAPS" level --json --cpuid "$dump")"
 
 # --at-least: the exit status says it, nothing is printed.
