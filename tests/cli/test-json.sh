@@ -108,6 +108,19 @@ for fmt in "${names[@]}"; do
 done
 [ -n "$rpmdb" ] || echo "note: no rpm: check --owners --json and status --packages not run"
 
+# No rpm database: status still prints one object, its packages null;
+# check --owners prints nothing. Both exit 1.
+mkdir -p "$T/nodb/proc"
+printf 'quiet\n' >"$T/nodb/proc/cmdline"
+HWCAPS_ROOT=$T/nodb DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/bus "$HWCAPS" status --json --packages \
+        >"$T/out.json" 2>/dev/null
+check "status --json --packages, no rpmdb: exit 1" 1 $?
+validate status "status --json --packages, no rpmdb" "$T/out.json"
+check "status --json --packages, no rpmdb: packages null" null "$(jq -c .packages "$T/out.json")"
+out=$("$HWCAPS" check --owners --json --root "$T/nodb" 2>/dev/null)
+check "check --owners --json, no rpmdb: exit 1" 1 $?
+check "check --owners --json, no rpmdb: nothing on stdout" "" "$out"
+
 # The exact bytes of a name that is not UTF-8 come back, and the escaped
 # text shows them as \xHH.
 mkdir -p "$T/b/a$(printf '\377')b"
