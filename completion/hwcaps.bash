@@ -84,7 +84,7 @@ _hwcaps_complete_arg() {
                 # LIST is comma-separated: complete its last element.
                 [ "$metavar" = LIST ] && case $cur in *,*) prefix=${cur%,*},; cur=${cur##*,} ;; esac
                 local l
-                for l in $("$bin" explain --json 2>/dev/null | grep -o '"name":"x86-64-v[0-9]*"' | cut -d'"' -f4); do
+                for l in $("$bin" explain --json 2>/dev/null | grep -o '"level":"x86-64-v[0-9]*"' | cut -d'"' -f4); do
                         case $l in "$cur"*) COMPREPLY+=("$prefix$l") ;; esac
                 done ;;
         DIR) compopt -o filenames 2>/dev/null; COMPREPLY+=($(compgen -d -- "$cur")) ;;

@@ -50,6 +50,7 @@ static const char bench_help[] =
         "  -n, --rounds N       measured rounds (default 10)\n"
         "  -w, --warmup N       unmeasured rounds first (default 1)\n"
         "      --levels LIST    comma-separated levels, e.g. x86-64-v1,x86-64-v3\n"
+        "                       or v1,v3\n"
         "      --variants LIST  builds to compare instead: NAME=PATH,NAME=PATH,...;\n"
         "                       each PATH runs in place of COMMAND's program; the\n"
         "                       first is the reference; at least 2, and enough\n"
@@ -127,9 +128,9 @@ static char *variant_path(const char *dir, const char *name, enum hwcaps_level l
 static int parse_levels(const char *s, bool want[static HWCAPS_LEVEL_MAX + 1]) {
         for (const char *p = s; ; ) {
                 size_t n = strcspn(p, ",");
-                int l = hwcaps_level_dirname_parse(p, n);
+                int l = hwcaps_level_parse(p, n);
                 if (l < 0) {
-                        usage_error("bench: unknown level \"%.*s\" (expected " HWCAPS_LEVEL_DIRNAMES ")",
+                        usage_error("bench: unknown level \"%.*s\" (expected " HWCAPS_LEVEL_NAMES ")",
                                     (int) n, p);
                         return -EINVAL;
                 }
@@ -562,12 +563,15 @@ static void print_json(const struct bench *b, const struct bench_args *a, const 
         json_begin(stdout, "bench", false);
         json_names(stdout, "command", a->cmd, false);
         printf(",\"rounds\":%u,\"warmup\":%u,", a->rounds, a->warmup);
-        json_name(stdout, "baseline", b->var[0].name, false);
-        printf(",\"unit\":\"s\",\"confidence\":%.9g", a->confidence);
-        printf(",\"host\":{\"vendor\":");
+        if (a->variants)
+                json_name(stdout, "reference", b->var[0].name, false);
+        else
+                printf("\"baseline_level\":\"%s\"", hwcaps_level_name(b->var[0].level));
+        printf(",\"unit\":\"s\",\"confidence\":%.9g,\"vendor\":", a->confidence);
         json_string(stdout, p->cpuid.vendor);
-        printf(",\"level\":\"%s\"},\"%s\":[", p->level ? hwcaps_level_name(p->level) : "none",
-               a->variants ? "variants" : "levels");
+        putchar(',');
+        json_level(stdout, "cpu_level", p->level, false);
+        printf(",\"%s\":[", a->variants ? "variants" : "levels");
         for (size_t i = 0; i < b->n; i++) {
                 const struct variant *v = &b->var[i];
                 const struct stats *st = &v->st;

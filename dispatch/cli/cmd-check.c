@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "elf-note.h"
+#include "json.h"
 #include "layout.h"
 #include "level.h"
 #include "macro.h"
@@ -504,7 +505,29 @@ static int report_owners(const char *root, bool json) {
                 log_error("%s: %s", root, strerror(errno));
                 return EXIT_FAIL;
         }
-        r = hwcaps_rpm_report(abs ?: "/", stdout, json);
+        if (!json)
+                r = hwcaps_rpm_report(abs ?: "/", stdout, false);
+        else {
+                /* The report is one object, the value of "packages" as in
+                 * hwcaps status --packages --json; nothing after an error. */
+                _cleanup_free_ char *report = NULL;
+                size_t size = 0;
+                FILE *m = open_memstream(&report, &size);
+
+                if (!m) {
+                        log_error("check: %s", strerror(errno));
+                        return EXIT_FAIL;
+                }
+                r = hwcaps_rpm_report(abs ?: "/", m, true);
+                if (fclose(m) != 0) {
+                        log_error("check: out of memory");
+                        return EXIT_FAIL;
+                }
+                if (r >= 0) {
+                        json_begin(stdout, "check", false);
+                        printf("\"packages\":%.*s}\n", (int) strcspn(report, "\n"), report);
+                }
+        }
         if (r < 0)
                 return EXIT_FAIL;
         return r > 0 ? EXIT_FAIL : EXIT_OK;

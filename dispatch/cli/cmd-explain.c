@@ -20,80 +20,130 @@ static const char *const state_names[] = {
         [HWCAPS_STATE_AVX512] = "AVX-512 state (XCR0 bits 1-2, 5-7)",
 };
 
-/* Why a feature is not usable, or NULL when it is. */
-static const char *blocker(const struct hwcaps_probe *p, int f, char *buf, size_t size) {
+enum blocker_kind {
+        BLOCKER_NONE,   /* usable */
+        BLOCKER_CPU,    /* the CPU lacks it */
+        BLOCKER_OS,     /* the OS did not enable its register state */
+        BLOCKER_NEEDS,  /* a feature it needs is not usable */
+        BLOCKER_GLIBC,  /* glibc marks it inactive */
+        BLOCKER_OTHER,
+};
+
+/* What keeps feature f from being usable: the one rule, for explain's
+ * table, its JSON and level --why. */
+static enum blocker_kind blocker_kind(const struct hwcaps_probe *p, int f) {
         const struct hwcaps_feature_info *fi = &hwcaps_feature_table[f];
         hwcaps_mask b = HWCAPS_BIT(f);
 
         if (p->view.usable & b)
-                return NULL;
+                return BLOCKER_NONE;
         if (!(p->view.cpu & b))
+                return BLOCKER_CPU;
+        if (!(p->view.os & b))
+                return BLOCKER_OS;
+        if (fi->needs >= 0 && !(p->view.usable & HWCAPS_BIT(fi->needs)))
+                return BLOCKER_NEEDS;
+        if (p->source == HWCAPS_SOURCE_GLIBC)
+                return BLOCKER_GLIBC;
+        return BLOCKER_OTHER;
+}
+
+/* Why a feature is not usable, or NULL when it is. */
+static const char *blocker(const struct hwcaps_probe *p, int f, char *buf, size_t size) {
+        const struct hwcaps_feature_info *fi = &hwcaps_feature_table[f];
+
+        switch (blocker_kind(p, f)) {
+        case BLOCKER_NONE:
+                return NULL;
+        case BLOCKER_CPU:
                 return "the CPU lacks it";
-        if (!(p->view.os & b)) {
+        case BLOCKER_OS:
                 snprintf(buf, size, "the OS did not enable %s", state_names[fi->state]);
                 return buf;
-        }
-        if (fi->needs >= 0 && !(p->view.usable & HWCAPS_BIT(fi->needs))) {
+        case BLOCKER_NEEDS:
                 snprintf(buf, size, "needs %s, which is not usable", hwcaps_feature_table[fi->needs].name);
                 return buf;
-        }
-        if (p->source == HWCAPS_SOURCE_GLIBC)
+        case BLOCKER_GLIBC:
                 return "glibc marks it inactive (GLIBC_TUNABLES glibc.cpu.hwcaps?)";
-        return "not usable";
-}
-
-/* The kinds of blocker, in the order the answer line names them. */
-enum block_kind { BLOCK_CPU, BLOCK_OS, BLOCK_NEEDS, BLOCK_GLIBC, BLOCK_OTHER, BLOCK_N };
-
-static enum block_kind block_kind(const struct hwcaps_probe *p, int f) {
-        const struct hwcaps_feature_info *fi = &hwcaps_feature_table[f];
-        hwcaps_mask b = HWCAPS_BIT(f);
-
-        /* The same order of causes as blocker(). */
-        if (!(p->view.cpu & b))
-                return BLOCK_CPU;
-        if (!(p->view.os & b))
-                return BLOCK_OS;
-        if (fi->needs >= 0 && !(p->view.usable & HWCAPS_BIT(fi->needs)))
-                return BLOCK_NEEDS;
-        return p->source == HWCAPS_SOURCE_GLIBC ? BLOCK_GLIBC : BLOCK_OTHER;
-}
-
-int explain_why_line(const struct hwcaps_probe *p, char *buf, size_t size) {
-        static const char *const what[BLOCK_N] = {
-                [BLOCK_CPU] = "which this CPU lacks",
-                [BLOCK_OS] = "whose register state the OS did not enable",
-                [BLOCK_NEEDS] = "which need a feature that is not usable",
-                [BLOCK_GLIBC] = "which glibc marks inactive (GLIBC_TUNABLES glibc.cpu.hwcaps?)",
-                [BLOCK_OTHER] = "which are not usable",
-        };
-        int next = (int) p->level + 1, n;
-        bool first_group = true;
-        FILE *f;
-
-        if (p->level >= HWCAPS_LEVEL_MAX)
-                return snprintf(buf, size, "%s: every feature it needs is usable, and it is the highest level defined",
-                                hwcaps_level_name(p->level));
-        f = fmemopen(buf, size, "w");
-        if (!f)
-                return -errno;
-        fprintf(f, "%s: %s needs", p->level ? hwcaps_level_name(p->level) : "none", hwcaps_level_name(next));
-        for (int k = 0; k < BLOCK_N; k++) {
-                bool first = true;
-
-                for (int i = 0; i < HWCAPS_F_COUNT; i++) {
-                        if (!(hwcaps_level_requires(next) & HWCAPS_BIT(i)) || (p->view.usable & HWCAPS_BIT(i)) ||
-                            block_kind(p, i) != (enum block_kind) k)
-                                continue;
-                        fprintf(f, "%s %s", first ? (first_group ? "" : ", and") : ",", hwcaps_feature_table[i].name);
-                        first = first_group = false;
-                }
-                if (!first)
-                        fprintf(f, ", %s", what[k]);
+        default:
+                return "not usable";
         }
-        n = ferror(f) ? -EIO : (int) ftell(f);
-        fclose(f);
-        return n;
+}
+
+/* The features of the next level that are not usable, table order. */
+static hwcaps_mask next_level_blocked(const struct hwcaps_probe *p) {
+        if (p->level >= HWCAPS_LEVEL_MAX)
+                return 0;
+        return hwcaps_level_requires(p->level + 1) & ~p->view.usable;
+}
+
+/* Features blocked alike, said once: the same kind and, for the OS, the
+ * same state, for a needed feature the same one. */
+static bool same_blocker(const struct hwcaps_probe *p, int f, int g) {
+        const struct hwcaps_feature_info *fi = &hwcaps_feature_table[f], *gi = &hwcaps_feature_table[g];
+        enum blocker_kind k = blocker_kind(p, f);
+
+        return k == blocker_kind(p, g) && (k != BLOCKER_OS || fi->state == gi->state) &&
+               (k != BLOCKER_NEEDS || fi->needs == gi->needs);
+}
+
+void explain_why_line(FILE *out, const struct hwcaps_probe *p) {
+        hwcaps_mask left = next_level_blocked(p);
+        const char *sep = ": ";
+
+        fputs(p->level ? hwcaps_level_name(p->level) : "none", out);
+        if (p->level >= HWCAPS_LEVEL_MAX) {
+                fputs(", the highest level defined\n", out);
+                return;
+        }
+        fprintf(out, ", not %s", hwcaps_level_name(p->level + 1));
+        for (int f = 0; f < HWCAPS_F_COUNT; f++) {
+                const struct hwcaps_feature_info *fi = &hwcaps_feature_table[f];
+                enum blocker_kind k = blocker_kind(p, f);
+                size_t n = 0;
+
+                if (!(left & HWCAPS_BIT(f)))
+                        continue;
+                fputs(sep, out);
+                sep = "; ";
+                if (k == BLOCKER_CPU)
+                        fputs("the CPU lacks ", out);
+                else if (k == BLOCKER_OS)
+                        fprintf(out, "the OS did not enable %s for ", state_names[fi->state]);
+                else if (k == BLOCKER_GLIBC)
+                        fputs("glibc marks inactive ", out);
+                for (int g = f; g < HWCAPS_F_COUNT; g++)
+                        if ((left & HWCAPS_BIT(g)) && same_blocker(p, f, g)) {
+                                fprintf(out, "%s%s", n++ ? ", " : "", hwcaps_feature_table[g].name);
+                                left &= ~HWCAPS_BIT(g);
+                        }
+                if (k == BLOCKER_NEEDS)
+                        fprintf(out, " need%s %s, which is not usable", n > 1 ? "" : "s",
+                                hwcaps_feature_table[fi->needs].name);
+                else if (k == BLOCKER_GLIBC)
+                        fputs(" (GLIBC_TUNABLES glibc.cpu.hwcaps?)", out);
+                else if (k == BLOCKER_OTHER)
+                        fputs(n > 1 ? " are not usable" : " is not usable", out);
+        }
+        fputc('\n', out);
+}
+
+void explain_next_level_json(FILE *out, const struct hwcaps_probe *p) {
+        hwcaps_mask blocked = next_level_blocked(p);
+        char buf[128];
+        bool first = true;
+
+        json_level(out, "next_level", p->level < HWCAPS_LEVEL_MAX ? (int) p->level + 1 : -1, false);
+        fputs(",\"blocked_by\":[", out);
+        for (int f = 0; f < HWCAPS_F_COUNT; f++)
+                if (blocked & HWCAPS_BIT(f)) {
+                        fprintf(out, "%s{\"name\":\"%s\",\"blocker\":", first ? "" : ",",
+                                hwcaps_feature_table[f].name);
+                        json_string(out, blocker(p, f, buf, sizeof buf));
+                        fputc('}', out);
+                        first = false;
+                }
+        fputc(']', out);
 }
 
 static void where(int f, char *buf, size_t size) {
@@ -122,11 +172,12 @@ static unsigned our_levels(const struct hwcaps_probe *p) {
 }
 
 static void print_human(const struct hwcaps_probe *p, const struct verdict *v) {
-        char buf[128], w[32], line[1024];
+        char buf[128], w[32];
 
-        /* The answer first, then how it was reached. */
-        if (explain_why_line(p, line, sizeof line) >= 0)
-                printf("%s\n\n", line);
+        /* The answer first (as "hwcaps level --why" says it), then how it
+         * was reached. */
+        explain_why_line(stdout, p);
+        putchar('\n');
         printf("CPU:     %s%s%s\n", p->cpuid.vendor, p->brand[0] ? ", " : "", p->brand);
         printf("Source:  %s\n",
                p->source == HWCAPS_SOURCE_GLIBC ? "glibc <sys/platform/x86.h> CPU_FEATURE_ACTIVE (honours GLIBC_TUNABLES, like ld.so)" :
@@ -157,7 +208,7 @@ static void print_human(const struct hwcaps_probe *p, const struct verdict *v) {
         if (p->level < HWCAPS_LEVEL_MAX) {
                 printf("Next level %s is blocked by:", hwcaps_level_name(p->level + 1));
                 for (int f = 0; f < HWCAPS_F_COUNT; f++)
-                        if ((hwcaps_level_requires(p->level + 1) & HWCAPS_BIT(f)) && !(p->view.usable & HWCAPS_BIT(f)))
+                        if (next_level_blocked(p) & HWCAPS_BIT(f))
                                 printf(" %s (%s);", hwcaps_feature_table[f].name, blocker(p, f, buf, sizeof buf));
                 printf("\n");
         } else
@@ -179,16 +230,20 @@ static void print_human(const struct hwcaps_probe *p, const struct verdict *v) {
 static void print_json(const struct hwcaps_probe *p, const struct verdict *v) {
         char buf[128], w[32];
 
-        printf("{\"source\":\"%s\",\"vendor\":", hwcaps_source_name(p->source));
+        json_begin(stdout, "explain", false);
+        printf("\"feature_source\":\"%s\",\"vendor\":", hwcaps_source_name(p->source));
         json_string(stdout, p->cpuid.vendor);
-        printf(",\"cpu\":");
+        printf(",\"cpu_name\":");
         json_string(stdout, p->brand);
-        printf(",\"osxsave\":%s,\"xcr0\":%llu,\"xcr0_assumed\":%s,\"level\":\"%s\",\"levels\":[",
-               json_bool(p->cpuid.osxsave), (unsigned long long) p->cpuid.xcr0, json_bool(p->xcr0_assumed),
-               p->level ? hwcaps_level_name(p->level) : "none");
+        printf(",\"osxsave\":%s,\"xcr0\":%llu,\"xcr0_assumed\":%s,",
+               json_bool(p->cpuid.osxsave), (unsigned long long) p->cpuid.xcr0, json_bool(p->xcr0_assumed));
+        json_level(stdout, "cpu_level", p->level, false);
+        putchar(',');
+        explain_next_level_json(stdout, p);
+        printf(",\"levels\":[");
         for (int l = HWCAPS_LEVEL_V1; l <= HWCAPS_LEVEL_MAX; l++) {
                 bool first = true;
-                printf("%s{\"name\":\"%s\",\"supported\":%s,\"features\":[", l > 1 ? "," : "",
+                printf("%s{\"level\":\"%s\",\"supported\":%s,\"features\":[", l > 1 ? "," : "",
                        hwcaps_level_name(l), json_bool(l <= (int) p->level));
                 for (int f = 0; f < HWCAPS_F_COUNT; f++) {
                         const char *why;

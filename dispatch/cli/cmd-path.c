@@ -5,12 +5,13 @@
 
 #include "commands.h"
 #include "escape.h"
+#include "json.h"
 #include "macro.h"
 #include "options.h"
 #include "policy.h"
 
 static const char path_help[] =
-        "Usage: hwcaps path [--path PATH] [--root DIR]\n"
+        "Usage: hwcaps path [--path PATH] [--root DIR] [--json]\n"
         "Print the PATH the environment generator would produce from PATH (default:\n"
         "this process's): the supported level directories of each directory inserted\n"
         "right before it (only existing directories owned by root and not writable by\n"
@@ -19,11 +20,13 @@ static const char path_help[] =
         "hwcaps.conf, compiled at boot), $HWCAPS, $HWCAPS_MAX_LEVEL; any off wins\n"
         "and the lowest cap wins.\n"
         "  --path PATH   compose this PATH instead of $PATH\n"
-        "  --root DIR    check directories under DIR (also $HWCAPS_ROOT)\n";
+        "  --root DIR    check directories under DIR (also $HWCAPS_ROOT)\n"
+        "  --json        the PATH, and the level and cap it was composed for (see hwcaps(1))\n";
 
 struct path_args {
         const char *path;   /* compose this PATH */
         const char *root;   /* --root, or NULL */
+        bool json;
 };
 
 static int parse_argv(int argc, char **argv, struct path_args *ret) {
@@ -31,6 +34,7 @@ static int parse_argv(int argc, char **argv, struct path_args *ret) {
                 { "help", no_argument, NULL, 'h' },
                 { "path", required_argument, NULL, 'p' },
                 { "root", required_argument, NULL, 'r' },
+                { "json", no_argument, NULL, 'j' },
                 {}
         };
         struct options o = {
@@ -47,6 +51,9 @@ static int parse_argv(int argc, char **argv, struct path_args *ret) {
                         break;
                 case 'r':
                         ret->root = optarg;
+                        break;
+                case 'j':
+                        ret->json = true;
                         break;
                 }
         if (c != OPTIONS_END)
@@ -72,7 +79,16 @@ static int print_path(const struct path_args *a) {
                 log_error("cannot compose PATH: out of memory");
                 return EXIT_FAIL;
         }
-        printf("%s\n", escape_value(out, &b_out));
+        if (a->json) {
+                json_begin(stdout, "path", false);
+                json_level(stdout, "cpu_level", p.d.cpu, false);
+                putchar(',');
+                json_max_level(stdout, "", &p.d, false);
+                putchar(',');
+                json_name(stdout, "path", out, false);
+                printf("}\n");
+        } else
+                printf("%s\n", escape_value(out, &b_out));
         return EXIT_OK;
 }
 

@@ -142,7 +142,8 @@ static void recording_done(struct recording *rec) {
 static void print_check_json(const struct recording *rec) {
         const struct perf_facts *f = &rec->f;
 
-        printf("{\"supported\":%s,\"verdict\":\"%s\",\"reason\":", json_bool(rec->r.verdict == PERF_OK),
+        json_begin(stdout, "profile check", false);
+        printf("\"supported\":%s,\"verdict\":\"%s\",\"reason\":", json_bool(rec->r.verdict == PERF_OK),
                verdict_id(rec->r.verdict));
         json_string(stdout, rec->r.reason);
         printf(",\"hint\":");
@@ -781,8 +782,8 @@ static int read_profile(const char *profdata, const char *path, struct sample_fu
 }
 
 static void print_show_json(const char *path, const struct sample_func *fn, size_t n, size_t shown, uint64_t sum) {
-        fputc('{', stdout);
-        json_name(stdout, "profile", path, false);
+        json_begin(stdout, "profile show", false);
+        json_name(stdout, "path", path, false);
         printf(",\"functions\":%zu,\"total_samples\":%" PRIu64 ",\"top\":[", n, sum);
         for (size_t i = 0; i < shown; i++) {
                 printf("%s{", i ? "," : "");

@@ -318,16 +318,6 @@ static void print_why_json(const char *name, const struct hwcaps_why *w) {
         printf(" },\n");
 }
 
-/* The decision's cause: its source and what it says. */
-static void print_decision_json(const char *name, const struct hwcaps_decision *d) {
-        printf("  \"%s\": { \"source\": \"%s\", \"setting\": ", name, hwcaps_src_name(d->src));
-        if (d->src == HWCAPS_SRC_NONE)
-                printf("null");
-        else
-                json_string(stdout, d->why);
-        printf(" },\n");
-}
-
 static void print_pathcheck_json(const struct pathcheck *pc, bool last) {
         printf("  \"%s\": { ", pc->name);
         json_name(stdout, "path", pc->path, true);
@@ -343,16 +333,16 @@ static void print_pathcheck_json(const struct pathcheck *pc, bool last) {
 static void print_json(const struct status *s, bool packages) {
         const struct hwcaps_policy *p = &s->shell_policy;
 
-        printf("{\n");
-        printf("  \"cpu_level\": \"%s\",\n", hwcaps_level_name(p->d.cpu) ? hwcaps_level_name(p->d.cpu) : "none");
-        printf("  \"enabled\": %s,\n", json_bool(p->d.cap > HWCAPS_LEVEL_V1));
-        printf("  \"max_level\": \"%s\",\n", hwcaps_level_name(p->d.cap));
-        print_decision_json("max_level_by", &p->d);
+        json_begin(stdout, "status", true);
+        printf("  ");
+        json_level(stdout, "cpu_level", p->d.cpu, true);
+        printf(",\n  \"enabled\": %s,\n  ", json_bool(p->d.cap > HWCAPS_LEVEL_V1));
+        json_max_level(stdout, "", &p->d, true);
+        printf(",\n");
         if (s->manager_reachable) {
-                const struct hwcaps_decision *m = &s->manager_policy.d;
-
-                printf("  \"manager_max_level\": \"%s\",\n", hwcaps_level_name(m->cap));
-                print_decision_json("manager_max_level_by", m);
+                printf("  ");
+                json_max_level(stdout, "manager_", &s->manager_policy.d, true);
+                printf(",\n");
         }
         printf("  \"boot_options_from\": \"%s\",\n",
                s->src.boot_from == HWCAPS_BOOT_POLICY ? "policy" : s->src.boot_from == HWCAPS_BOOT_CMDLINE ? "cmdline" : "unknown");
@@ -661,7 +651,7 @@ static int print_packages(const struct status *s, bool json) {
         fflush(stdout);
         r = hwcaps_rpm_report(s->root[0] ? s->root : "/", stdout, json);
         if (json)
-                printf("}\n");
+                printf("%s}\n", r < 0 ? "null\n" : "");
         return r;
 }
 

@@ -31,20 +31,12 @@ static const char which_help[] =
 static void print_json(const char *name, const struct resolve *r) {
         bool won = false;
 
-        putchar('{');
+        json_begin(stdout, "which", false);
         json_name(stdout, "name", name, false);
-        printf(",\"mode\":\"%s\",\"cpu_level\":", r->stub_mode ? "stub" : r->not_stub ? "file" : "path");
-        if (hwcaps_level_name(r->d.cpu))
-                json_string(stdout, hwcaps_level_name(r->d.cpu));
-        else
-                printf("null");
-        printf(",\"cap\":");
-        if (r->d.src != HWCAPS_SRC_NONE) {
-                json_string(stdout, hwcaps_level_name(r->d.cap));
-                printf(",\"cap_reason\":");
-                json_string(stdout, r->d.why);
-        } else
-                printf("null,\"cap_reason\":null");
+        printf(",\"mode\":\"%s\",", r->stub_mode ? "stub" : r->not_stub ? "file" : "path");
+        json_level(stdout, "cpu_level", r->d.cpu, false);
+        putchar(',');
+        json_max_level(stdout, "", &r->d, false);
         printf(",\"candidates\":[");
         for (size_t i = 0; i < r->n; i++) {
                 const struct resolve_candidate *c = &r->c[i];
@@ -53,11 +45,8 @@ static void print_json(const char *name, const struct resolve *r) {
                 won = won || runs;
                 printf("%s{", i ? "," : "");
                 json_name(stdout, "path", c->path, false);
-                printf(",\"level\":");
-                if (c->level)
-                        json_string(stdout, hwcaps_level_name(c->level));
-                else
-                        printf("null");
+                putchar(',');
+                json_level(stdout, "level", c->level, false);
                 printf(",\"runs\":%s,\"skipped\":", json_bool(runs));
                 if (c->runnable)
                         printf(runs ? "null" : "\"not reached\"");

@@ -23,6 +23,15 @@ int cmd_check(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 
+/* What keeps a CPU from its next level, by explain's blocker rule
+ * (cmd-explain.c), for explain's first line, level --why and level
+ * --json: one line "LEVEL, not
+ * NEXT: the CPU lacks F, G; ..."; the JSON fields "next_level" (null at
+ * the highest level) and "blocked_by" ([{"name","blocker"}...]). */
+struct hwcaps_probe;
+void explain_why_line(FILE *out, const struct hwcaps_probe *p);
+void explain_next_level_json(FILE *out, const struct hwcaps_probe *p);
+
 /* Shared by the commands (hwcaps.c). */
 /* Messages (log.c): "hwcaps: ..." on log_stream, stderr when NULL (tests
  * catch them in a buffer), escaped as escape.h says. */
@@ -49,9 +58,3 @@ const char *hwcaps_root(const char *opt_root);
  * not a directory") rather than as a problem of "/" inside it; 0 when
  * root is "" or a directory, else -errno (logged). */
 int hwcaps_root_usable(const char *command, const char *root);
-/* The level and why not the next one, one line, as "hwcaps explain" leads
- * with it: "x86-64-v3: x86-64-v4 needs AVX512F, AVX512BW, ..., which this
- * CPU lacks" (cmd-explain.c). Returns its length (truncated to size) or
- * -errno. */
-struct hwcaps_probe;
-int explain_why_line(const struct hwcaps_probe *p, char *buf, size_t size);

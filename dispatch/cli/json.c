@@ -2,6 +2,7 @@
 /* JSON strings: the rule is in json.h and escape.h. */
 #include <stdint.h>
 
+#include "decide.h"
 #include "escape.h"
 #include "json.h"
 
@@ -31,6 +32,35 @@ void json_string(FILE *f, const char *s) {
                         fwrite(s, 1, n, f);
         }
         fputc('"', f);
+}
+
+void json_level(FILE *f, const char *key, int level, bool spaced) {
+        const char *name = hwcaps_level_name((enum hwcaps_level) level);
+
+        fprintf(f, "\"%s\":%s", key, spaced ? " " : "");
+        if (name)
+                json_string(f, name);
+        else
+                fputs("null", f);
+}
+
+void json_max_level(FILE *f, const char *prefix, const struct hwcaps_decision *d, bool spaced) {
+        const char *comma = spaced ? ", " : ",", *colon = spaced ? "\": " : "\":";
+        bool none = d->src == HWCAPS_SRC_NONE;
+        char key[64];
+
+        snprintf(key, sizeof key, "%smax_level", prefix);
+        json_level(f, key, none ? -1 : (int) d->cap, spaced);
+        fprintf(f, "%s\"%s_reason%s", comma, key, colon);
+        if (none)
+                fputs("null", f);
+        else
+                json_string(f, d->why);
+        fprintf(f, "%s\"%s_source%s", comma, key, colon);
+        if (none)
+                fputs("null", f);
+        else
+                json_string(f, hwcaps_src_name(d->src));
 }
 
 static void json_hex(FILE *f, const char *s) {

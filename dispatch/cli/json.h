@@ -22,6 +22,18 @@ void json_begin(FILE *f, const char *subcommand, bool pretty);
 
 void json_string(FILE *f, const char *s);
 
+/* "key":"x86-64-vN", or "key":null for a value that names no level (the
+ * CPU lacks the baseline); spaced as json_name(). */
+void json_level(FILE *f, const char *key, int level, bool spaced);
+
+/* The cap of a decision (decide.h) as the schema names it, each key with
+ * prefix before it ("" or "manager_"): "max_level" (the level, null when
+ * nothing caps), "max_level_reason" (the setting and where it is, null
+ * when nothing caps) and "max_level_source" (hwcaps_src_name(), null when
+ * nothing caps), separated by commas; spaced as json_name(). */
+struct hwcaps_decision;
+void json_max_level(FILE *f, const char *prefix, const struct hwcaps_decision *d, bool spaced);
+
 /* "key":"s" and, when s is not valid UTF-8, ,"key_bytes":"HEX"; with
  * spaced, "key": "s", "key_bytes": "HEX". "key":null for NULL. */
 void json_name(FILE *f, const char *key, const char *s, bool spaced);

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "commands.h"
 #include "dump.h"
 #include "options.h"
 #include "source-options.h"
 
-enum { ARG_CPUID = 0x100, ARG_SOURCE, ARG_JSON, ARG_LDSO };
+enum { ARG_CPUID = 0x100, ARG_SOURCE, ARG_JSON, ARG_LDSO, ARG_WHY, ARG_AT_LEAST };
 
 int source_opts_parse(int argc, char **argv, struct source_opts *o, unsigned allowed, const char *help_text) {
         static const struct option options[] = {
@@ -16,6 +17,8 @@ int source_opts_parse(int argc, char **argv, struct source_opts *o, unsigned all
                 { "source", required_argument, NULL, ARG_SOURCE },
                 { "json", no_argument, NULL, ARG_JSON },
                 { "ldso", required_argument, NULL, ARG_LDSO },
+                { "why", no_argument, NULL, ARG_WHY },
+                { "at-least", required_argument, NULL, ARG_AT_LEAST },
                 {}
         };
         struct options opts = {
@@ -51,6 +54,24 @@ int source_opts_parse(int argc, char **argv, struct source_opts *o, unsigned all
                                 return -EINVAL;
                         }
                         o->ldso = optarg;
+                        break;
+                case ARG_WHY:
+                case ARG_AT_LEAST:
+                        if (!(allowed & SOURCE_OPT_LEVEL)) {
+                                usage_error("'%s' has no --%s (it is for 'hwcaps level')", argv[0],
+                                            c == ARG_WHY ? "why" : "at-least");
+                                return -EINVAL;
+                        }
+                        if (c == ARG_WHY)
+                                o->why = true;
+                        else {
+                                o->at_least = hwcaps_level_parse(optarg, strlen(optarg));
+                                if (o->at_least < 0) {
+                                        usage_error("%s: unknown level '%s' (expected " HWCAPS_LEVEL_NAMES ")",
+                                                    argv[0], optarg);
+                                        return -EINVAL;
+                                }
+                        }
                         break;
                 }
         if (c != OPTIONS_END)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Options shared by the commands that evaluate a CPU: --cpuid, --source, --json. */
+/* Options shared by the commands that evaluate a CPU: --cpuid, --source,
+ * --json; level's --why and --at-least. */
 #pragma once
 
 #include <stdbool.h>
@@ -10,12 +11,14 @@ struct source_opts {
         const char *cpuid_file;
         const char *ldso;   /* explain: the dynamic linker to ask */
         int source;
-        bool json;
+        int at_least;       /* level --at-least: the level, or 0 */
+        bool json, why;
 };
 
 enum {
         SOURCE_OPT_JSON = 1 << 0,
         SOURCE_OPT_LDSO = 1 << 1,
+        SOURCE_OPT_LEVEL = 1 << 2,  /* --why, --at-least */
 };
 
 /* Returns 1 to go on, 0 after --help, -EINVAL after a usage error (printed). */

@@ -31,8 +31,8 @@ variant "$B/glibc-hwcaps/x86-64-v3" 0.01 'echo "level=$HWCAPS_MAX_LEVEL"'
 [ ! -s "$T/err" ] || fail "bench wrote to stderr although it is not a terminal: $(cat "$T/err")"
 [ "$(jq -r '[.levels[].level] | join(" ")' "$T/out.json")" = "x86-64-v1 x86-64-v2 x86-64-v3" ] ||
         fail "levels: $(cat "$T/out.json")"
-[ "$(jq -r '.baseline' "$T/out.json")" = x86-64-v1 ] || fail "baseline is not x86-64-v1"
-[ "$(jq -r '.host.level' "$T/out.json")" = "$("$HWCAPS_BIN" level)" ] || fail "host level differs from 'hwcaps level'"
+[ "$(jq -r '.baseline_level' "$T/out.json")" = x86-64-v1 ] || fail "baseline is not x86-64-v1"
+[ "$(jq -r '.cpu_level' "$T/out.json")" = "$("$HWCAPS_BIN" level)" ] || fail "cpu_level differs from 'hwcaps level'"
 jq -e '.rounds == 3 and .warmup == 0 and ([.levels[].times | length] == [3,3,3])' "$T/out.json" >/dev/null ||
         fail "rounds/times: $(cat "$T/out.json")"
 jq -e '.levels as $l | $l[2].median < $l[0].median and $l[0].median < $l[1].median' "$T/out.json" >/dev/null ||

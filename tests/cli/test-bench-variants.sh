@@ -28,7 +28,7 @@ check "heavy vs light: nothing on stderr" "" "$(cat "$T/e")"
 check "opening" "bench 1" "$(jq -r '"\(.subcommand) \(.hwcaps_json)"' "$T/o.json")"
 check "names in order" "heavy light" "$(jq -r '[.variants[].name] | join(" ")' "$T/o.json")"
 check "paths" "$T/heavy $T/light" "$(jq -r '[.variants[].path] | join(" ")' "$T/o.json")"
-check "the first is the baseline" heavy "$(jq -r .baseline "$T/o.json")"
+check "the first is the reference" heavy "$(jq -r .reference "$T/o.json")"
 check "no levels array" null "$(jq -c .levels "$T/o.json")"
 check "command" '["prog","arg"]' "$(jq -c .command "$T/o.json")"
 check "confidence" 0.95 "$(jq -r .confidence "$T/o.json")"
@@ -95,7 +95,7 @@ check "hostile name: exit" 0 $?
 check "hostile name: no ESC in text" 0 "$(grep -c "$esc" "$T/h.txt")"
 contains "hostile name: escaped" '\x1b[2Kevil' "$(cat "$T/h.txt")"
 "$HWCAPS" bench -n 6 -w 0 --json --variants "${esc}[2Kevil=$T/light,ok=$T/light" -- p >"$T/h.json" 2>"$T/e"
-check "hostile name: JSON" "${esc}[2Kevil" "$(jq -r '.baseline' "$T/h.json")"
+check "hostile name: JSON" "${esc}[2Kevil" "$(jq -r '.reference' "$T/h.json")"
 check "hostile name: JSON name" "${esc}[2Kevil" "$(jq -r '.variants[0].name' "$T/h.json")"
 
 # Usage errors: exit 2, the message word for word.

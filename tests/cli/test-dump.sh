@@ -10,13 +10,13 @@ dump=$DATA/cpuid/amd-epyc-zen4.raw
 
 check "level of zen4 dump" x86-64-v4 "$("$HWCAPS" level --cpuid "$dump")"
 check "levels of zen4 dump" "x86-64-v4 x86-64-v3 x86-64-v2 " "$("$HWCAPS" levels --cpuid "$dump" | tr '\n' ' ')"
-check "levels --json" '{"source":"dump","level":"x86-64-v4","levels":["x86-64-v4","x86-64-v3","x86-64-v2"]}' "$("$HWCAPS" levels --json --cpuid "$dump")"
+check "levels --json" '{"hwcaps_json":1,"subcommand":"levels","feature_source":"dump","cpu_level":"x86-64-v4","levels":["x86-64-v4","x86-64-v3","x86-64-v2"]}' "$("$HWCAPS" levels --json --cpuid "$dump")"
 out=$("$HWCAPS" explain --cpuid "$dump")
 contains "explain says XCR0 was assumed" "assumed from CPUID leaf 0xD" "$out"
 contains "explain does not ask ld.so for a dump" "not asked" "$out"
 contains "explain names the CPU" "AuthenticAMD" "$out"
 check "explain leads with the answer (top level)" \
-        "x86-64-v4: every feature it needs is usable, and it is the highest level defined" \
+        "x86-64-v4, the highest level defined" \
         "$(printf '%s\n' "$out" | head -n 1)"
 
 # A copy without AVX-512 state in leaf 0xD: v3, and explain names the blocker.
@@ -25,17 +25,20 @@ check "no ZMM state -> v3" x86-64-v3 "$("$HWCAPS" level --cpuid "$tmp/noxzmm.raw
 out=$("$HWCAPS" explain --cpuid "$tmp/noxzmm.raw")
 contains "explain names the missing OS state" "AVX512F (the OS did not enable AVX-512 state" "$out"
 check "explain leads with the answer (OS state)" \
-        "x86-64-v3: x86-64-v4 needs AVX512F, AVX512BW, AVX512CD, AVX512DQ, AVX512VL, whose register state the OS did not enable" \
+        "x86-64-v3, not x86-64-v4: the OS did not enable AVX-512 state (XCR0 bits 1-2, 5-7) for AVX512F, AVX512BW, AVX512CD, AVX512DQ, AVX512VL" \
         "$(printf '%s\n' "$out" | head -n 1)"
 # Without AVX512F in CPUID (leaf 7 EBX bit 16): the CPU lacks it, and the
 # rest of v4 needs it.
 sed 's/^basic_cpuid\[7\]=00000001 f1bf07ab/basic_cpuid[7]=00000001 f1be07ab/' "$dump" >"$tmp/noavx512f.raw"
 check "explain leads with the answer (CPU lacks, and needs)" \
-        "x86-64-v3: x86-64-v4 needs AVX512F, which this CPU lacks, and AVX512BW, AVX512CD, AVX512DQ, AVX512VL, which need a feature that is not usable" \
+        "x86-64-v3, not x86-64-v4: the CPU lacks AVX512F; AVX512BW, AVX512CD, AVX512DQ, AVX512VL need AVX512F, which is not usable" \
+        "$("$HWCAPS" explain --cpuid "$tmp/noavx512f.raw" | head -n 1)"
+check "explain's first line is level --why" \
+        "$("$HWCAPS" level --why --cpuid "$tmp/noavx512f.raw")" \
         "$("$HWCAPS" explain --cpuid "$tmp/noavx512f.raw" | head -n 1)"
 
 json=$("$HWCAPS" explain --json --cpuid "$tmp/noxzmm.raw")
-contains "explain --json level" '"level":"x86-64-v3"' "$json"
+contains "explain --json level" '"cpu_level":"x86-64-v3","next_level":"x86-64-v4"' "$json"
 contains "explain --json blocker" '"name":"AVX512F","cpuid":"CPUID.7.0:EBX[16]","cpu":true,"os":false,"usable":false' "$json"
 contains "explain --json no oracle for dumps" '"dynamic_linker":null' "$json"
 if command -v python3 >/dev/null 2>&1; then

@@ -65,8 +65,8 @@ json=$(st --json 2>/dev/null)
 # HWCAPS_MAX_LEVEL=, set by systemd.setenv= or systemctl set-environment)
 manager "PATH=$V2:/usr/bin:/bin" HWCAPS_MAX_LEVEL=x86-64-v1
 json=$(st --json 2>/dev/null)
-[ "$(printf '%s' "$json" | jq -r '.manager_max_level,.manager_max_level_by.source' | tr '\n' ' ')" = "x86-64-v1 service manager environment " ] ||
-        fail "manager's cap: $(printf '%s' "$json" | jq -c '{manager_max_level,manager_max_level_by}')"
+[ "$(printf '%s' "$json" | jq -r '.manager_max_level,.manager_max_level_source' | tr '\n' ' ')" = "x86-64-v1 service manager environment " ] ||
+        fail "manager's cap: $(printf '%s' "$json" | jq -c '{manager_max_level,manager_max_level_source}')"
 out=$(st 2>&1)
 case $out in *"Services' cap:     off (the baseline), by HWCAPS_MAX_LEVEL=x86-64-v1 (service manager environment)"*) ;;
 *) fail "human output lacks the services' cap: $out" ;; esac

@@ -53,8 +53,8 @@ q() { printf '%s' "$json" | jq -r "$1" 2>&1; }
 [ "$(q .manager_reachable)" = false ] || fail "manager_reachable: $(q .manager_reachable)"
 [ -n "$(q .manager_error)" ] && [ "$(q .manager_error)" != null ] || fail "no manager_error"
 [ "$(q .enabled)" = true ] || fail "enabled: $(q .enabled)"
-[ "$(q .max_level_by.source)" = "kernel command line" ] || fail "max_level_by: $(q .max_level_by)"
-[ "$(q .max_level_by.setting)" = "hwcaps.max=x86-64-v2 (kernel command line)" ] || fail "max_level_by: $(q .max_level_by)"
+[ "$(q .max_level_source)" = "kernel command line" ] || fail "max_level_source: $(q .max_level_source)"
+[ "$(q .max_level_reason)" = "hwcaps.max=x86-64-v2 (kernel command line)" ] || fail "max_level_reason: $(q .max_level_reason)"
 [ "$(q .boot_options_from)" = cmdline ] || fail "boot_options_from: $(q .boot_options_from)"
 [ "$(q '.active_levels|join(",")')" = x86-64-v2 ] || fail "active_levels: $(q .active_levels)"
 [ "$(q '.level_directories[]|select(.path=="/usr/bin/glibc-hwcaps/x86-64-v2").programs')" = 3 ] || fail "program count"
@@ -67,7 +67,7 @@ json=$(st PATH=/opt/bin:/usr/bin/glibc-hwcaps/x86-64-v2:/usr/bin:/bin --json 2>/
 [ "$(q .shell.up_to_date)" = true ] || fail "shell.up_to_date should be true: $(q .shell)"
 json=$(st PATH=/usr/bin/glibc-hwcaps/x86-64-v2:/usr/bin HWCAPS=off --json 2>/dev/null)
 [ "$(q '.shell.extra|join(",")')" = /usr/bin/glibc-hwcaps/x86-64-v2 ] || fail "shell.extra: $(q .shell)"
-[ "$(q .max_level_by.source)" = environment ] || fail "max_level_by with HWCAPS=off: $(q .max_level_by)"
+[ "$(q .max_level_source)" = environment ] || fail "max_level_source with HWCAPS=off: $(q .max_level_source)"
 [ "$(q .enabled)" = false ] || fail "enabled with HWCAPS=off: $(q .enabled)"
 
 # hwcaps.conf is in force once the system generator compiled it; before,

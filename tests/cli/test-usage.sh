@@ -20,7 +20,10 @@ expect_usage "unknown command" "" frobnicate
 expect_usage "unknown global option" "" --frob
 expect_usage "unknown option" level level --frob
 expect_usage "unexpected argument" levels levels extra
-expect_usage "json where there is none" level level --json
+expect_usage "json where there is none" exec exec --json
+expect_usage "why is for level" levels levels --why
+expect_usage "at-least is for level" explain explain --at-least v3
+expect_usage "at-least: unknown level" level level --at-least x86-64-v5
 expect_usage "bad source" levels levels --source magic
 expect_usage "dump is not a source name" levels levels --source dump
 expect_usage "missing option argument" levels levels --cpuid

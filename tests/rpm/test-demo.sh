@@ -111,7 +111,7 @@ assert_eq "owner report: every variant ok" \
 assert_eq "owner report exit status when all ok" 0 "$rc"
 assert_eq "owner report JSON: the dispatched program's baseline is in x86-64-v1/" \
 '{"path":"/usr/bin/glibc-hwcaps/x86-64-v3/demo-abs","level":"x86-64-v3","package":"hwcaps-demo-x86-64-v3-1.0-1.x86_64","baseline":"/usr/bin/glibc-hwcaps/x86-64-v1/demo-abs","baseline_package":"hwcaps-demo-1.0-1.x86_64","state":"ok"}' \
-"$(owners --json | sed 's/},{/}\n{/g; s/.*"variants":\[//; s/\]}$//' | grep 'x86-64-v3/demo-abs"')"
+"$(owners --json | sed 's/},{/}\n{/g; s/.*"variants":\[//; s/\]}}$//' | grep 'x86-64-v3/demo-abs"')"
 
 # hwcaps status --packages shows the same report, after the status.
 rc=0; out=$("$HWCAPS" status --packages --root "$root" 2>/dev/null) || rc=$?

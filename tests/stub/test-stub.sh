@@ -797,7 +797,8 @@ d = json.load(open(sys.argv[1]))
 runs = [c["path"] for c in d["candidates"] if c["runs"]]
 assert runs == [sys.argv[2]], runs
 assert d["mode"] == "stub" and d["cpu_level"] == sys.argv[3], d
-assert d["cap"] == "x86-64-v2" and "HWCAPS_MAX_LEVEL" in d["cap_reason"], d
+assert d["max_level"] == "x86-64-v2" and "HWCAPS_MAX_LEVEL" in d["max_level_reason"], d
+assert d["hwcaps_json"] == 1 and d["subcommand"] == "which", d
 assert [c["level"] for c in d["candidates"]] == ["x86-64-v4", "x86-64-v3", "x86-64-v2", "x86-64-v1"], d
 PY
         # exec passes argv (argv[0] = NAME) and the exit status

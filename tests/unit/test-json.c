@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
+#include "decide.h"
 #include "json.h"
 #include "macro.h"
 
@@ -86,4 +87,43 @@ Test(json, an_array_of_names_has_bytes_only_for_those_not_utf8) {
         cr_assert_str_eq(out, "\"command\":[\"hwcaps\",\"caf\xc3\xa9\"] "
                               "\"missing\": [\"a\", \"b\\\\xff\"], \"missing_bytes\": [null, \"62ff\"] "
                               "\"extra\": []");
+}
+
+Test(json, every_output_opens_with_the_version_and_the_subcommand) {
+        FILE *f = capture();
+
+        json_begin(f, "profile show", false);
+        fputs("\"x\":1}", f);
+        json_begin(f, "status", true);
+        fclose(f);
+        cr_assert_str_eq(out, "{\"hwcaps_json\":1,\"subcommand\":\"profile show\",\"x\":1}"
+                              "{\n  \"hwcaps_json\": 1,\n  \"subcommand\": \"status\",\n");
+}
+
+Test(json, a_level_is_its_name_or_null) {
+        FILE *f = capture();
+
+        json_level(f, "cpu_level", HWCAPS_LEVEL_V3, false);
+        fputc(' ', f);
+        json_level(f, "cpu_level", HWCAPS_LEVEL_NONE, true);
+        fputc(' ', f);
+        json_level(f, "next_level", HWCAPS_LEVEL_MAX + 1, false);
+        fclose(f);
+        cr_assert_str_eq(out, "\"cpu_level\":\"x86-64-v3\" \"cpu_level\": null \"next_level\":null");
+}
+
+Test(json, no_cap_is_null_a_cap_its_level_reason_and_source) {
+        struct hwcaps_decision d;
+        FILE *f = capture();
+
+        hwcaps_decision_init(&d);
+        json_max_level(f, "", &d, false);
+        fputc(' ', f);
+        hwcaps_decision_cap(&d, HWCAPS_LEVEL_V2, HWCAPS_SRC_ENV, "HWCAPS_MAX_LEVEL=", "v2", 2);
+        json_max_level(f, "manager_", &d, true);
+        fclose(f);
+        cr_assert_str_eq(out, "\"max_level\":null,\"max_level_reason\":null,\"max_level_source\":null "
+                              "\"manager_max_level\": \"x86-64-v2\", "
+                              "\"manager_max_level_reason\": \"HWCAPS_MAX_LEVEL=v2 (environment)\", "
+                              "\"manager_max_level_source\": \"environment\"");
 }
