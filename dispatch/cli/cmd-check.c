@@ -21,7 +21,7 @@
 #include "macro.h"
 #include "options.h"
 #include "resolve.h"
-#include "rpm-owner.h"
+#include "pkg-owner.h"
 
 #define HWCAPS_DIR HWCAPS_SUBDIR
 
@@ -437,8 +437,8 @@ static const char check_help[] =
         "level, a program that is not executable, a file that is not an x86-64 ELF.\n"
         "  --root DIR    PATHs are inside DIR (a buildroot or a sysroot); messages\n"
         "                name files as installed (also $HWCAPS_ROOT)\n"
-        "  --owners      list every variant with the rpm package owning it and its\n"
-        "                baseline, flagging stale and missing baselines (rpmdb of DIR)\n"
+        "  --owners      list every variant with the package owning it and its baseline,\n"
+        "                flagging stale and missing baselines (DIR's rpm or dpkg database)\n"
         "  --json        with --owners: JSON output\n"
         "Exit status: 0 no problems, 1 problems found, 2 usage error.\n";
 
@@ -484,7 +484,7 @@ static int parse_argv(int argc, char **argv, struct check_args *ret) {
         }
         ret->root = hwcaps_root(root);
         if (ret->owners && optind < argc) {
-                usage_error("check: --owners takes no PATH (it reads the rpmdb of --root)");
+                usage_error("check: --owners takes no PATH (it reads the package databases of --root)");
                 return -EINVAL;
         }
         if (!ret->owners && optind >= argc && !ret->root[0]) {
@@ -496,7 +496,7 @@ static int parse_argv(int argc, char **argv, struct check_args *ret) {
 }
 
 static int report_owners(const char *root, bool json) {
-        /* librpm wants an absolute root. */
+        /* The package databases want an absolute root. */
         _cleanup_free_ char *abs = root[0] ? realpath(root, NULL) : NULL;
         int r;
 
@@ -504,7 +504,7 @@ static int report_owners(const char *root, bool json) {
                 log_error("%s: %s", root, strerror(errno));
                 return EXIT_FAIL;
         }
-        r = hwcaps_rpm_report(abs ?: "/", stdout, json);
+        r = hwcaps_pkg_report(abs ?: "/", stdout, json);
         if (r < 0)
                 return EXIT_FAIL;
         return r > 0 ? EXIT_FAIL : EXIT_OK;
