@@ -132,7 +132,7 @@ static int open_dpkgdb(const char *prefix, char **ret, char *why, size_t size) {
         return 0;
 }
 
-int pkg_dbs_open(const char *root, struct pkg_dbs **ret) {
+int pkg_dbs_open(const char *root, bool required, struct pkg_dbs **ret) {
         char rpm_why[PATH_MAX + 200] = "", dpkg_why[200] = "";
         struct pkg_dbs *d;
         int r, k;
@@ -150,11 +150,12 @@ int pkg_dbs_open(const char *root, struct pkg_dbs **ret) {
         k = r == -ENOMEM ? r : open_dpkgdb(d->prefix, &d->admindir, dpkg_why, sizeof dpkg_why);
         if (r == -ENOMEM || k == -ENOMEM)
                 log_error("out of memory");
-        else if (r < 0 && k < 0)
+        else if (r < 0 && k < 0 && required)
                 log_error("%s: no package database: %s; %s", root, rpm_why, dpkg_why);
         if (r == -ENOMEM || k == -ENOMEM || (r < 0 && k < 0)) {
                 pkg_dbs_free(d);
-                return k == -ENOMEM ? k : r;
+                *ret = NULL;
+                return k == -ENOMEM ? k : r < 0 && k < 0 && !required ? 0 : r;
         }
         *ret = d;
         return 0;
@@ -555,6 +556,8 @@ int pkg_owners(struct pkg_dbs *d, const char *const *paths, size_t n, bool versi
 
         for (size_t i = 0; i < n; i++)
                 ret[i] = (struct pkg_owner) {};
+        if (!d)
+                return 0;
         for (size_t i = 0; d->ts && i < n && r >= 0; i++) {
                 _cleanup_free_ char *alias = NULL;
 
@@ -703,11 +706,11 @@ struct shown_row {
         char *buf[3];
 };
 
-/* A package as the table shows it: with both databases, "NAME [MANAGER]". */
-static const char *shown_pkg(const struct pkg_owner *o, bool both, char **buf) {
+const char *pkg_owner_shown(const struct pkg_owner *o, bool both, char **buf) {
         _cleanup_free_ char *b = NULL;
         const char *s;
 
+        *buf = NULL;
         if (!o->package)
                 return "-";
         s = escape_name(o->package, &b);
@@ -719,8 +722,8 @@ static const char *shown_pkg(const struct pkg_owner *o, bool both, char **buf) {
 static void shown_row_init(struct shown_row *sr, const struct row *r, bool both) {
         *sr = (struct shown_row) {};
         sr->s[0] = escape_name(r->path, &sr->buf[0]);
-        sr->s[1] = shown_pkg(&r->pkg, both, &sr->buf[1]);
-        sr->s[2] = shown_pkg(&r->base_pkg, both, &sr->buf[2]);
+        sr->s[1] = pkg_owner_shown(&r->pkg, both, &sr->buf[1]);
+        sr->s[2] = pkg_owner_shown(&r->base_pkg, both, &sr->buf[2]);
 }
 
 static void shown_row_done(struct shown_row *sr) {
@@ -834,7 +837,7 @@ int hwcaps_pkg_report(const char *root, FILE *out, bool json) {
         const char *prefix = strcmp(root, "/") == 0 ? "" : root;
         int r, bad = 0;
 
-        r = pkg_dbs_open(root, &dbs);
+        r = pkg_dbs_open(root, true, &dbs);
         if (r < 0)
                 return r;
         r = add_variants(&rep, prefix);

@@ -27,14 +27,20 @@ struct pkg_owner {
 
 void pkg_owner_done(struct pkg_owner *o);
 
+/* The owner as text output shows it: escaped, "-" for none, and with both
+ * databases followed by " [rpm]" or " [dpkg]". *buf is for the caller to
+ * free. */
+const char *pkg_owner_shown(const struct pkg_owner *o, bool both, char **buf);
+
 /* The package databases found under a root. */
 struct pkg_dbs;
 
 /* Opens the databases of root (absolute; "/" for this system): rpm's when
  * librpm loads and its %{_dbpath} is there, dpkg's when its status file
  * (ROOT/var/lib/dpkg/status) is. Returns 0, or -errno after logging why
- * neither can be read. */
-int pkg_dbs_open(const char *root, struct pkg_dbs **ret);
+ * neither can be read; unless required, having neither is no error: 0 and
+ * *ret NULL, which pkg_owners() takes as owning nothing. */
+int pkg_dbs_open(const char *root, bool required, struct pkg_dbs **ret);
 void pkg_dbs_free(struct pkg_dbs *d);
 static inline void pkg_dbs_freep(struct pkg_dbs **d) {
         pkg_dbs_free(*d);

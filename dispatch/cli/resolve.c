@@ -340,6 +340,11 @@ int resolve_name(const char *name, const char *root, struct resolve *ret) {
         return 0;
 }
 
+void resolve_decision(const char *root, struct resolve *ret) {
+        *ret = (struct resolve) { 0 };
+        decide(ret, root, getauxval(AT_SECURE) != 0, true);
+}
+
 int resolve_program(const char *program, const char *root, int max_level, bool warn, struct resolve *ret) {
         struct resolve r = { 0 };
         int k;

@@ -35,6 +35,10 @@ struct resolve {
 
 /* root: prefix for proc/cmdline ("" for /). Returns 0 or -errno. */
 int resolve_name(const char *name, const char *root, struct resolve *ret);
+/* The stub's decision alone (d, boot_from, glibc_level; no candidates),
+ * warning as resolve_name() does. */
+void resolve_decision(const char *root, struct resolve *ret);
+
 /* What runs for the program DIR/NAME (absolute, as this process reaches
  * it; root as for resolve_name()): when DIR/NAME is the dispatch stub,
  * what the stub does, as resolve_name(); otherwise the stub's candidates

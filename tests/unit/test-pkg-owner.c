@@ -192,6 +192,20 @@ Test(pkg_owner, a_root_without_a_package_database_is_an_error_saying_how_to_make
         cr_assert_str_eq(fixture_log + strlen(fixture_log) - strlen(expected), expected, "%s", fixture_log);
 }
 
+Test(pkg_owner, a_root_without_a_package_database_owns_nothing_where_none_is_required) {
+        const char *const paths[] = { "/usr/bin/foo" };
+        struct pkg_dbs *dbs = (struct pkg_dbs *) 1;
+        struct pkg_owner o[1];
+
+        variants();
+        cr_assert_eq(pkg_dbs_open(root, false, &dbs), 0);
+        cr_assert_null(dbs);
+        cr_assert_str_eq(fixture_log, "");
+        cr_assert_eq(pkg_owners(dbs, paths, 1, true, o), 0);
+        cr_assert_null(o[0].package);
+        cr_assert_eq(o[0].manager, PKG_MANAGER_NONE);
+}
+
 Test(pkg_owner, a_relative_root_is_refused) {
         cr_assert_eq(report("relative/root", false), -EINVAL);
         cr_assert_str_eq(fixture_log, "hwcaps: relative/root: not usable as a package root (an absolute path is needed)\n");
@@ -248,7 +262,7 @@ static char *owners(const char *r, const char *const *paths, size_t n) {
         FILE *f;
 
         cr_assert_leq(n, 16);
-        cr_assert_eq(pkg_dbs_open(r, &dbs), 0, "%s", fixture_log);
+        cr_assert_eq(pkg_dbs_open(r, true, &dbs), 0, "%s", fixture_log);
         cr_assert_eq(pkg_owners(dbs, paths, n, true, o), 0, "%s", fixture_log);
         f = open_memstream(&text, &len);
         for (size_t i = 0; i < n; i++) {
@@ -420,7 +434,7 @@ Test(pkg_owner, this_systems_dpkg_database_knows_ls) {
         no_dpkg_query();
         if (system(DPKG_QUERY_PATH " --search /bin/ls >/dev/null 2>&1") != 0)
                 cr_skip_test("no package of this system ships /bin/ls");
-        cr_assert_eq(pkg_dbs_open("/", &dbs), 0, "%s", fixture_log);
+        cr_assert_eq(pkg_dbs_open("/", true, &dbs), 0, "%s", fixture_log);
         cr_assert_eq(pkg_owners(dbs, paths, 2, false, o), 0, "%s", fixture_log);
         for (int i = 0; i < 2; i++) {
                 struct stat a, b;
