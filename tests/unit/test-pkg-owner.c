@@ -337,6 +337,10 @@ Test(pkg_owner, names_dpkg_query_would_take_as_patterns_or_split_are_asked_liter
                          "/usr/bin/two\nlines - - -\n"
                          "/usr/bin/two real dpkg 2\n"
                          "/usr/bin/x: /usr/bin/aXb odd dpkg 3\n");
+        /* Alone, with no other pattern matching it by chance. */
+        free(text);
+        text = owners(root, paths + 3, 1);
+        cr_assert_str_eq(text, "/usr/bin/a\\b real dpkg 2\n");
 }
 
 /* dpkg(1) diversions: the diverting package's file is at "from", every
