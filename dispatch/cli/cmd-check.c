@@ -22,7 +22,7 @@
 #include "macro.h"
 #include "options.h"
 #include "resolve.h"
-#include "rpm-owner.h"
+#include "pkg-owner.h"
 
 #define HWCAPS_DIR HWCAPS_SUBDIR
 
@@ -438,8 +438,8 @@ static const char check_help[] =
         "level, a program that is not executable, a file that is not an x86-64 ELF.\n"
         "  --root DIR    PATHs are inside DIR (a buildroot or a sysroot); messages\n"
         "                name files as installed (also $HWCAPS_ROOT)\n"
-        "  --owners      list every variant with the rpm package owning it and its\n"
-        "                baseline, flagging stale and missing baselines (rpmdb of DIR)\n"
+        "  --owners      list every variant with the package owning it and its baseline,\n"
+        "                flagging stale and missing baselines (DIR's rpm or dpkg database)\n"
         "  --json        with --owners: JSON output\n"
         "Exit status: 0 no problems, 1 problems found, 2 usage error.\n";
 
@@ -485,7 +485,7 @@ static int parse_argv(int argc, char **argv, struct check_args *ret) {
         }
         ret->root = hwcaps_root(root);
         if (ret->owners && optind < argc) {
-                usage_error("check: --owners takes no PATH (it reads the rpmdb of --root)");
+                usage_error("check: --owners takes no PATH (it reads the package databases of --root)");
                 return -EINVAL;
         }
         if (!ret->owners && optind >= argc && !ret->root[0]) {
@@ -497,7 +497,7 @@ static int parse_argv(int argc, char **argv, struct check_args *ret) {
 }
 
 static int report_owners(const char *root, bool json) {
-        /* librpm wants an absolute root. */
+        /* The package databases want an absolute root. */
         _cleanup_free_ char *abs = root[0] ? realpath(root, NULL) : NULL;
         int r;
 
@@ -506,7 +506,7 @@ static int report_owners(const char *root, bool json) {
                 return EXIT_FAIL;
         }
         if (!json)
-                r = hwcaps_rpm_report(abs ?: "/", stdout, false);
+                r = hwcaps_pkg_report(abs ?: "/", stdout, false);
         else {
                 /* The report is one object, the value of "packages" as in
                  * hwcaps status --packages --json; nothing after an error. */
@@ -518,7 +518,7 @@ static int report_owners(const char *root, bool json) {
                         log_error("check: %s", strerror(errno));
                         return EXIT_FAIL;
                 }
-                r = hwcaps_rpm_report(abs ?: "/", m, true);
+                r = hwcaps_pkg_report(abs ?: "/", m, true);
                 if (fclose(m) != 0) {
                         log_error("check: out of memory");
                         return EXIT_FAIL;

@@ -18,16 +18,11 @@
 #include "escape.h"
 #include "fileio.h"
 #include "json.h"
-#include "rpm-owner.h"
 #include "macro.h"
 #include "options.h"
+#include "pkg-owner.h"
 #include "policy.h"
-
-/* Directories systemd puts into a manager's default PATH: scanned even
- * when not in PATH, so a level directory nobody uses still shows. */
-static const char *const default_dirs[] = {
-        "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin",
-};
+#include "searchpath.h"
 
 struct leveldir {
         char path[PATH_MAX];
@@ -207,10 +202,13 @@ static int add_dir(struct status *s, const char *dir, size_t n, dev_t *devs, ino
 
 static int scan_dirs(struct status *s) {
         const char *paths[] = { s->shell.path, s->manager.path };
-        size_t total = ELEMENTSOF(default_dirs) + 1;
+        size_t total = 1;
         _cleanup_free_ dev_t *devs = NULL;
         _cleanup_free_ ino_t *inos = NULL;
         int r;
+
+        for (const char *const *d = hwcaps_default_path_dirs; *d; d++)
+                total++;
 
         for (size_t i = 0; i < ELEMENTSOF(paths); i++)
                 for (const char *p = paths[i]; p && *p; p++)
@@ -233,8 +231,10 @@ static int scan_dirs(struct status *s) {
                         p = c ? c + 1 : NULL;
                 }
         }
-        for (size_t i = 0; i < ELEMENTSOF(default_dirs); i++) {
-                r = add_dir(s, default_dirs[i], strlen(default_dirs[i]), devs, inos);
+        /* systemd's default PATH even where no PATH names it, so a level
+         * directory nobody uses still shows. */
+        for (const char *const *d = hwcaps_default_path_dirs; *d; d++) {
+                r = add_dir(s, *d, strlen(*d), devs, inos);
                 if (r < 0)
                         return r;
         }
@@ -531,8 +531,9 @@ static const char status_help[] =
         "manager's environment contain them.\n"
         "  --json        machine-readable output\n"
         "  --user        ask the user manager (user bus) instead of the system manager\n"
-        "  --packages    also show the rpm package owning each variant and its baseline,\n"
-        "                and flag stale variants (version-release differs) and missing baselines\n"
+        "  --packages    also show the package (rpm or dpkg) owning each variant and its\n"
+        "                baseline, and flag stale variants (their versions differ) and\n"
+        "                missing baselines\n"
         "  --root DIR    read files under DIR (also $HWCAPS_ROOT)\n";
 
 struct status_args {
@@ -641,15 +642,15 @@ static void advise_all(struct status *s) {
                        "\"hwcaps status%s\" shows it", s->user ? "user" : "system", s->user ? " --user" : "");
 }
 
-/* Stale or unowned variants are findings, shown in the report; only a
- * missing rpmdb makes status fail. */
+/* Stale or unowned variants are findings, shown in the report; only the
+ * lack of a package database makes status fail. */
 static int print_packages(const struct status *s, bool json) {
         int r;
 
         if (!json)
                 printf("\nPackages:\n");
         fflush(stdout);
-        r = hwcaps_rpm_report(s->root[0] ? s->root : "/", stdout, json);
+        r = hwcaps_pkg_report(s->root[0] ? s->root : "/", stdout, json);
         if (json)
                 printf("%s}\n", r < 0 ? "null\n" : "");
         return r;

@@ -23,6 +23,7 @@ static const struct {
         { "exec",    cmd_exec,    "run the best variant of a program" },
         { "status",  cmd_status,  "show which levels are active and why, and where PATH lacks them" },
         { "check",   cmd_check,   "check glibc-hwcaps variants (buildroots, installed trees, rpm owners)" },
+        { "list",    cmd_list,    "list the programs with variants, which one runs and each one's package" },
         { "bench",   cmd_bench,   "time a program's level variants, or other builds of it, and compare" },
         { "profile", cmd_profile, "record, convert, merge and show AutoFDO sample profiles" },
 };

@@ -387,6 +387,43 @@ int resolve_name(const char *name, const char *root, const char *tree, struct re
         return 0;
 }
 
+void resolve_decision(const char *root, struct resolve *ret) {
+        *ret = (struct resolve) { .tree = "" };
+        decide(ret, root, getauxval(AT_SECURE) != 0, true);
+}
+
+int resolve_program(const char *program, const char *root, int max_level, bool warn, struct resolve *ret) {
+        struct resolve r = { .tree = "" };
+        int k;
+
+        decide(&r, root, getauxval(AT_SECURE) != 0, warn);
+        if (max_level > 0) {
+                const char *name = hwcaps_level_name(max_level);
+
+                hwcaps_decision_cap(&r.d, max_level, HWCAPS_SRC_CONFIG, "--max-level=", name, strlen(name));
+                hwcaps_decision_finish(&r.d, r.d.cpu);
+        }
+        r.stub_mode = resolve_is_stub(program);
+        if (r.stub_mode)
+                k = resolve_stub(&r, program);
+        else {
+                char *q = strdup(program);
+                const char *skip = q ? file_problem(r.tree, q, NULL, false) : NULL;
+
+                r.program = strdup(program);
+                k = !q || !r.program ? -ENOMEM : add_candidates(&r, program, NULL);
+                if (k >= 0)
+                        k = skip ? add(&r, 0, false, TAKE_PTR(q), "%s", skip) : add(&r, 0, true, TAKE_PTR(q), NULL);
+                free(q);
+        }
+        if (k < 0) {
+                resolve_done(&r);
+                return k;
+        }
+        *ret = r;
+        return 0;
+}
+
 void resolve_done(struct resolve *r) {
         for (size_t i = 0; i < r->n; i++) {
                 free(r->c[i].path);

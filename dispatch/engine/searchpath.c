@@ -330,6 +330,10 @@ fail:
         return r;
 }
 
+const char *const hwcaps_default_path_dirs[] = {
+        "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin", NULL,
+};
+
 char *hwcaps_variant_path(const char *dir, enum hwcaps_level level, const char *name) {
         size_t size = strlen(dir) + strlen(name) + sizeof "/" HWCAPS_SUBDIR "/x86-64-vN/" + 1;
         _cleanup_free_ char *p = NULL, *buf = malloc(size);

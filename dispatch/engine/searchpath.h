@@ -54,5 +54,12 @@ int hwcaps_path_entry_level(const char *entry, size_t n, size_t *parent_len);
  * -ENOMEM. */
 int hwcaps_path_compose(const char *path, const struct hwcaps_path_opts *o, char **ret);
 
+/* The directories of systemd's default PATH, in its order (systemd 252,
+ * src/basic/path-util.h DEFAULT_PATH_NORMAL; the PATH a manager gives its
+ * services unless told otherwise), NULL-terminated: the program directories
+ * whose level directories hwcaps manages even where no PATH at hand names
+ * them (hwcaps status, hwcaps list). */
+extern const char *const hwcaps_default_path_dirs[];
+
 /* DIR/glibc-hwcaps/x86-64-vN/NAME (layout.h), malloc'd, or NULL. */
 char *hwcaps_variant_path(const char *dir, enum hwcaps_level level, const char *name);

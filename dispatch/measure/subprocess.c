@@ -5,12 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "macro.h"
 #include "subprocess.h"
+
+extern char **environ;
 
 int argv_add(struct argv_buf *a, const char *s) {
         if (a->n + 2 > a->cap) {
@@ -140,7 +143,9 @@ static int wait_status(pid_t pid) {
 /* The child's exit code when exec fails, like a shell's "command not found". */
 #define EXIT_EXEC_FAILED 127
 
-static int spawn(char *const *argv, int out_fd) {
+/* argv (looked up in PATH) with environment envp (NULL: this process's),
+ * stdout to out_fd and stderr to err_fd where not -1. Returns its pid. */
+static int spawn(char *const *argv, char *const *envp, int out_fd, int err_fd) {
         /* A pipe with O_CLOEXEC tells the parent whether exec succeeded. */
         int errpipe[2];
         pid_t pid;
@@ -156,9 +161,10 @@ static int spawn(char *const *argv, int out_fd) {
         }
         if (pid == 0) {
                 int e;
-                if (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0)
+                if ((out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0) ||
+                    (err_fd >= 0 && dup2(err_fd, STDERR_FILENO) < 0))
                         _exit(EXIT_EXEC_FAILED);
-                execvp(argv[0], argv);
+                execvpe(argv[0], argv, envp ?: environ);
                 e = errno;
                 (void) !write(errpipe[1], &e, sizeof(e));
                 _exit(EXIT_EXEC_FAILED);
@@ -185,14 +191,31 @@ int run_wait(char *const *argv, const char *stdout_path) {
                 if (fd < 0)
                         return negative_errno();
         }
-        pid = spawn(argv, fd);
+        pid = spawn(argv, NULL, fd, -1);
         if (pid < 0)
                 return pid;
         return wait_status(pid);
 }
 
+/* The first size-1 bytes of the file at fd, from its start, NUL-terminated. */
+static char *read_head(int fd, size_t size) {
+        char *buf = malloc(size);
+        ssize_t k;
+
+        if (!buf)
+                return NULL;
+        while ((k = pread(fd, buf, size - 1, 0)) < 0 && errno == EINTR)
+                ;
+        buf[k > 0 ? k : 0] = '\0';
+        return buf;
+}
+
 int run_capture(char *const *argv, char **ret_out, size_t *ret_len) {
-        _cleanup_close_ int rd = -1;
+        return run_capture_env(argv, NULL, ret_out, ret_len, NULL);
+}
+
+int run_capture_env(char *const *argv, char *const *envp, char **ret_out, size_t *ret_len, char **ret_err) {
+        _cleanup_close_ int rd = -1, err = -1;
         _cleanup_free_ char *buf = NULL;
         size_t len = 0, cap = 0;
         int p[2], pid;
@@ -200,7 +223,12 @@ int run_capture(char *const *argv, char **ret_out, size_t *ret_len) {
         if (pipe2(p, O_CLOEXEC) < 0)
                 return negative_errno();
         rd = p[0];
-        pid = spawn(argv, p[1]);
+        if (ret_err && (err = memfd_create("stderr", MFD_CLOEXEC)) < 0) {
+                int r = negative_errno();
+                close(p[1]);
+                return r;
+        }
+        pid = spawn(argv, envp, p[1], err);
         close(p[1]);
         if (pid < 0)
                 return pid;
@@ -228,6 +256,8 @@ int run_capture(char *const *argv, char **ret_out, size_t *ret_len) {
         }
         buf[len] = '\0';
         int r = wait_status(pid);
+        if (ret_err && !(*ret_err = read_head(err, 4096)))
+                return -ENOMEM;
         *ret_out = buf;
         buf = NULL;
         if (ret_len)

@@ -36,3 +36,9 @@ int run_wait(char *const *argv, const char *stdout_path);
 
 /* Like run_wait, but capture stdout into a malloc'd, NUL-terminated buffer. */
 int run_capture(char *const *argv, char **ret_out, size_t *ret_len);
+
+/* run_capture() for a helper whose messages the caller words itself: with
+ * the environment envp (NULL: this process's) and, when ret_err is not
+ * NULL, stderr captured into *ret_err (its first 4 KiB, NUL-terminated,
+ * malloc'd) instead of inherited. */
+int run_capture_env(char *const *argv, char *const *envp, char **ret_out, size_t *ret_len, char **ret_err);

@@ -91,6 +91,8 @@ for fmt in "${names[@]}"; do
         run which "which --json, $fmt" -- which --json "$R/opt/$n/bin/prog"
         run status "status --json, $fmt" HWCAPS_ROOT="$R" PATH="/opt/$n/bin:/usr/bin" \
                 DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/bus -- status --json
+        NEEDLE=${bytes:+name_bytes} run list "list --json, $fmt" -- list --json --max-level v2 --root "$R"
+        contains "list --json, $fmt: the program is listed" '"variants"' "$(cat "$T/out.json")"
         NEEDLE=${bytes:+command_bytes} run bench "bench --json, $fmt" -- bench -n 1 -w 0 --json -- "$R/opt/$n/bin/prog"
         if [ -n "$rpmdb" ]; then
                 run check "check --owners --json, $fmt" -- check --owners --json --root "$R"

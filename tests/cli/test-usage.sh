@@ -57,7 +57,7 @@ expect_message "exec: no NAME" "hwcaps: exec: expected a program NAME" exec --
 expect_message "status: unexpected argument" "hwcaps: status: unexpected argument 'extra'" status extra
 expect_message "check: --json alone" "hwcaps: check: --json goes with --owners" check --json
 expect_message "check: --owners and a PATH" \
-        "hwcaps: check: --owners takes no PATH (it reads the rpmdb of --root)" check --owners /usr
+        "hwcaps: check: --owners takes no PATH (it reads the package databases of --root)" check --owners /usr
 expect_message "check: relative PATH in a root" \
         "hwcaps: check: with --root, PATH must be absolute (inside the root): 'usr'" check --root /nonexistent usr
 expect_message "bench: bad rounds" "hwcaps: bench: invalid number of rounds '0' (expected 1 or more)" bench -n 0 -- true

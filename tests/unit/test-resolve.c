@@ -382,3 +382,49 @@ Test(resolve, the_stub_is_known_by_its_marker) {
         cr_assert_not(resolve_is_stub(fixture_path("/missing")));
         cr_assert_not(resolve_is_stub(fixture_path("/big")));
 }
+
+static void resolve_prog(const char *rel, int max_level) {
+        resolve_done(&r);
+        cr_assert_eq(resolve_program(fixture_path(rel), root, max_level, true, &r), 0, "%s", rel);
+}
+
+/* hwcaps list: a dispatched program is what the stub makes of it. */
+Test(resolve, a_dispatched_program_is_followed_as_the_stub_follows_it) {
+        resolve_prog("/bin/foo", 0);
+        cr_assert(r.stub_mode);
+        cr_assert_str_eq(r.program, fixture_path("/bin/foo"));
+        cr_assert_eq(r.n, 4);
+        expect(0, 4, "/bin/glibc-hwcaps/x86-64-v4/foo", above_cap(4));
+        expect(1, 3, "/bin/glibc-hwcaps/x86-64-v3/foo", "unsafe: ");
+        expect(2, 2, "/bin/glibc-hwcaps/x86-64-v2/foo", above_cap(2));
+        expect(3, 1, "/bin/glibc-hwcaps/x86-64-v1/foo", "not executable");
+}
+
+/* A program that is no stub: the stub's candidates all the same, then
+ * the program itself, which PATH finds after its level directories. */
+Test(resolve, a_program_not_dispatched_gets_the_stubs_candidates_then_itself) {
+        fixture_write("/sbin/bar", 0755, VARIANT);
+        fixture_write("/sbin/glibc-hwcaps/x86-64-v2/bar", 0775, VARIANT);
+        resolve_prog("/sbin/bar", 0);
+        cr_assert_not(r.stub_mode);
+        cr_assert_str_eq(r.program, fixture_path("/sbin/bar"));
+        cr_assert_eq(r.n, 5);
+        expect(0, 4, "/sbin/glibc-hwcaps/x86-64-v4/bar", "missing");
+        expect(2, 2, "/sbin/glibc-hwcaps/x86-64-v2/bar", "unsafe: ");
+        cr_assert(strstr(r.c[2].why, "x86-64-v2/bar is writable by group or others"), "%s", r.c[2].why);
+        expect(3, 1, "/sbin/glibc-hwcaps/x86-64-v1/bar", "missing");
+        expect(4, 0, "/sbin/bar", NULL);
+}
+
+/* --max-level: lower than the policy's cap it caps, higher it does not. */
+Test(resolve, a_further_cap_lowers_the_decision_and_never_raises_it) {
+        resolve_prog("/bin/foo", 1);
+        cr_assert_eq(r.d.cap, HWCAPS_LEVEL_V1);
+        cr_assert_str_eq(r.d.why, "--max-level=x86-64-v1");
+        cr_assert_eq(r.d.top, HWCAPS_LEVEL_V1);
+        expect(2, 2, "/bin/glibc-hwcaps/x86-64-v2/foo", r.d.cpu >= 2 ? "capped at x86-64-v1 by --max-level=x86-64-v1" :
+                                                        "level not supported");
+        resolve_prog("/bin/foo", 4);
+        cr_assert_eq(r.d.cap, HWCAPS_LEVEL_V2);
+        cr_assert_str_eq(r.d.why, CAP_WHY);
+}

@@ -128,6 +128,28 @@ Test(subprocess, capture_grows_past_its_first_buffer) {
         cr_assert_eq(out[len], '\0');
 }
 
+Test(subprocess, capture_env_runs_with_the_environment_given_and_keeps_stderr_apart) {
+        char *const argv[] = { "sh", "-c", "printf '%s' \"$A.$HOME\"; echo oops >&2; exit 1", NULL };
+        char *const envp[] = { "A=given", NULL };
+        _cleanup_free_ char *out = NULL, *err = NULL;
+        size_t len = 0;
+
+        cr_assert_eq(run_capture_env(argv, envp, &out, &len, &err), 1);
+        cr_assert_str_eq(out, "given.");
+        cr_assert_eq(len, 6);
+        cr_assert_str_eq(err, "oops\n");
+}
+
+Test(subprocess, capture_env_keeps_the_first_4_kib_of_stderr) {
+        char *const argv[] = { "sh", "-c", "head -c 10000 /dev/zero | tr '\\000' e >&2", NULL };
+        _cleanup_free_ char *out = NULL, *err = NULL;
+
+        cr_assert_eq(run_capture_env(argv, NULL, &out, NULL, &err), 0);
+        cr_assert_str_eq(out, "");
+        cr_assert_eq(strlen(err), 4095);
+        cr_assert_eq(strspn(err, "e"), 4095);
+}
+
 Test(subprocess, find_program_searches_path_in_order) {
         const char *const names[] = { "hwcaps-test-a", "hwcaps-test-b", NULL };
         const char *const none[] = { "hwcaps-test-none", NULL };
