@@ -266,7 +266,7 @@ opcode:
                 unsigned map, pp, plen = op == 0xc5 ? 1 : op == 0x62 ? 3 : 2;
                 bool l, w;
 
-                if (rex || o66 || pfx != PFX_NONE || n - i < plen + 2)
+                if (rex || o66 || pfx != PFX_NONE || n - i < plen + 1)
                         return -EBADMSG;
                 const uint8_t *v = p + i;
                 if (op == 0xc5) {

@@ -5,7 +5,8 @@
 # boundaries against objdump's.
 # Usage: test-check-isa.sh HWCAPS X86-SWEEP
 HWCAPS=$1 SWEEP=$2
-. "$(dirname "$0")/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
 command -v gcc >/dev/null && command -v objdump >/dev/null || { echo "SKIP: needs gcc and objdump"; exit 77; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -102,6 +103,13 @@ contains "vpaddd zmm in v2: the instruction" "instruction 62 f1 75 48 fe d0 need
 # ... named by the packager as chosen at run time
 run allowed r --allow-function 'ma*'
 check "--allow-function: status" 0 "$rc"
+# ... and so by the rpm macros' check (%hwcaps_check_allow_functions)
+rc=0
+sh "$HERE/../../rpm-macros/brp-hwcaps-check" "$HWCAPS" "$WORK/r" 'x*' 'ma*' > /dev/null 2>&1 || rc=$?
+check "brp-hwcaps-check GLOB...: status" 0 "$rc"
+rc=0
+sh "$HERE/../../rpm-macros/brp-hwcaps-check" "$HWCAPS" "$WORK/r" > /dev/null 2>&1 || rc=$?
+check "brp-hwcaps-check without GLOB: status" 1 "$rc"
 # ... and fine in a v4 variant
 tree r
 gcc zmm.o -o "r/$V/x86-64-v4/prog" -Wl,-z,x86-64-v4
