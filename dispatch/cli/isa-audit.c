@@ -120,7 +120,12 @@ static int read_symbols(struct image *im, const Elf64_Shdr *sh, size_t shnum, st
                         if (push((void **) &im->names, &im->nn, &im->an, sizeof(*im->names)) < 0)
                                 return -ENOMEM;
                         im->names[im->nn - 1] = (struct sym) { name, type };
-                        if ((type != STT_FUNC && type != STT_GNU_IFUNC) || s.st_size == 0)
+                        /* A global label of hand-written assembly (no type,
+                         * no size: zstd's *_asm_loop) names the code up to
+                         * the next symbol (sized below). */
+                        bool label = (type == STT_NOTYPE || type == STT_FUNC) && s.st_size == 0 &&
+                                     s.st_shndx < shnum && (sh[s.st_shndx].sh_flags & SHF_EXECINSTR);
+                        if (!label && ((type != STT_FUNC && type != STT_GNU_IFUNC) || s.st_size == 0))
                                 continue;
                         if (push((void **) &im->f, &im->nf, &im->af, sizeof(*im->f)) < 0)
                                 return -ENOMEM;
@@ -131,6 +136,25 @@ static int read_symbols(struct image *im, const Elf64_Shdr *sh, size_t shnum, st
                         r->symbols = true;
         }
         return 0;
+}
+
+/* A label reaches to the next symbol after it, within its section. */
+static void size_labels(struct image *im, const Elf64_Shdr *sh, size_t shnum) {
+        for (size_t k = 0; k < im->nf; k++) {
+                if (im->f[k].size > 0)
+                        continue;
+                uint64_t a = im->f[k].addr, end = a;
+                for (size_t i = 0; i < shnum; i++)
+                        if ((sh[i].sh_flags & SHF_EXECINSTR) && a >= sh[i].sh_addr && a - sh[i].sh_addr < sh[i].sh_size)
+                                end = sh[i].sh_addr + sh[i].sh_size;
+                for (size_t j = k + 1; j < im->nf; j++)
+                        if (im->f[j].addr > a) {
+                                if (im->f[j].addr < end)
+                                        end = im->f[j].addr;
+                                break;
+                        }
+                im->f[k].size = end - a;
+        }
 }
 
 static int func_cmp(const void *a, const void *b) {
@@ -341,6 +365,7 @@ int hwcaps_isa_audit(const void *buf, size_t n, int limit, char *const *allow,
                 return e;
         if (im.nf > 0)
                 qsort(im.f, im.nf, sizeof(*im.f), func_cmp);
+        size_labels(&im, sh, shnum);
 
         for (size_t i = 0; i < shnum; i++) {
                 if (sh[i].sh_type != SHT_PROGBITS || !(sh[i].sh_flags & SHF_EXECINSTR))

@@ -176,3 +176,15 @@ Test(isa_audit, lies_in_the_headers_are_refused) {
         cr_expect_eq(hwcaps_isa_audit(&im, sizeof(im), 1, NULL, &r, &reason), 0);
         cr_expect_str_eq(r.function, "", "the unnamed first function");
 }
+
+Test(isa_audit, a_label_of_hand_written_assembly_names_the_code_after_it) {
+        struct image im = make("main", "fast_asm_loop", true);
+        im.sym[2].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_NOTYPE);
+        im.sym[2].st_size = 0;   /* zstd's huf_decompress_amd64.S */
+        struct hwcaps_isa_result r = audit(&im, HWCAPS_LEVEL_V3, NULL);
+        cr_assert(r.found);
+        cr_expect_str_eq(r.function, "fast_asm_loop");
+        cr_expect_eq(r.offset, 0);
+        char *allow[] = { "*_asm_loop", NULL };
+        cr_expect(!audit(&im, HWCAPS_LEVEL_V3, allow).found);
+}
