@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "elf-note.h"
+#include "isa-audit.h"
 #include "json.h"
 #include "layout.h"
 #include "level.h"
@@ -30,6 +31,10 @@ struct check {
         const char *root;  /* prefix of every real path; "" for none */
         unsigned problems;
         unsigned variants;
+        unsigned warnings;
+        char **allow;      /* --allow-function globs, NULL-terminated */
+        char **audited;    /* baselines whose code was read, NULL-terminated */
+        size_t n_audited;
 };
 
 static void problem(struct check *c, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -187,6 +192,60 @@ static int stat_variant(struct check *c, const char *path, char **rp, struct sta
         return 0;
 }
 
+/* The instructions of the ELF file open on fd against the level of its
+ * directory (isa-audit.h). */
+static void check_code(struct check *c, const char *path, int fd, int level, int marker_level) {
+        struct hwcaps_isa_result res;
+        const char *reason = NULL;
+        int r = hwcaps_isa_audit_fd(fd, level, c->allow, &res, &reason);
+
+        if (r == -ENOEXEC || r == -EBADMSG) {
+                problem(c, path, "cannot read its code: %s", reason);
+                return;
+        }
+        if (r < 0) {
+                problem(c, path, "cannot read its code: %s", strerror(-r));
+                return;
+        }
+        enum hwcaps_isa_verdict v = hwcaps_isa_verdict(&res, level, marker_level);
+        if (v == HWCAPS_ISA_OK)
+                return;
+        _cleanup_free_ char *msg = hwcaps_isa_message(&res, v, level);
+        if (v == HWCAPS_ISA_ABOVE)
+                problem(c, path, "%s", msg ?: "out of memory");
+        else {
+                log_warning("%s: %s", path, msg ?: "out of memory");
+                c->warnings++;
+        }
+}
+
+/* The code of a baseline outside the level directories (D/NAME), once. */
+static void check_baseline_code(struct check *c, const char *path) {
+        _cleanup_free_ char *rp = real_path(c, path);
+        struct stat st;
+
+        for (size_t i = 0; i < c->n_audited; i++)
+                if (strcmp(c->audited[i], path) == 0)
+                        return;
+        char **a = reallocarray(c->audited, c->n_audited + 2, sizeof(*a));
+        if (!a || !rp || !(a[c->n_audited] = strdup(path))) {
+                if (a)
+                        c->audited = a;
+                problem(c, path, "out of memory");
+                return;
+        }
+        c->audited = a;
+        a[++c->n_audited] = NULL;
+        /* A symlink (the stub, an alternative) or a script has no code of its own to read. */
+        _cleanup_close_ int fd = open(rp, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+                return;
+        char magic[4];
+        if (pread(fd, magic, sizeof(magic), 0) != sizeof(magic) || memcmp(magic, "\177ELF", 4) != 0)
+                return;
+        check_code(c, path, fd, HWCAPS_LEVEL_V1, HWCAPS_LEVEL_V1);
+}
+
 /* An x86-64 ELF file whose ISA marker is not above its directory's level.
  * -1 when it cannot be opened (nothing more to check). */
 static int check_isa_marker(struct check *c, const char *path, const char *rp, int level) {
@@ -214,6 +273,8 @@ static int check_isa_marker(struct check *c, const char *path, const char *rp, i
                         problem(c, path, "ELF ISA marker %s is above its directory's level %s",
                                 hwcaps_level_name(need), hwcaps_level_name(level));
         }
+        if (r >= 0)
+                check_code(c, path, fd, level, info.has_isa_needed ? hwcaps_elf_isa_level(info.isa_needed) : HWCAPS_LEVEL_V1);
         return 0;
 }
 
@@ -259,6 +320,8 @@ static void check_baseline(struct check *c, const char *path, const char *dir, c
                 problem(c, path, "out of memory");
         else if (!exists(c, b1) && !exists(c, b2))
                 problem(c, path, "variant without baseline: neither %s nor %s exists", b1, b2);
+        else if (exists(c, b1))
+                check_baseline_code(c, b1);
 }
 
 /* dir is ".../D/glibc-hwcaps/LEVEL", name a file in it. */
@@ -429,15 +492,22 @@ static void check_tree(struct check *c, const char *path, unsigned depth) {
 }
 
 static const char check_help[] =
-        "Usage: hwcaps check [--root DIR] [PATH...]\n"
+        "Usage: hwcaps check [--root DIR] [--allow-function GLOB]... [PATH...]\n"
         "       hwcaps check --owners [--root DIR] [--json]\n"
         "Check the glibc-hwcaps level directories under each PATH (a directory tree,\n"
         "a level directory or a single variant; default: all of DIR). Fails, naming\n"
         "file and reason, for: a variant without baseline program, an ELF ISA marker\n"
         "above its directory's level, a directory in glibc-hwcaps/ that is not a\n"
-        "level, a program that is not executable, a file that is not an x86-64 ELF.\n"
+        "level, a program that is not executable, a file that is not an x86-64 ELF,\n"
+        "an instruction that needs a feature above the level of its directory (in a\n"
+        "baseline: above x86-64-v1). Warns for a variant whose ISA marker and code\n"
+        "need nothing above the baseline (the level flags never reached it).\n"
         "  --root DIR    PATHs are inside DIR (a buildroot or a sysroot); messages\n"
         "                name files as installed (also $HWCAPS_ROOT)\n"
+        "  --allow-function GLOB\n"
+        "                code in functions named GLOB is chosen at run time by a\n"
+        "                CPU check: not audited (repeatable; names with a feature\n"
+        "                as a word, like foo_avx2 or foo.arch_x86_64_v3.0, need none)\n"
         "  --owners      list every variant with the package owning it and its baseline,\n"
         "                flagging stale and missing baselines (DIR's rpm or dpkg database)\n"
         "  --json        with --owners: JSON output\n"
@@ -447,6 +517,7 @@ struct check_args {
         const char *root;   /* hwcaps_root(--root) */
         bool owners, json;
         char **paths;       /* NULL-terminated; empty: all of root */
+        char **allow;       /* --allow-function, NULL-terminated */
 };
 
 static int parse_argv(int argc, char **argv, struct check_args *ret) {
@@ -455,6 +526,7 @@ static int parse_argv(int argc, char **argv, struct check_args *ret) {
                 { "root", required_argument, NULL, 'r' },
                 { "owners", no_argument, NULL, 'o' },
                 { "json", no_argument, NULL, 'j' },
+                { "allow-function", required_argument, NULL, 'a' },
                 {}
         };
         struct options o = {
@@ -465,8 +537,18 @@ static int parse_argv(int argc, char **argv, struct check_args *ret) {
         int c;
 
         *ret = (struct check_args) {};
+        /* Each option takes at least one argv slot: argc bounds them. */
+        ret->allow = calloc((size_t) argc + 1, sizeof(char *));
+        if (!ret->allow) {
+                log_error("check: out of memory");
+                return -ENOMEM;
+        }
+        size_t n_allow = 0;
         while ((c = options_next(&o)) > 0)
                 switch (c) {
+                case 'a':
+                        ret->allow[n_allow++] = optarg;
+                        break;
                 case 'r':
                         root = optarg;
                         break;
@@ -481,6 +563,10 @@ static int parse_argv(int argc, char **argv, struct check_args *ret) {
                 return c;
         if (ret->json && !ret->owners) {
                 usage_error("check: --json goes with --owners");
+                return -EINVAL;
+        }
+        if (ret->owners && n_allow > 0) {
+                usage_error("check: --allow-function goes with a check of the code, not --owners");
                 return -EINVAL;
         }
         ret->root = hwcaps_root(root);
@@ -533,8 +619,14 @@ static int report_owners(const char *root, bool json) {
         return r > 0 ? EXIT_FAIL : EXIT_OK;
 }
 
-static int check_paths(const char *root, char **paths) {
-        struct check c = { .root = root };
+static void check_done(struct check *c) {
+        for (size_t i = 0; i < c->n_audited; i++)
+                free(c->audited[i]);
+        free(c->audited);
+}
+
+static int check_paths(const char *root, char **allow, char **paths) {
+        _cleanup_(check_done) struct check c = { .root = root, .allow = allow };
 
         /* A relative first PATH is the usage error to say first (below). */
         if (!(root[0] && paths[0] && paths[0][0] != '/') && hwcaps_root_usable("check", root) < 0)
@@ -556,15 +648,20 @@ static int check_paths(const char *root, char **paths) {
                 log_error("check: %u problem%s in glibc-hwcaps directories", c.problems, c.problems == 1 ? "" : "s");
                 return EXIT_FAIL;
         }
-        printf("%s: check: %u variant%s, no problems\n", program_name, c.variants, c.variants == 1 ? "" : "s");
+        if (c.warnings > 0)
+                printf("%s: check: %u variant%s, no problems, %u warning%s\n", program_name, c.variants,
+                       c.variants == 1 ? "" : "s", c.warnings, c.warnings == 1 ? "" : "s");
+        else
+                printf("%s: check: %u variant%s, no problems\n", program_name, c.variants, c.variants == 1 ? "" : "s");
         return EXIT_OK;
 }
 
 int cmd_check(int argc, char **argv) {
         struct check_args args;
         int r = parse_argv(argc, argv, &args);
+        _cleanup_free_ char **allow = args.allow;
 
         if (r <= 0)
                 return options_exit_status(r);
-        return args.owners ? report_owners(args.root, args.json) : check_paths(args.root, args.paths);
+        return args.owners ? report_owners(args.root, args.json) : check_paths(args.root, args.allow, args.paths);
 }
