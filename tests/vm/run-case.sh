@@ -382,6 +382,9 @@ output: $(get "walk_${i}_out")"
 	*"/usr/local/bin/glibc-hwcaps/x86-64-v3/hello: runs"*) tap 0 plain "hwcaps which hello names the x86-64-v3 build as the one that runs" ;;
 	*) tap 1 plain "hwcaps which hello names the x86-64-v3 build as the one that runs" "$w" ;;
 	esac
+	is plain "hwcaps list: /usr/local/bin/hello runs its x86-64-v3 variant, owned by no package" \
+		"/usr/local/bin/hello x86-64-v3 x86-64-v3 -" \
+		"$(get "walk_$(step 'hwcaps list')_out" | sed 's/ | /\n/g' | awk '$1 == "/usr/local/bin/hello" { print $1, $2, $3, $4 }')"
 	is plain "a login shell of another user (su -l tester) runs the x86-64-v3 build" "built for x86-64-v3" "$(get readme_login_hello)"
 	is plain "the lingering user's manager (systemd-run --user) runs the x86-64-v3 build" "built for x86-64-v3" "$(get readme_user_hello)"
 	is plain "dpkg has hwcaps and hwcaps-dispatch installed" "hwcaps install ok installed | hwcaps-dispatch install ok installed" "$(get readme_dpkg)"
@@ -569,6 +572,9 @@ if [ -n "$debtrigger" ]; then
 	*) tap 1 plain "dpkg -i fired hwcaps' file trigger (Processing triggers for hwcaps)" "dpkg said: $(get debtrig_in_out)" ;;
 	esac
 	is plain "dpkg ran hwcaps' trigger: hwcaps is not left triggers-pending" "install ok installed" "$(get debtrig_in_status)"
+	is plain "hwcaps list names the variant, that it runs, and its package" \
+		"/usr/bin/hwcaps-vm-hello x86-64-v3 x86-64-v3 hwcaps-vm-hello-v3" \
+		"$(get debtrig_in_list | sed 's/ | /\n/g' | awk '$1 == "/usr/bin/hwcaps-vm-hello" { print $1, $2, $3, $4 }')"
 	r0=$(get gen_run) r1=$(get debtrig_in_gen_run)
 	tap "$([ -n "$r0" ] && [ -n "$r1" ] && [ "$r0" != "$r1" ] && echo 0 || echo 1)" generator "the trigger re-ran the system manager's environment generators" "tokens: boot \"$r0\", after dpkg -i \"$r1\""
 	path_is generator "after dpkg -i, show-environment has x86-64-v3 before /usr/bin" "$(get debtrig_in_manager_path)" "$base" x86-64-v3
