@@ -169,29 +169,13 @@ static int add_programs(struct list *l, const char *dir) {
 }
 
 static int add_all_programs(struct list *l) {
-        struct { dev_t dev; ino_t ino; } seen[16];
-        size_t nseen = 0;
+        const char *dirs[16];
+        ssize_t n = hwcaps_level_parents(l->prefix, hwcaps_default_path_dirs, dirs, ELEMENTSOF(dirs));
         int r = 0;
 
-        for (const char *const *d = hwcaps_default_path_dirs; *d && r >= 0 && nseen < ELEMENTSOF(seen); d++) {
-                _cleanup_free_ char *hw = NULL;
-                struct stat st;
-                bool dup = false;
-
-                if (asprintf(&hw, "%s%s/" HWCAPS_SUBDIR, l->prefix, *d) < 0)
-                        return -ENOMEM;
-                if (stat(hw, &st) < 0 || !S_ISDIR(st.st_mode))
-                        continue;
-                /* /bin is /usr/bin on merged /usr: its programs once, by the first name. */
-                for (size_t k = 0; k < nseen; k++)
-                        dup = dup || (seen[k].dev == st.st_dev && seen[k].ino == st.st_ino);
-                if (dup)
-                        continue;
-                seen[nseen].dev = st.st_dev;
-                seen[nseen++].ino = st.st_ino;
-                r = add_programs(l, *d);
-        }
-        return r;
+        for (ssize_t i = 0; i < n && r >= 0; i++)
+                r = add_programs(l, dirs[i]);
+        return n < 0 ? (int) n : r;
 }
 
 static int cmp_program(const void *a, const void *b) {

@@ -20,6 +20,7 @@
 #include "level.h"
 #include "macro.h"
 #include "pkg-owner.h"
+#include "layout.h"
 #include "searchpath.h"
 #include "subprocess.h"
 
@@ -800,35 +801,25 @@ static int add_level_dirs(struct report *rep, const char *prefix, const char *di
 static int add_variants(struct report *rep, const char *prefix) {
         /* Programs of services and login shells, then helpers and libraries. */
         static const char *const more_dirs[] = { "/usr/libexec", "/usr/lib64", "/usr/lib" };
-        const char *dirs[16];
+        const char *dirs[16], *parents[ELEMENTSOF(dirs)];
         size_t ndirs = 0;
-        struct { dev_t dev; ino_t ino; } seen[ELEMENTSOF(dirs)];
-        size_t nseen = 0;
+        ssize_t n;
         int r = 0;
 
-        for (const char *const *d = hwcaps_default_path_dirs; *d && ndirs < ELEMENTSOF(dirs); d++)
+        for (const char *const *d = hwcaps_default_path_dirs; *d && ndirs < ELEMENTSOF(dirs) - 1; d++)
                 dirs[ndirs++] = *d;
-        for (size_t i = 0; i < ELEMENTSOF(more_dirs) && ndirs < ELEMENTSOF(dirs); i++)
+        for (size_t i = 0; i < ELEMENTSOF(more_dirs) && ndirs < ELEMENTSOF(dirs) - 1; i++)
                 dirs[ndirs++] = more_dirs[i];
-        for (size_t i = 0; i < ndirs && r >= 0; i++) {
+        dirs[ndirs] = NULL;
+        n = hwcaps_level_parents(prefix, dirs, parents, ELEMENTSOF(parents));
+        for (ssize_t i = 0; i < n && r >= 0; i++) {
                 _cleanup_free_ char *hw = NULL;
-                struct stat st;
 
-                if (asprintf(&hw, "%s%s/glibc-hwcaps", prefix, dirs[i]) < 0)
+                if (asprintf(&hw, "%s%s/" HWCAPS_SUBDIR, prefix, parents[i]) < 0)
                         return -ENOMEM;
-                if (stat(hw, &st) < 0 || !S_ISDIR(st.st_mode))
-                        continue;
-                /* /bin is /usr/bin on merged-/usr systems: report it once. */
-                bool dup = false;
-                for (size_t k = 0; k < nseen; k++)
-                        dup = dup || (seen[k].dev == st.st_dev && seen[k].ino == st.st_ino);
-                if (dup)
-                        continue;
-                seen[nseen].dev = st.st_dev;
-                seen[nseen++].ino = st.st_ino;
-                r = add_level_dirs(rep, prefix, dirs[i], hw);
+                r = add_level_dirs(rep, prefix, parents[i], hw);
         }
-        return r;
+        return n < 0 ? (int) n : r;
 }
 
 int hwcaps_pkg_report(const char *root, FILE *out, bool json) {

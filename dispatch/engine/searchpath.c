@@ -334,6 +334,26 @@ const char *const hwcaps_default_path_dirs[] = {
         "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin", NULL,
 };
 
+ssize_t hwcaps_level_parents(const char *prefix, const char *const *dirs, const char **ret, size_t max) {
+        struct stat seen[32];
+        ssize_t n = 0;
+
+        for (; *dirs && (size_t) n < max && (size_t) n < ELEMENTSOF(seen); dirs++) {
+                _cleanup_free_ char *hw = NULL;
+                bool dup = false;
+
+                if (asprintf(&hw, "%s%s/" HWCAPS_SUBDIR, prefix, *dirs) < 0)
+                        return -ENOMEM;
+                if (stat(hw, &seen[n]) < 0 || !S_ISDIR(seen[n].st_mode))
+                        continue;
+                for (ssize_t k = 0; k < n; k++)
+                        dup = dup || (seen[k].st_dev == seen[n].st_dev && seen[k].st_ino == seen[n].st_ino);
+                if (!dup)
+                        ret[n++] = *dirs;
+        }
+        return n;
+}
+
 char *hwcaps_variant_path(const char *dir, enum hwcaps_level level, const char *name) {
         size_t size = strlen(dir) + strlen(name) + sizeof "/" HWCAPS_SUBDIR "/x86-64-vN/" + 1;
         _cleanup_free_ char *p = NULL, *buf = malloc(size);

@@ -4,6 +4,8 @@
  * glibc-hwcaps subdirectories right before the directory itself. */
 #pragma once
 
+#include <sys/types.h>
+
 #include <stdbool.h>
 #include <sys/stat.h>
 
@@ -60,6 +62,12 @@ int hwcaps_path_compose(const char *path, const struct hwcaps_path_opts *o, char
  * whose level directories hwcaps manages even where no PATH at hand names
  * them (hwcaps status, hwcaps list). */
 extern const char *const hwcaps_default_path_dirs[];
+
+/* Of dirs (NULL-terminated), those where prefix DIR/glibc-hwcaps is a
+ * directory, each directory once: on merged /usr /bin is /usr/bin, and
+ * only the first name of the two is kept. Into ret (at most max); returns
+ * how many, or -ENOMEM. */
+ssize_t hwcaps_level_parents(const char *prefix, const char *const *dirs, const char **ret, size_t max);
 
 /* DIR/glibc-hwcaps/x86-64-vN/NAME (layout.h), malloc'd, or NULL. */
 char *hwcaps_variant_path(const char *dir, enum hwcaps_level level, const char *name);

@@ -229,3 +229,19 @@ Test(searchpath, entry_level_recognises_only_level_dirs) {
         cr_assert_eq(hwcaps_path_entry_level("usr/bin/glibc-hwcaps/x86-64-v3", 30, &parent), 0);
         cr_assert_eq(hwcaps_path_entry_level("/usr/bin/hwcaps/x86-64-v3", 25, &parent), 0);
 }
+
+/* hwcaps list and the package report walk the same directories: each level
+ * directory once, by its first name (merged /usr: /bin is /usr/bin). */
+Test(searchpath, level_parents_each_directory_once, .init = setup, .fini = teardown) {
+        static const char *const dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin", "/opt/none", NULL };
+        const char *got[8];
+
+        mk("/lp/usr/bin/glibc-hwcaps", 0755, 0);
+        mk("/lp/usr/sbin", 0755, 0);
+        ln("usr/bin", "/lp/bin");
+        mk("/lp/sbin", 0755, 0);
+        fixture_write("/lp/sbin/glibc-hwcaps", 0644, "a file, not a directory");
+        cr_assert_eq(hwcaps_level_parents(fixture_path("/lp"), dirs, got, sizeof got / sizeof *got), 1);
+        cr_assert_str_eq(got[0], "/usr/bin");
+        cr_assert_eq(hwcaps_level_parents(fixture_path("/lp"), dirs, got, 0), 0);
+}
