@@ -29,8 +29,9 @@ static const char list_help[] =
         "dpkg) owning each.\n"
         "  --max-level LEVEL  also show what would run with this cap (x86-64-v3 or v3),\n"
         "                     marking the programs whose choice changes\n"
-        "  --root DIR         list the programs under DIR, by its boot options and\n"
-        "                     package databases (also $HWCAPS_ROOT)\n"
+        "  --root DIR         DIR is the whole system, as for 'hwcaps which --root': its\n"
+        "                     programs, stubs, boot options and package databases;\n"
+        "                     paths as inside DIR (also $HWCAPS_ROOT)\n"
         "  --json             machine-readable output\n";
 
 struct list_args {
@@ -120,13 +121,6 @@ static void list_done(struct list *l) {
         pkg_dbs_free(l->dbs);
 }
 
-/* path as inside the root. */
-static const char *inside(const struct list *l, const char *path) {
-        size_t n = strlen(l->prefix);
-
-        return n && strncmp(path, l->prefix, n) == 0 && path[n] == '/' ? path + n : path;
-}
-
 static int add_program(struct list *l, const char *dir, const char *name) {
         _cleanup_free_ char *p = NULL;
         struct program *a;
@@ -193,12 +187,11 @@ static const struct resolve_candidate *winner(const struct resolve *r) {
 /* p's variants that exist (x86-64-v1 too: a dispatched program's
  * baseline), each judged by the candidate of the same path. */
 static int find_variants(struct list *l, struct program *p) {
-        _cleanup_free_ char *real = NULL;
         int r;
 
-        if (asprintf(&real, "%s%s", l->prefix, p->name) < 0)
-                return -ENOMEM;
-        r = resolve_program(real, l->prefix, 0, false, &p->now);
+        /* The tree is the whole system, as for "which --root": the stub,
+         * its links and its candidates are looked up inside it. */
+        r = resolve_program(p->name, l->prefix, l->prefix, 0, false, &p->now);
         if (r >= 0)
                 p->runs = winner(&p->now);
         p->v = calloc(HWCAPS_LEVEL_MAX, sizeof *p->v);
@@ -217,7 +210,7 @@ static int find_variants(struct list *l, struct program *p) {
                         continue;
                 *v = (struct variant) { .level = level, .why = "not a candidate of the program that runs" };
                 for (size_t i = 0; i < p->now.n; i++)
-                        if (strcmp(p->now.c[i].path, vreal) == 0) {
+                        if (strcmp(p->now.c[i].path, vp) == 0) {
                                 v->runs = &p->now.c[i] == p->runs;
                                 v->why = p->now.c[i].runnable ? NULL : p->now.c[i].why;
                         }
@@ -256,7 +249,7 @@ static int find_owners(struct list *l) {
 static int gather(struct list *l, int max_level) {
         int r;
 
-        resolve_decision(l->prefix, &l->plan);
+        resolve_decision(l->prefix, l->prefix, &l->plan);
         r = add_all_programs(l);
         if (r < 0)
                 return r;
@@ -264,13 +257,10 @@ static int gather(struct list *l, int max_level) {
                 qsort(l->p, l->n, sizeof *l->p, cmp_program);
         for (size_t i = 0; i < l->n; i++) {
                 struct program *p = &l->p[i];
-                _cleanup_free_ char *real = NULL;
 
                 r = find_variants(l, p);
                 if (r >= 0 && max_level) {
-                        if (asprintf(&real, "%s%s", l->prefix, p->name) < 0)
-                                return -ENOMEM;
-                        r = resolve_program(real, l->prefix, max_level, false, &p->capped);
+                        r = resolve_program(p->name, l->prefix, l->prefix, max_level, false, &p->capped);
                         if (r >= 0)
                                 p->would_run = winner(&p->capped);
                 }
@@ -411,11 +401,11 @@ static void print_json(const struct list *l, int max_level) {
                         printf("}");
                 }
                 printf("],");
-                json_name(stdout, "runs", p->runs ? inside(l, p->runs->path) : NULL, false);
+                json_name(stdout, "runs", p->runs ? p->runs->path : NULL, false);
                 json_level_or_null("runs_level", p->runs);
                 if (max_level) {
                         printf(",");
-                        json_name(stdout, "would_run", p->would_run ? inside(l, p->would_run->path) : NULL, false);
+                        json_name(stdout, "would_run", p->would_run ? p->would_run->path : NULL, false);
                         json_level_or_null("would_run_level", p->would_run);
                         printf(",\"changes\":%s", json_bool(changes(p)));
                 }

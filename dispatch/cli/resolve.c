@@ -387,13 +387,14 @@ int resolve_name(const char *name, const char *root, const char *tree, struct re
         return 0;
 }
 
-void resolve_decision(const char *root, struct resolve *ret) {
-        *ret = (struct resolve) { .tree = "" };
+void resolve_decision(const char *root, const char *tree, struct resolve *ret) {
+        *ret = (struct resolve) { .tree = tree };
         decide(ret, root, getauxval(AT_SECURE) != 0, true);
 }
 
-int resolve_program(const char *program, const char *root, int max_level, bool warn, struct resolve *ret) {
-        struct resolve r = { .tree = "" };
+int resolve_program(const char *program, const char *root, const char *tree, int max_level, bool warn,
+                    struct resolve *ret) {
+        struct resolve r = { .tree = tree };
         int k;
 
         decide(&r, root, getauxval(AT_SECURE) != 0, warn);
@@ -403,7 +404,7 @@ int resolve_program(const char *program, const char *root, int max_level, bool w
                 hwcaps_decision_cap(&r.d, max_level, HWCAPS_SRC_CONFIG, "--max-level=", name, strlen(name));
                 hwcaps_decision_finish(&r.d, r.d.cpu);
         }
-        r.stub_mode = resolve_is_stub(program);
+        r.stub_mode = is_stub(tree, program);
         if (r.stub_mode)
                 k = resolve_stub(&r, program);
         else {

@@ -42,21 +42,23 @@ struct resolve {
  * name or an absolute path. Returns 0 or -errno. */
 int resolve_name(const char *name, const char *root, const char *tree, struct resolve *ret);
 /* The stub's decision alone (d, boot_from, glibc_level; no candidates),
- * warning as resolve_name() does. */
-void resolve_decision(const char *root, struct resolve *ret);
+ * warning as resolve_name() does; root and tree as for resolve_name(). */
+void resolve_decision(const char *root, const char *tree, struct resolve *ret);
 
-/* What runs for the program DIR/NAME (absolute, as this process reaches
- * it; root as for resolve_name()): when DIR/NAME is the dispatch stub,
+/* What runs for the program DIR/NAME (absolute; inside tree, root and tree
+ * as for resolve_name()): when DIR/NAME is the dispatch stub,
  * what the stub does, as resolve_name(); otherwise the stub's candidates
  * for it all the same, by the same code, then DIR/NAME itself (level 0),
  * which PATH finds after the level directories. max_level: a further cap
  * ("hwcaps list --max-level"), lowest wins as in THE DECISION; 0 for none.
  * warn: say what the decision warns about (once is enough). Returns 0 or
  * -errno. */
-int resolve_program(const char *program, const char *root, int max_level, bool warn, struct resolve *ret);
+int resolve_program(const char *program, const char *root, const char *tree, int max_level, bool warn,
+                    struct resolve *ret);
 void resolve_done(struct resolve *r);
 
-/* Does the file at path carry the stub's marker (or is the installed stub)? */
+/* Is the file at path the installed stub, or does it carry the stub's ELF
+ * note (identity.h)? */
 bool resolve_is_stub(const char *path);
 
 /* The cap and CPU, one line for people. */

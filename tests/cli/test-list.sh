@@ -5,9 +5,10 @@
 # dpkg package owning each, what --max-level would change, names escaped
 # in text and JSON, and its errors. Under /run: the trust rule refuses the
 # sticky /tmp on the way to a variant.
-# Usage: test-list.sh HWCAPS
+# Usage: test-list.sh HWCAPS STUB
 set -u
 HWCAPS=$1
+STUB=$2
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (root-owned fixture directories)"; exit 77; }
 command -v jq >/dev/null || { echo "SKIP: needs jq"; exit 77; }
@@ -52,7 +53,7 @@ contains "list: the head" "PROGRAM RUNS VARIANTS" "$(squeeze "$out")"
 contains "list: the plan first" "CPU level x86-64-v$host" "$(printf '%s\n' "$out" | head -n 1)"
 contains "list: v3 runs, owners" "/usr/bin/fast x86-64-v3 x86-64-v3 fast-v3, x86-64-v2 -" "$(squeeze "$out")"
 contains "list: a group-writable variant does not run, and why" \
-        "/usr/bin/lame baseline x86-64-v2 lame-v2 (unsafe: $hw/x86-64-v2/lame is writable by group or others)" "$(squeeze "$out")"
+        "/usr/bin/lame baseline x86-64-v2 lame-v2 (unsafe: /usr/bin/glibc-hwcaps/x86-64-v2/lame is writable by group or others)" "$(squeeze "$out")"
 contains "list: a hostile name escaped" '/usr/bin/evil\x1b[2K\x0dOK' "$out"
 case $out in *"$(printf '\033')"*) bad "list: an escape byte reached the terminal" ;; *) ok "list: no raw escape" ;; esac
 
@@ -112,4 +113,20 @@ contains "unreadable dpkg database: dpkg-query's words" "dpkg-query: error: pars
 rm -f "$root.err"
 "$HWCAPS" list --help | grep -q -- "--max-level LEVEL" && ok "--help" || bad "--help lacks --max-level"
 "$HWCAPS" --help | grep -q "^  list " && ok "hwcaps --help names list" || bad "hwcaps --help lacks list"
+# The tree is the whole system, as for "which --root": a program that is
+# an absolute link to the stub inside the tree is a stub there, followed
+# inside the tree (the host has nothing at /opt/hwcaps-list-test).
+rm -rf "$root/var/lib/dpkg"
+echo quiet > "$root/proc/cmdline"
+mkdir -p "$root/opt/hwcaps-list-test" "$hw/x86-64-v1"
+cp "$STUB" "$root/opt/hwcaps-list-test/hwcaps-dispatch"
+ln -s /opt/hwcaps-list-test/hwcaps-dispatch "$root/usr/bin/disp"
+cp /bin/true "$hw/x86-64-v1/disp"
+cp /bin/true "$hw/x86-64-v3/disp"
+chmod 755 "$root/opt" "$root/opt/hwcaps-list-test" "$hw/x86-64-v1"
+out=$(list 2>&1)
+contains "list --root: a link to the stub inside the tree runs its variant" \
+        "/usr/bin/disp x86-64-v3 x86-64-v3 -, x86-64-v1 -" "$(squeeze "$out")"
+check "list --root --json: paths as inside the tree" "/usr/bin/glibc-hwcaps/x86-64-v3/disp" \
+        "$(list --json 2>/dev/null | jq -r '.programs[] | select(.name == "/usr/bin/disp") | .runs')"
 finish

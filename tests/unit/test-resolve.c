@@ -385,7 +385,7 @@ Test(resolve, the_stub_is_known_by_its_marker) {
 
 static void resolve_prog(const char *rel, int max_level) {
         resolve_done(&r);
-        cr_assert_eq(resolve_program(fixture_path(rel), root, max_level, true, &r), 0, "%s", rel);
+        cr_assert_eq(resolve_program(fixture_path(rel), root, "", max_level, true, &r), 0, "%s", rel);
 }
 
 /* hwcaps list: a dispatched program is what the stub makes of it. */
