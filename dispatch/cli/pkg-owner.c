@@ -11,6 +11,7 @@
 #include <rpm/rpmdb.h>
 #include <rpm/rpmfileutil.h>
 #include <rpm/rpmlib.h>
+#include <rpm/rpmmacro.h>
 #include <rpm/rpmts.h>
 
 #include "commands.h"
@@ -39,6 +40,7 @@ void pkg_owner_done(struct pkg_owner *o) {
 
 /* librpm (and librpmio, its dependency), opened only by the commands that
  * ask the rpm database. */
+HWCAPS_DL_DECLARE(rpmConfigDir);
 HWCAPS_DL_DECLARE(rpmReadConfigFiles);
 HWCAPS_DL_DECLARE(rpmtsCreate);
 HWCAPS_DL_DECLARE(rpmtsFree);
@@ -53,6 +55,7 @@ HWCAPS_DL_DECLARE(rpmdbFreeIterator);
 static int rpm_open(char *why, size_t size) {
         static void *handle;
         static const struct hwcaps_dl_sym syms[] = {
+                HWCAPS_DL_SYM(rpmConfigDir),
                 HWCAPS_DL_SYM(rpmReadConfigFiles),
                 HWCAPS_DL_SYM(rpmtsCreate),
                 HWCAPS_DL_SYM(rpmtsFree),
@@ -87,6 +90,15 @@ static int open_rpmdb(const char *root, const char *prefix, rpmts *ret, char *wh
         r = rpm_open(why, size);
         if (r < 0)
                 return r;
+        /* Debian ships librpm without rpm: its configuration is missing,
+         * and rpmReadConfigFiles() would say so on stderr as an error. */
+        _cleanup_free_ char *rpmrc = NULL;
+        if (asprintf(&rpmrc, "%s/rpmrc", sym_rpmConfigDir()) < 0)
+                return -ENOMEM;
+        if (access(rpmrc, R_OK) < 0) {
+                snprintf(why, size, "rpm is not installed (no %s)", rpmrc);
+                return -ENOENT;
+        }
         if (sym_rpmReadConfigFiles(NULL, NULL) != 0) {
                 snprintf(why, size, "cannot read the rpm configuration");
                 return -EIO;

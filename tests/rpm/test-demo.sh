@@ -110,7 +110,7 @@ assert_eq "owner report: every variant ok" \
 /usr/lib64/glibc-hwcaps/x86-64-v4/libdemo.so.1  hwcaps-demo-x86-64-v4-1.0-1.x86_64  hwcaps-demo-1.0-1.x86_64  ok" "$out"
 assert_eq "owner report exit status when all ok" 0 "$rc"
 assert_eq "owner report JSON: the dispatched program's baseline is in x86-64-v1/" \
-'{"path":"/usr/bin/glibc-hwcaps/x86-64-v3/demo-abs","level":"x86-64-v3","package":"hwcaps-demo-x86-64-v3-1.0-1.x86_64","baseline":"/usr/bin/glibc-hwcaps/x86-64-v1/demo-abs","baseline_package":"hwcaps-demo-1.0-1.x86_64","state":"ok"}' \
+'{"path":"/usr/bin/glibc-hwcaps/x86-64-v3/demo-abs","level":"x86-64-v3","package":"hwcaps-demo-x86-64-v3-1.0-1.x86_64","package_manager":"rpm","baseline":"/usr/bin/glibc-hwcaps/x86-64-v1/demo-abs","baseline_package":"hwcaps-demo-1.0-1.x86_64","state":"ok"}' \
 "$(owners --json | sed 's/},{/}\n{/g; s/.*"variants":\[//; s/\]}}$//' | grep 'x86-64-v3/demo-abs"')"
 
 # hwcaps status --packages shows the same report, after the status.
@@ -152,8 +152,8 @@ printf '%s\n' "$out" | grep -q 'x86-64-v3/demo .*hwcaps-demo-x86-64-v3-1.0-1.x86
 mkdir -p "$WORK/nodb/usr/bin"
 rc=0; "$HWCAPS" check --owners --root "$WORK/nodb" 2>"$WORK/err" || rc=$?
 assert_eq "owner report without rpmdb fails" 1 "$rc"
-assert_eq "owner report says the rpmdb is missing" \
-"hwcaps: $WORK/nodb: cannot open the rpm database (/root/.rpmdb inside the root; rpm --root $WORK/nodb --initdb creates one)" \
+assert_eq "owner report says the rpm and dpkg databases are missing" \
+"hwcaps: $WORK/nodb: no package database: cannot open the rpm database (/root/.rpmdb inside the root; rpm --root $WORK/nodb --initdb creates one); no dpkg database (/var/lib/dpkg/status inside the root)" \
 "$(sed "s|(.*/\.rpmdb inside|(/root/.rpmdb inside|" "$WORK/err")"
 rc=0; "$HWCAPS" check --owners --root "$WORK/nonexistent" 2>"$WORK/err" || rc=$?
 assert_eq "owner report on a missing root" "1 hwcaps: $WORK/nonexistent: No such file or directory" "$rc $(cat "$WORK/err")"

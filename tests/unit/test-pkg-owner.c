@@ -220,7 +220,7 @@ Test(pkg_owner, a_librpm_without_the_symbols_needed_is_an_error_not_a_crash) {
         cr_assert_str_eq(out, "");
         char expected[300];
         snprintf(expected, sizeof expected, "hwcaps: %s: no package database: cannot use the rpm database: "
-                 HWCAPS_SONAME_RPM ": no symbol rpmReadConfigFiles; no dpkg database (/var/lib/dpkg/status inside the root)\n",
+                 HWCAPS_SONAME_RPM ": no symbol rpmConfigDir; no dpkg database (/var/lib/dpkg/status inside the root)\n",
                  root);
         cr_assert_str_eq(fixture_log, expected);
 }

@@ -277,7 +277,8 @@ if [ -f "$dir/deb-trigger-test" ]; then
 	report debtrig_in_rc "$?"
 	report debtrig_in_out "$o"
 	report debtrig_in_status "$(dpkg-query -W -f='${Status}' hwcaps 2>&1)"
-	report debtrig_in_list "$(hwcaps list 2>&1)"
+	report debtrig_in_list "$(hwcaps list 2>/dev/null)"
+	report debtrig_in_list_stderr "$(hwcaps list 2>&1 >/dev/null)"
 	debtrig_report debtrig_in
 	# Debian's zsh reads /etc/zsh/zprofile, never /etc/profile.d: the
 	# admin's one line (README.md, Install) is the hook.
