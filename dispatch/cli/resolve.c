@@ -130,10 +130,20 @@ static const char *level_skip(const struct resolve *r, int level, char *buf, siz
         return NULL;
 }
 
+/* The value of name in envp, as getenv() finds it: the first entry wins. */
+static const char *env_lookup(char *const *envp, const char *name) {
+        size_t n = strlen(name);
+
+        for (char *const *e = envp; e && *e; e++)
+                if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+                        return *e + n + 1;
+        return NULL;
+}
+
 /* The stub's decision, as the stub makes it: CPUID, then GLIBC_TUNABLES
- * masks; the boot's options from the same files; the environment unless
- * secure (AT_SECURE). Warnings only the first time. */
-static void decide(struct resolve *r, const char *root, bool secure, bool warn) {
+ * masks of envp; the boot's options from the same files; the environment
+ * envp unless secure (AT_SECURE). Warnings only the first time. */
+static void decide(struct resolve *r, const char *root, char *const *envp, bool secure, bool warn) {
         struct hwcaps_probe p, g;
         struct hwcaps_tunables t;
         struct hwcaps_env env;
@@ -141,11 +151,13 @@ static void decide(struct resolve *r, const char *root, bool secure, bool warn) 
         struct hwcaps_cmdline_warn cw = { warn ? log_warning_cb : NULL, NULL, 0 };
 
         hwcaps_probe_cpuid(&p);
-        hwcaps_tunables_from_env(environ, secure, &t);
+        hwcaps_tunables_from_env(envp, secure, &t);
         hwcaps_tunables_apply(&t, &p.view);
         hwcaps_probe_glibc(&g);
-        r->glibc_level = g.level;
-        hwcaps_env_scan(environ, secure, &env);
+        /* glibc's view is this process's, under our GLIBC_TUNABLES: a
+         * cross-check only where the environment is ours. */
+        r->glibc_level = envp == environ ? g.level : hwcaps_level_from_usable(p.view.usable);
+        hwcaps_env_scan(envp, secure, &env);
         (void) hwcaps_trust_root_open(!secure && root && root[0] ? root : NULL, &tr);
         hwcaps_decision_init(&r->d);
         r->boot_from = hwcaps_decision_boot(&r->d, &tr, hwcaps_cmdline_warn, &cw);
@@ -182,7 +194,7 @@ static int stub_identity(struct resolve *r, const char *path, char *program, siz
                 _cleanup_free_ char *real = realpath(path, NULL);
 
                 r->secure = true;
-                decide(r, NULL, true, false);
+                decide(r, NULL, r->envp, true, false);
                 id = real && strlen(real) < size ? HWCAPS_IDENTITY_OK : HWCAPS_IDENTITY_TOO_LONG;
                 if (id == HWCAPS_IDENTITY_OK) {
                         strcpy(program, real);
@@ -284,8 +296,8 @@ static int resolve_stub(struct resolve *r, const char *path) {
 /* The PATH given, searched as execvp() and a shell search it: each entry
  * in order (an empty one is the working directory), the first executable
  * file wins. A stub found so is followed as the stub would be. */
-static int resolve_path(struct resolve *r, const char *name) {
-        const char *path = getenv("PATH"), *s;
+static int resolve_path(struct resolve *r, const char *name, const struct resolve_env *env) {
+        const char *path = env_lookup(env->envp, "PATH"), *s;
         int k;
 
         /* execvp()'s default when PATH is unset (glibc posix/execvpe.c). */
@@ -296,7 +308,12 @@ static int resolve_path(struct resolve *r, const char *name) {
                 char *p = NULL;
                 const char *skip;
 
-                if (asprintf(&p, "%.*s%s%s", (int) (e - s), s, e > s ? "/" : "", name) < 0)
+                /* Another process's relative entries are relative to its
+                 * working directory. */
+                bool rel = env->cwd && *s != '/';
+
+                if (asprintf(&p, "%s%s%.*s%s%s", rel ? env->cwd : "", rel && e > s ? "/" : "",
+                             (int) (e - s), s, e > s || rel ? "/" : "", name) < 0)
                         return -ENOMEM;
                 skip = file_problem(p, NULL, false);
                 if (!skip && resolve_is_stub(p)) {
@@ -314,10 +331,16 @@ static int resolve_path(struct resolve *r, const char *name) {
 }
 
 int resolve_name(const char *name, const char *root, struct resolve *ret) {
-        struct resolve r = { 0 };
+        const struct resolve_env own = { environ, getauxval(AT_SECURE) != 0, NULL, false };
+
+        return resolve_name_env(name, root, &own, ret);
+}
+
+int resolve_name_env(const char *name, const char *root, const struct resolve_env *env, struct resolve *ret) {
+        struct resolve r = { .envp = env->envp };
         int k;
 
-        decide(&r, root, getauxval(AT_SECURE) != 0, true);
+        decide(&r, root, env->envp, env->secure, !env->quiet);
 
         if (strchr(name, '/')) {
                 r.stub_mode = resolve_is_stub(name);
@@ -331,13 +354,35 @@ int resolve_name(const char *name, const char *root, struct resolve *ret) {
                         k = !q ? -ENOMEM : skip ? add(&r, 0, false, q, "%s", skip) : add(&r, 0, true, q, NULL);
                 }
         } else
-                k = resolve_path(&r, name);
+                k = resolve_path(&r, name, env);
         if (k < 0) {
                 resolve_done(&r);
                 return k;
         }
         *ret = r;
         return 0;
+}
+
+int resolve_program(const char *program, const char *root, const struct resolve_env *env, struct resolve *ret) {
+        struct resolve r = { .envp = env->envp };
+        int k;
+
+        decide(&r, root, env->envp, env->secure, !env->quiet);
+        r.program = strdup(program);
+        k = r.program ? add_candidates(&r, program, NULL) : -ENOMEM;
+        if (k < 0) {
+                resolve_done(&r);
+                return k;
+        }
+        *ret = r;
+        return 0;
+}
+
+const char *resolve_winner(const struct resolve *r) {
+        for (size_t i = 0; i < r->n; i++)
+                if (r->c[i].runnable)
+                        return r->c[i].path;
+        return NULL;
 }
 
 void resolve_done(struct resolve *r) {

@@ -29,12 +29,34 @@ struct resolve {
         char *stub;                    /* the stub reached (through PATH or the path given), or NULL */
         char *program;                 /* the program it stands for, DIR/NAME */
         bool secure;                   /* the stub would run with AT_SECURE (setuid or setgid) */
+        char *const *envp;             /* the environment decided in (resolve_env's) */
         struct resolve_candidate *c;
         size_t n;
 };
 
-/* root: prefix for proc/cmdline ("" for /). Returns 0 or -errno. */
+/* The process a name is resolved for: its environment (PATH, HWCAPS,
+ * HWCAPS_MAX_LEVEL, GLIBC_TUNABLES are read from it, with getenv()'s rule
+ * that the first entry wins), whether it runs with AT_SECURE, and its
+ * working directory for relative PATH entries (NULL: ours). */
+struct resolve_env {
+        char *const *envp;
+        bool secure;
+        const char *cwd;
+        bool quiet;         /* no warnings about its values */
+};
+
+/* root: prefix for proc/cmdline ("" for /). Resolves name in this
+ * process's own environment. Returns 0 or -errno. */
 int resolve_name(const char *name, const char *root, struct resolve *ret);
+/* The same, in the environment env of another process (hwcaps which
+ * --pid, --unit): the decision the stub would make there. */
+int resolve_name_env(const char *name, const char *root, const struct resolve_env *env, struct resolve *ret);
+/* The variants the stub would consider for program (DIR/NAME, absolute),
+ * judged in env: as resolve_name_env() on a stub standing for program. */
+int resolve_program(const char *program, const char *root, const struct resolve_env *env, struct resolve *ret);
+
+/* The first runnable candidate's path, or NULL. */
+const char *resolve_winner(const struct resolve *r);
 void resolve_done(struct resolve *r);
 
 /* Does the file at path carry the stub's marker (or is the installed stub)? */
