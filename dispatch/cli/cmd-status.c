@@ -563,12 +563,15 @@ static const char status_help[] =
         "Show which levels are active and why (kernel command line, hwcaps.conf\n"
         "file:line, environment or default), the level directories and how many\n"
         "programs each holds, and whether this shell's PATH and the service\n"
-        "manager's environment contain them.\n"
+        "manager's environment contain them, and the running services that run a\n"
+        "variant or could and do not (with the reason).\n"
         "  --json        machine-readable output\n"
         "  --user        ask the user manager (user bus) instead of the system manager\n"
         "  --packages    also show the rpm package owning each variant and its baseline,\n"
         "                and flag stale variants (version-release differs) and missing baselines\n"
-        "  --root DIR    read files under DIR (also $HWCAPS_ROOT)\n";
+        "  --root DIR    read files under DIR (also $HWCAPS_ROOT)\n"
+        "Exit status: 0 nothing to do, 1 it advises action (or --packages found no\n"
+        "rpm database), 2 usage error.\n";
 
 struct status_args {
         const char *root;   /* --root, or NULL */
