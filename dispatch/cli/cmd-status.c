@@ -640,7 +640,9 @@ static int gather_services(struct status *s) {
                         s->n_unchecked++;
                 if (r < 0 || process_check(&p, NULL, s->root, true, &c) < 0)
                         continue;
-                if (c.same && !c.better && !c.runs_level)
+                /* Only what concerns variants: a replaced file without
+                 * any is an upgrade's business, not hwcaps'. */
+                if (!c.runs_level && !c.better && (c.same || c.would_run_level == c.runs_level))
                         continue;
                 would = c.same ? (c.better ? c.better : c.would_run) : c.would_run;
                 *sv = (struct service) {

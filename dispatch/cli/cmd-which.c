@@ -205,6 +205,12 @@ static const char *level_or_none(int level) {
 static void print_process_human(const struct process *p, const struct process_check *c) {
         _cleanup_free_ char *b_exe = NULL, *b_would = NULL, *b_better = NULL, *b_reason = NULL;
 
+        if (c->argv0_unknown) {
+                _cleanup_free_ char *b_argv0 = NULL;
+
+                printf("(Its argv[0] \"%s\" names no program (the process rewrote it): the file it runs "
+                       "stands for it.)\n", escape_name(p->argv0, &b_argv0));
+        }
         printf("Process %d runs %s%s (%s).\n", p->pid, escape_name(p->exe, &b_exe),
                p->exe_deleted ? " (deleted)" : "", level_or_none(c->runs_level));
         if (p->other_root)
@@ -235,7 +241,8 @@ static void print_process_json(const struct process *p, const struct process_che
                 json_string(stdout, hwcaps_level_name(c->runs_level));
         else
                 printf("null");
-        printf(",\"runs_what_would_run\":%s,", json_bool(c->same));
+        printf(",\"argv0_names_program\":%s,\"runs_what_would_run\":%s,", json_bool(!c->argv0_unknown),
+               json_bool(c->same));
         json_name(stdout, "would_run", c->would_run, false);
         printf(",\"would_run_level\":");
         if (c->would_run_level)

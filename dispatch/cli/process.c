@@ -220,7 +220,11 @@ static void why_not_reached(const struct process *p, struct process_check *c) {
         const char *slash = strrchr(c->better, '/');
         size_t dir = slash ? (size_t) (slash - c->better) : 0;
 
-        if (!strchr(c->name, '/') && !path_has_dir(p->env, c->better, dir))
+        if (c->argv0_unknown)
+                snprintf(c->reason, sizeof c->reason, "its argv[0] names no program, so how it was started is "
+                         "unknown: a PATH without %.*s, or a path that is not the dispatch stub", (int) dir,
+                         c->better);
+        else if (!strchr(c->name, '/') && !path_has_dir(p->env, c->better, dir))
                 snprintf(c->reason, sizeof c->reason, "its PATH lacks %.*s: it started before the level directory "
                          "reached its service manager's environment (daemon-reload, then restart it) or its "
                          "PATH is set by hand", (int) dir, c->better);
@@ -264,6 +268,17 @@ int process_check(const struct process *p, const char *name, const char *root, b
         if (k < 0)
                 return k;
         k = resolve_name_env(c.name, root, &env, &c.r);
+        /* A program that rewrote its argv[0] ("nginx: master process
+         * /usr/sbin/nginx", "-bash", "sshd: ...") names nothing, and how
+         * it was started is unknown: the file it runs stands for it (and
+         * only its variants are compared). */
+        if (k >= 0 && !name && !resolve_winner(&c.r) && p->exe && !p->exe_deleted) {
+                resolve_done(&c.r);
+                free(c.name);
+                c.name = strdup(p->exe);
+                c.argv0_unknown = true;
+                k = c.name ? resolve_name_env(c.name, root, &env, &c.r) : -ENOMEM;
+        }
         if (k < 0) {
                 free(c.name);
                 return k;

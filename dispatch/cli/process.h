@@ -30,6 +30,7 @@ void process_done(struct process *p);
 /* What runs in p against what would run now. */
 struct process_check {
         char *name;             /* what was resolved: NAME, or argv0 (made absolute when relative) */
+        bool argv0_unknown;     /* argv0 named nothing (rewritten): name is the program of p->exe */
         struct resolve r;       /* name resolved in p's environment, now */
         const char *would_run;  /* r's winner, or NULL */
         int would_run_level;    /* the level of would_run's level directory; 0 for none */

@@ -141,6 +141,22 @@ out=$(w --pid "$pid")
 has "absolute, not the stub" "$out" "started by its path $B/napper, which is not the dispatch stub"
 kill "$pid"
 
+# 8b. A process that rewrote its argv[0] ("napper: worker", as nginx and
+# sshd do): the file it runs stands for it; not "nothing would run".
+spawn PATH="$B" -- /bin/bash -c "exec -a 'napper: worker' '$B/napper' 600"
+json=$(w --json --pid "$pid")
+[ "$(q .process.argv0_names_program)" = false ] && [ "$(q .process.runs_what_would_run)" = true ] &&
+        [ "$(q .process.could_run)" = "$V3/napper" ] || fail "rewritten argv0: $(q .process)"
+out=$(w --pid "$pid")
+has "rewritten argv0" "$out" "names no program (the process rewrote it)"
+has "rewritten argv0" "$out" "It could run $V3/napper (x86-64-v3) and does not: its argv[0] names no program"
+kill "$pid"
+spawn PATH="$B" -- /bin/bash -c "exec -a 'napper: worker' '$V3/napper' 600"
+json=$(w --json --pid "$pid")
+[ "$(q .process.runs_what_would_run)" = true ] && [ "$(q .process.could_run)" = null ] &&
+        [ "$(q .process.runs_level)" = x86-64-v3 ] || fail "rewritten argv0, a variant: $(q .process)"
+kill "$pid"
+
 # 9. A hostile program name is shown escaped, never raw.
 cp "$SLEEP" "$B/nap"$'\e[2K'"per"
 spawn PATH="$B" -- "$B/nap"$'\e[2K'"per" 600

@@ -125,12 +125,21 @@ json=$(st --json 2>/dev/null)
 [ "$(q '.services[]|select(.unit=="disp.service")|[.runs_level,.reason]|@tsv')" = "x86-64-v2	" ] ||
         fail "disp: $(q .services)"
 
-# 5. Nothing to do: status exits 0.
+# 5. Nothing to do: status exits 0. Services without variants are none of
+# its business, even when their file was replaced since (an upgrade) or
+# their argv[0] names no program (as sshd's and nginx's).
 kill "$napper"
-manager PATH=/usr/bin:/bin --unit "disp.service:$disp:$B/disp" --env HWCAPS_MAX_LEVEL=x86-64-v2
+cp "$SLEEP" "$T/plain"
+spawn PATH=/usr/bin:/bin -- "$T/plain" 600; replaced=$pid
+rm "$T/plain"; cp "$SLEEP" "$T/plain"
+spawn PATH=/usr/bin:/bin -- /bin/bash -c "exec -a 'sleepd: listener' '$SLEEP' 600"; rewritten=$pid
+manager PATH=/usr/bin:/bin --unit "disp.service:$disp:$B/disp" --env HWCAPS_MAX_LEVEL=x86-64-v2 \
+        --unit "replaced.service:$replaced:$T/plain" --unit "sleepd.service:$rewritten:$SLEEP"
 out=$(st 2>&1); rc=$?
 [ $rc = 0 ] || fail "status with nothing to do exited $rc:"$'\n'"$out"
 case $out in *Advice:*) fail "advice with nothing to do: $out" ;; esac
+case $out in *replaced.service* | *sleepd.service*) fail "services without variants listed: $out" ;; esac
+has "status" "$out" "disp.service (pid $disp) runs $B/glibc-hwcaps/x86-64-v2/disp (x86-64-v2)"
 
 [ "$fails" = 0 ] || exit 1
 echo ok

@@ -144,12 +144,13 @@ Test(process, a_childs_environment_is_its_own_and_decides) {
         cr_assert_null(p.env[2]);
         cr_assert_str_eq(p.argv0, "nap");
         cr_assert_str_eq(p.exe, fixture_path("/bin/nap"));
-        /* argv[0] "nap" in its PATH: nothing there, so not what it runs */
+        /* argv[0] "nap" in its PATH names nothing (as a rewritten one):
+         * the file it runs stands for it */
         cr_assert_eq(process_check(&p, NULL, "", true, &c), 0);
-        cr_assert_str_eq(c.name, "nap");
-        cr_assert_null(c.would_run);
-        cr_assert_not(c.same);
-        cr_assert_str_eq(c.reason, "nothing would run for nap now");
+        cr_assert(c.argv0_unknown);
+        cr_assert_str_eq(c.name, fixture_path("/bin/nap"));
+        cr_assert(c.same);
+        cr_assert_str_eq(c.reason, "");
         cr_assert_eq(c.r.d.cap, HWCAPS_LEVEL_V2);
         cr_assert_eq(c.r.d.src, HWCAPS_SRC_ENV);
         process_check_done(&c);
