@@ -20,6 +20,7 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 has() { case $2 in *"$3"*) ;; *) fail "$1: lacks '$3':"$'\n'"$2" ;; esac; }
 SLEEP=$(command -v sleep)
+check=$(dirname "$(realpath "$0")")/escaped-output.py
 B=$T/bin V2=$T/bin/glibc-hwcaps/x86-64-v2 V3=$T/bin/glibc-hwcaps/x86-64-v3
 mkdir -p "$V2" "$V3" "$T/libexec" "$B/glibc-hwcaps/x86-64-v1"
 cp "$SLEEP" "$B/napper"; cp "$SLEEP" "$V2/napper"; cp "$SLEEP" "$V3/napper"
@@ -164,6 +165,15 @@ out=$(w --pid "$pid")
 has "escaped" "$out" 'nap\x1b[2Kper'
 case $out in *$'\e'*) fail "raw escape in the output" ;; esac
 printf '%s' "$(w --json --pid "$pid")" | jq -e .process.exe >/dev/null || fail "JSON of a hostile name"
+w --pid "$pid" | python3 "$check" text || fail "hostile name: not escaped in text"
+kill "$pid"
+# ... and one that is not UTF-8: valid JSON (jq, Python) with exe_bytes
+cp "$SLEEP" "$B/nap"$'\xff'"per"
+spawn PATH="$B" -- "$B/nap"$'\xff'"per" 600
+w --json --pid "$pid" | python3 "$check" json || fail "non-UTF-8 name: JSON"
+[ "$(w --json --pid "$pid" | jq -r .process.exe_bytes)" = "$(printf '%s' "$B/nap"$'\xff'"per" | od -An -tx1 | tr -d ' \n')" ] ||
+        fail "exe_bytes: $(w --json --pid "$pid" | jq -c .process)"
+w --pid "$pid" | python3 "$check" text || fail "non-UTF-8 name: not escaped in text"
 kill "$pid"
 
 # 10. Errors: no such process, a kernel thread, another user's process.

@@ -119,6 +119,8 @@ has "status" "$out" "napper.service (pid $napper) runs $B/napper (no level direc
 has "status" "$out" "$V3/napper (x86-64-v3) would run: started by its path"
 has "status" "$out" "1 service could run another file (see Services above): napper.service"
 json=$(st --json 2>/dev/null)
+printf '%s' "$json" | python3 "$(dirname "$(realpath "$0")")/escaped-output.py" json || fail "status --json: not valid"
+w --json --unit disp | python3 "$(dirname "$(realpath "$0")")/escaped-output.py" json || fail "which --json --unit: not valid"
 [ "$(q '.services|length')" = 2 ] || fail "services: $(q .services)"
 [ "$(q '.services[]|select(.unit=="napper.service")|[.pid,.exe,.runs_level,.would_run,.would_run_level]|@tsv')" = \
   "$napper	$B/napper		$V3/napper	x86-64-v3" ] || fail "napper: $(q .services)"
