@@ -179,12 +179,7 @@ void process_done(struct process *p) {
 }
 
 static bool path_has_dir(char *const *env, const char *dir, size_t n) {
-        const char *path = NULL;
-
-        for (char *const *e = env; e && *e && !path; e++)
-                if (strncmp(*e, "PATH=", 5) == 0)
-                        path = *e + 5;
-        for (const char *s = path; s;) {
+        for (const char *s = resolve_getenv(env, "PATH"); s;) {
                 const char *c = strchrnul(s, ':');
 
                 if ((size_t) (c - s) == n && memcmp(s, dir, n) == 0)
@@ -226,8 +221,8 @@ static void why_not_reached(const struct process *p, struct process_check *c) {
                          c->better);
         else if (!strchr(c->name, '/') && !path_has_dir(p->env, c->better, dir))
                 snprintf(c->reason, sizeof c->reason, "its PATH lacks %.*s: it started before the level directory "
-                         "reached its service manager's environment (daemon-reload, then restart it) or its "
-                         "PATH is set by hand", (int) dir, c->better);
+                         "reached its environment (a service: after the manager's daemon-reload, restart it), or "
+                         "its PATH is set by hand", (int) dir, c->better);
         else if (strchr(c->name, '/') && !c->r.stub)
                 snprintf(c->reason, sizeof c->reason, "started by its path %s, which is not the dispatch stub: "
                          "a path is not searched in PATH, and only the stub picks a variant for it "

@@ -130,8 +130,7 @@ static const char *level_skip(const struct resolve *r, int level, char *buf, siz
         return NULL;
 }
 
-/* The value of name in envp, as getenv() finds it: the first entry wins. */
-static const char *env_lookup(char *const *envp, const char *name) {
+const char *resolve_getenv(char *const *envp, const char *name) {
         size_t n = strlen(name);
 
         for (char *const *e = envp; e && *e; e++)
@@ -297,7 +296,7 @@ static int resolve_stub(struct resolve *r, const char *path) {
  * in order (an empty one is the working directory), the first executable
  * file wins. A stub found so is followed as the stub would be. */
 static int resolve_path(struct resolve *r, const char *name, const struct resolve_env *env) {
-        const char *path = env_lookup(env->envp, "PATH"), *s;
+        const char *path = resolve_getenv(env->envp, "PATH"), *s;
         int k;
 
         /* execvp()'s default when PATH is unset (glibc posix/execvpe.c). */

@@ -55,6 +55,9 @@ int resolve_name_env(const char *name, const char *root, const struct resolve_en
  * judged in env: as resolve_name_env() on a stub standing for program. */
 int resolve_program(const char *program, const char *root, const struct resolve_env *env, struct resolve *ret);
 
+/* The value of name in envp, as getenv() finds it: the first entry wins. */
+const char *resolve_getenv(char *const *envp, const char *name);
+
 /* The first runnable candidate's path, or NULL. */
 const char *resolve_winner(const struct resolve *r);
 void resolve_done(struct resolve *r);
