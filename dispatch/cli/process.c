@@ -253,8 +253,14 @@ int process_check(const struct process *p, const char *name, const char *root, b
         char e[64];
         int k;
 
-        if (!n || !n[0] || p->kernel_thread)
+        if (p->kernel_thread || !p->exe)
                 return -ENOEXEC;
+        /* An empty command line: the process cleared it, or is caught
+         * between execve()'s new file and its new arguments. */
+        if (!n || !n[0]) {
+                n = p->exe;
+                c.argv0_unknown = true;
+        }
         /* A relative path with a slash is relative to its working directory. */
         if (n[0] != '/' && strchr(n, '/') && p->cwd)
                 k = asprintf(&c.name, "%s/%s", p->cwd, n) < 0 ? -ENOMEM : 0;

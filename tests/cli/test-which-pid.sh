@@ -40,8 +40,10 @@ spawn() {
         pids+=("$pid")
         # until it has exec'd the program (its exe is no longer env or sh)
         for _ in $(seq 200); do
+                # (execve() switches the file before it sets up the new
+                # arguments and environment: wait for those too)
                 case $(readlink "/proc/$pid/exe") in */env | */dash | */bash | */sh | */hwcaps-dispatch | "") sleep 0.02 ;;
-                *) break ;; esac
+                *) [ -n "$(tr -d '\0' <"/proc/$pid/cmdline")" ] && break; sleep 0.02 ;; esac
         done
 }
 # which in a clean environment of our own, from /
@@ -126,13 +128,13 @@ kill "$pid"
 # 7. Relative names: argv[0] "./bin/napper" and a relative PATH entry are
 # relative to its working directory, not ours.
 (cd "$T" && exec env -i ./bin/napper 600) & pid=$!; pids+=("$pid")
-for _ in $(seq 100); do [ "$(readlink "/proc/$pid/exe")" = "$B/napper" ] && break; sleep 0.02; done
+for _ in $(seq 100); do [ "$(readlink "/proc/$pid/exe")" = "$B/napper" ] && [ -n "$(tr -d '\0' <"/proc/$pid/cmdline")" ] && break; sleep 0.02; done
 json=$(w --json --pid "$pid")
 [ "$(q .name)" = "$T/./bin/napper" ] || fail "relative argv0: $(q .name)"
 [ "$(q .process.runs_what_would_run)" = true ] || fail "relative argv0: $(q .process)"
 kill "$pid"
 (cd "$T" && exec env -i PATH=bin /bin/sh -c 'exec napper 600') & pid=$!; pids+=("$pid")
-for _ in $(seq 100); do [ "$(readlink "/proc/$pid/exe")" = "$B/napper" ] && break; sleep 0.02; done
+for _ in $(seq 100); do [ "$(readlink "/proc/$pid/exe")" = "$B/napper" ] && [ -n "$(tr -d '\0' <"/proc/$pid/cmdline")" ] && break; sleep 0.02; done
 [ "$(w -q --pid "$pid")" = "$T/bin/napper" ] || fail "relative PATH entry: $(w -q --pid "$pid")"
 kill "$pid"
 

@@ -54,8 +54,10 @@ spawn() { # spawn ENV... -- CMD...: a child with exactly that environment, its p
         pid=$!
         pids+=("$pid")
         for _ in $(seq 200); do
+                # (execve() switches the file before it sets up the new
+                # arguments and environment: wait for those too)
                 case $(readlink "/proc/$pid/exe") in */env | */dash | */bash | */sh | */hwcaps-dispatch | "") sleep 0.02 ;;
-                *) break ;; esac
+                *) [ -n "$(tr -d '\0' <"/proc/$pid/cmdline")" ] && break; sleep 0.02 ;; esac
         done
 }
 w() { (cd / && env -i PATH=/usr/bin:/bin DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SYSTEM_BUS_ADDRESS" "$hwcaps" which "$@"); }

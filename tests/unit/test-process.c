@@ -47,7 +47,13 @@ static pid_t start(const char *path, const char *argv0, char *const *env) {
 
         cr_assert_geq(p, 0);
         if (p == 0) {
-                execve(path, (char *const[]) { (char *) argv0, "600", NULL }, env);
+                int fds[2];
+
+                /* stdin a pipe whose writer it holds itself: cat (without
+                 * arguments) waits on it forever */
+                if (pipe(fds) < 0 || dup2(fds[0], 0) < 0)
+                        _exit(127);
+                execve(path, argv0 ? (char *const[]) { (char *) argv0, "600", NULL } : (char *const[]) { NULL }, env);
                 _exit(127);
         }
         child = p;
@@ -55,26 +61,40 @@ static pid_t start(const char *path, const char *argv0, char *const *env) {
                 char link[64];
                 ssize_t n;
 
+                char *cmd = NULL;
+                size_t nc = 0;
+
+                /* execve() switches the file before it sets up the new
+                 * arguments and environment: wait for both. */
                 snprintf(link, sizeof link, "/proc/%d/exe", p);
                 n = readlink(link, exe, sizeof exe - 1);
-                if (n > 0 && (exe[n] = '\0', strncmp(exe, path, strlen(path)) == 0))
+                snprintf(link, sizeof link, "/proc/%d/cmdline", p);
+                if (n > 0 && (exe[n] = '\0', strncmp(exe, path, strlen(path)) == 0) &&
+                    hwcaps_read_file(NULL, link, 1 << 20, &cmd, &nc) == 0 && nc > 0) {
+                        free(cmd);
                         return p;
+                }
+                free(cmd);
                 usleep(10000);
         }
         cr_assert_fail("%s did not start", path);
         return -1;
 }
 
-/* /bin/sleep copied to root+rel. */
-static void copy_sleep(const char *rel) {
+/* /bin/sleep (or another program) copied to root+rel. */
+static void copy_program(const char *from, const char *rel) {
         static char text[1 << 20];
-        FILE *f = fopen("/bin/sleep", "re");
+        FILE *f = fopen(from, "re");
         size_t n;
 
         cr_assert_not_null(f);
         n = fread(text, 1, sizeof text, f);
         fclose(f);
         fixture_write_bytes(rel, 0755, text, n);
+}
+
+static void copy_sleep(const char *rel) {
+        copy_program("/bin/sleep", rel);
 }
 
 Test(process, this_process_reads_as_itself) {
@@ -199,6 +219,25 @@ Test(process, a_program_with_a_variant_it_does_not_reach_says_why) {
         cr_assert_str_eq(c.better, fixture_path("/bin/glibc-hwcaps/x86-64-v2/nap"));
         cr_assert_eq(c.better_level, HWCAPS_LEVEL_V2);
         cr_assert(strstr(c.reason, "its PATH lacks "), "%s", c.reason);
+        process_check_done(&c);
+        process_done(&p);
+}
+
+/* execve() with no arguments at all (Linux then passes one empty argv[0]):
+ * the file it runs stands for it. cat, as it needs no argument to wait. */
+Test(process, an_empty_command_line_names_no_program) {
+        char *env[] = { NULL };
+        struct process p;
+        struct process_check c;
+
+        copy_program("/bin/cat", "/bin/nap");
+        start(fixture_path("/bin/nap"), NULL, env);
+        cr_assert_eq(process_read(child, &p), 0);
+        cr_assert(!p.argv0 || !p.argv0[0], "argv0 \"%s\"", p.argv0);
+        cr_assert_eq(process_check(&p, NULL, "", true, &c), 0);
+        cr_assert(c.argv0_unknown);
+        cr_assert_str_eq(c.name, fixture_path("/bin/nap"));
+        cr_assert(c.same);
         process_check_done(&c);
         process_done(&p);
 }

@@ -247,8 +247,9 @@ if [ -f "$dir/deb-trigger-test" ]; then
 	# x86-64-v3, which does not exist yet).
 	nap_wait() { # until the service's main process runs hwcaps-vm-nap (not yet sh)
 		for _ in $(seq 100); do
-			case $(readlink "/proc/$(systemctl show -P MainPID hwcaps-vm-nap.service)/exe") in
-			*/hwcaps-vm-nap) return ;;
+			m=$(systemctl show -P MainPID hwcaps-vm-nap.service)
+			case $(readlink "/proc/$m/exe") in
+			*/hwcaps-vm-nap) [ -n "$(tr -d '\0' <"/proc/$m/cmdline")" ] && return ;;
 			esac
 			sleep 0.1
 		done
