@@ -11,17 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <systemd/sd-bus.h>
 
 #include "commands.h"
-#include "dl.h"
 #include "escape.h"
 #include "fileio.h"
 #include "json.h"
 #include "macro.h"
+#include "manager.h"
 #include "options.h"
 #include "pkg-owner.h"
 #include "policy.h"
+#include "process.h"
 #include "searchpath.h"
 
 struct leveldir {
@@ -41,6 +41,17 @@ struct pathcheck {
         size_t n_missing, n_extra;
 };
 
+/* A running service and what it runs (process.h). */
+struct service {
+        char *unit;
+        int pid;
+        char *exe;
+        int runs_level;
+        char *would_run;      /* what would run now, or what it could run; NULL: nothing */
+        int would_run_level;
+        char *reason;         /* NULL when it runs what it should */
+};
+
 struct status {
         const char *root;
         bool user;
@@ -52,8 +63,13 @@ struct status {
         bool manager_reachable;
         char manager_error[256];
         char **manager_env;
-        char advice[6][640];
+        struct manager *bus;          /* the service manager, while reachable */
+        struct service *services;     /* running a variant, or not what would run */
+        size_t n_services;
+        size_t n_unchecked;           /* services whose /proc/PID could not be read */
+        char advice[7][640];
         size_t n_advice;
+        bool action;                  /* some advice asks for action (exit status 1) */
 };
 
 static const char *env_get(char **env, const char *name) {
@@ -64,53 +80,6 @@ static const char *env_get(char **env, const char *name) {
                 if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
                         found = *e + n + 1; /* the last one wins, as in systemd */
         return found;
-}
-
-/* libsystemd, opened only by "hwcaps status". */
-HWCAPS_DL_DECLARE(sd_bus_open_user);
-HWCAPS_DL_DECLARE(sd_bus_open_system);
-HWCAPS_DL_DECLARE(sd_bus_set_method_call_timeout);
-HWCAPS_DL_DECLARE(sd_bus_get_property_strv);
-HWCAPS_DL_DECLARE(sd_bus_error_is_set);
-HWCAPS_DL_DECLARE(sd_bus_error_free);
-HWCAPS_DL_DECLARE(sd_bus_flush_close_unref);
-
-/* The manager's environment over D-Bus (libsystemd's sd-bus). No manager
- * (a container, a chroot, a build host) is a normal answer, not an error;
- * nor is a missing libsystemd (the manager is then "not reachable"). */
-static int manager_environment(bool user, char ***ret, char *err, size_t errsize) {
-        static void *handle;
-        static const struct hwcaps_dl_sym syms[] = {
-                HWCAPS_DL_SYM(sd_bus_open_user),
-                HWCAPS_DL_SYM(sd_bus_open_system),
-                HWCAPS_DL_SYM(sd_bus_set_method_call_timeout),
-                HWCAPS_DL_SYM(sd_bus_get_property_strv),
-                HWCAPS_DL_SYM(sd_bus_error_is_set),
-                HWCAPS_DL_SYM(sd_bus_error_free),
-                HWCAPS_DL_SYM(sd_bus_flush_close_unref),
-        };
-        sd_bus_error error = SD_BUS_ERROR_NULL;
-        sd_bus *bus = NULL;
-        const char *dl_error;
-        int r;
-
-        r = hwcaps_dl_open(&handle, HWCAPS_SONAME_SYSTEMD, syms, ELEMENTSOF(syms), &dl_error);
-        if (r < 0) {
-                snprintf(err, errsize, "%s", dl_error);
-                return r;
-        }
-        r = user ? sym_sd_bus_open_user(&bus) : sym_sd_bus_open_system(&bus);
-        if (r >= 0)
-                r = sym_sd_bus_set_method_call_timeout(bus, 5 * 1000 * 1000);
-        if (r >= 0)
-                r = sym_sd_bus_get_property_strv(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                                             "org.freedesktop.systemd1.Manager", "Environment", &error, ret);
-        if (r < 0)
-                snprintf(err, errsize, "%s; no running systemd on the %s bus",
-                         sym_sd_bus_error_is_set(&error) ? error.message : strerror(-r), user ? "user" : "system");
-        sym_sd_bus_error_free(&error);
-        sym_sd_bus_flush_close_unref(bus);
-        return r;
 }
 
 static long count_programs(const char *root, const char *dir) {
@@ -297,6 +266,8 @@ static int check_path(struct status *s, struct pathcheck *pc, const struct hwcap
 static void advise(struct status *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void advise(struct status *s, const char *fmt, ...) {
         va_list ap;
+
+        s->action = true;
         if (s->n_advice >= ELEMENTSOF(s->advice))
                 return;
         va_start(ap, fmt);
@@ -328,6 +299,39 @@ static void print_pathcheck_json(const struct pathcheck *pc, bool last) {
         printf(", ");
         json_names(stdout, "extra", pc->extra, true);
         printf(" }%s\n", last ? "" : ",");
+}
+
+static void print_level_or_null(int level) {
+        if (level)
+                json_string(stdout, hwcaps_level_name(level));
+        else
+                printf("null");
+}
+
+static void print_services_json(const struct status *s) {
+        printf("  \"services\": [");
+        for (size_t i = 0; i < s->n_services; i++) {
+                const struct service *sv = &s->services[i];
+
+                printf("%s\n    { ", i ? "," : "");
+                json_name(stdout, "unit", sv->unit, true);
+                printf(", \"pid\": %d, ", sv->pid);
+                json_name(stdout, "exe", sv->exe, true);
+                printf(", \"runs_level\": ");
+                print_level_or_null(sv->runs_level);
+                printf(", ");
+                json_name(stdout, "would_run", sv->would_run, true);
+                printf(", \"would_run_level\": ");
+                print_level_or_null(sv->would_run_level);
+                printf(", \"reason\": ");
+                if (sv->reason)
+                        json_string(stdout, sv->reason);
+                else
+                        printf("null");
+                printf(" }");
+        }
+        printf("%s],\n", s->n_services ? "\n  " : "");
+        printf("  \"services_unchecked\": %zu,\n", s->n_unchecked);
 }
 
 static void print_json(const struct status *s, bool packages) {
@@ -389,6 +393,7 @@ static void print_json(const struct status *s, bool packages) {
                 json_string(stdout, s->manager_error);
         printf(",\n");
         print_pathcheck_json(&s->manager, false);
+        print_services_json(s);
         printf("  \"advice\": [");
         for (size_t i = 0; i < s->n_advice; i++) {
                 printf(i ? ", " : "");
@@ -443,6 +448,27 @@ static void print_pathcheck(const struct pathcheck *pc, const char *label) {
 
                 printf("%-18s   has %s, which should not be there\n", "", escape_name(pc->extra[i], &b));
         }
+}
+
+static void print_services(const struct status *s) {
+        if (!s->n_services && !s->n_unchecked)
+                return;
+        printf("\nServices:\n");
+        for (size_t i = 0; i < s->n_services; i++) {
+                const struct service *sv = &s->services[i];
+                _cleanup_free_ char *b_unit = NULL, *b_exe = NULL, *b_would = NULL, *b_reason = NULL;
+
+                printf("  %s (pid %d) runs %s (%s)", escape_name(sv->unit, &b_unit), sv->pid, escape_name(sv->exe, &b_exe),
+                       sv->runs_level ? hwcaps_level_name(sv->runs_level) : "no level directory");
+                if (sv->reason)
+                        printf(";\n    %s (%s) would run: %s", sv->would_run ? escape_name(sv->would_run, &b_would) : "nothing",
+                               sv->would_run_level ? hwcaps_level_name(sv->would_run_level) : "no level directory",
+                               escape_name(sv->reason, &b_reason));
+                printf("\n");
+        }
+        if (s->n_unchecked)
+                printf("  %zu service%s not checked: only root reads another user's /proc/PID\n", s->n_unchecked,
+                       s->n_unchecked == 1 ? "" : "s");
 }
 
 static void print_human(const struct status *s) {
@@ -512,6 +538,7 @@ static void print_human(const struct status *s) {
         else
                 printf("%-18s not reachable (%s), so its environment is unknown\n",
                        s->user ? "User manager:" : "System manager:", s->manager_error);
+        print_services(s);
         if (s->n_advice) {
                 printf("\n");
                 for (size_t i = 0; i < s->n_advice; i++) {
@@ -528,13 +555,16 @@ static const char status_help[] =
         "Show which levels are active and why (kernel command line, hwcaps.conf\n"
         "file:line, environment or default), the level directories and how many\n"
         "programs each holds, and whether this shell's PATH and the service\n"
-        "manager's environment contain them.\n"
+        "manager's environment contain them, and the running services that run a\n"
+        "variant or could and do not (with the reason).\n"
         "  --json        machine-readable output\n"
         "  --user        ask the user manager (user bus) instead of the system manager\n"
         "  --packages    also show the package (rpm or dpkg) owning each variant and its\n"
         "                baseline, and flag stale variants (their versions differ) and\n"
         "                missing baselines\n"
-        "  --root DIR    read files under DIR (also $HWCAPS_ROOT)\n";
+        "  --root DIR    read files under DIR (also $HWCAPS_ROOT)\n"
+        "Exit status: 0 nothing to do, 1 it advises action (or --packages found no\n"
+        "package database), 2 usage error.\n";
 
 struct status_args {
         const char *root;   /* --root, or NULL */
@@ -577,6 +607,53 @@ static int parse_argv(int argc, char **argv, struct status_args *ret) {
         return options_no_operands(&o);
 }
 
+/* The running services that run a variant, or do not run what would run
+ * for them now (process_check()). */
+static int gather_services(struct status *s) {
+        struct manager_service *l = NULL;
+        size_t n = 0;
+        char err[256];
+        int r;
+
+        if (!s->bus || manager_services(s->bus, &l, &n, err, sizeof err) < 0)
+                return 0; /* an older manager, or none: no list */
+        s->services = calloc(n + 1, sizeof *s->services);
+        if (!s->services) {
+                manager_services_free(l, n);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_(process_done) struct process p = { 0 };
+                _cleanup_(process_check_done) struct process_check c = { 0 };
+                struct service *sv = &s->services[s->n_services];
+                const char *would;
+
+                r = process_read((int) l[i].main_pid, &p);
+                if (r == -EACCES)
+                        s->n_unchecked++;
+                if (r < 0 || process_check(&p, NULL, s->root, true, &c) < 0)
+                        continue;
+                /* Only what concerns variants: a replaced file without
+                 * any is an upgrade's business, not hwcaps'. */
+                if (!c.runs_level && !c.better && (c.same || c.would_run_level == c.runs_level))
+                        continue;
+                would = c.same ? (c.better ? c.better : c.would_run) : c.would_run;
+                *sv = (struct service) {
+                        .unit = strdup(l[i].id), .pid = p.pid, .exe = strdup(p.exe),
+                        .runs_level = c.runs_level, .would_run = would ? strdup(would) : NULL,
+                        .would_run_level = c.same && c.better ? c.better_level : c.would_run_level,
+                        .reason = c.reason[0] ? strdup(c.reason) : NULL,
+                };
+                s->n_services++;
+                if (!sv->unit || !sv->exe || (would && !sv->would_run) || (c.reason[0] && !sv->reason)) {
+                        manager_services_free(l, n);
+                        return -ENOMEM;
+                }
+        }
+        manager_services_free(l, n);
+        return 0;
+}
+
 /* The policy for this shell and for the service manager, their PATHs
  * against what the generator would make of them, the level directories. */
 static int gather(struct status *s) {
@@ -589,7 +666,8 @@ static int gather(struct status *s) {
                              HWCAPS_SRC_ENV, &s->shell_policy);
         s->shell.path = getenv("PATH");
 
-        s->manager_reachable = manager_environment(s->user, &s->manager_env, s->manager_error,
+        s->manager_reachable = manager_open(s->user, &s->bus, s->manager_error, sizeof s->manager_error) >= 0 &&
+                               manager_environment(s->bus, &s->manager_env, s->manager_error,
                                                    sizeof s->manager_error) >= 0;
         if (s->manager_reachable) {
                 /* The manager's generator saw the manager's HWCAPS, not ours. */
@@ -604,6 +682,8 @@ static int gather(struct status *s) {
                 r = check_path(s, &s->manager, &s->manager_policy);
         if (r >= 0)
                 r = scan_dirs(s);
+        if (r >= 0)
+                r = gather_services(s);
         return r;
 }
 
@@ -625,6 +705,21 @@ static void advise_zsh(struct status *s) {
                "(hwcaps-env-generator(8), LOGIN SHELLS)");
 }
 
+static void advise_services(struct status *s) {
+        char units[480] = "";
+        size_t k = 0, n = 0;
+
+        for (size_t i = 0; i < s->n_services; i++)
+                if (s->services[i].reason) {
+                        n++;
+                        if (k < sizeof units)
+                                k += snprintf(units + k, sizeof units - k, " %s", s->services[i].unit);
+                }
+        if (n)
+                advise(s, "%zu service%s could run another file (see Services above): %s", n, n == 1 ? "" : "s",
+                       k < sizeof units ? units + 1 : "see each one's reason");
+}
+
 /* What to do about what gather() found. */
 static void advise_all(struct status *s) {
         bool manager_stale = s->manager.path && (s->manager.n_missing || s->manager.n_extra);
@@ -637,9 +732,15 @@ static void advise_all(struct status *s) {
                        manager_stale ? ", after the daemon-reload" : "");
         advise_policy(s);
         advise_zsh(s);
-        if (!s->manager_reachable)
+        advise_services(s);
+        if (!s->manager_reachable) {
+                /* A note, not an action: a build host has no manager. */
+                bool action = s->action;
+
                 advise(s, "the %s manager's environment could not be checked; once systemd runs, "
                        "\"hwcaps status%s\" shows it", s->user ? "user" : "system", s->user ? " --user" : "");
+                s->action = action;
+        }
 }
 
 /* Stale or unowned variants are findings, shown in the report; only the
@@ -659,6 +760,14 @@ static int print_packages(const struct status *s, bool json) {
 static void status_done(struct status *s) {
         hwcaps_sources_done(&s->src);
         hwcaps_strv_free(s->manager_env);
+        manager_close(s->bus);
+        for (size_t i = 0; i < s->n_services; i++) {
+                free(s->services[i].unit);
+                free(s->services[i].exe);
+                free(s->services[i].would_run);
+                free(s->services[i].reason);
+        }
+        free(s->services);
         for (struct pathcheck *pc = &s->shell; pc; pc = pc == &s->shell ? &s->manager : NULL) {
                 free(pc->expected);
                 hwcaps_strv_free(pc->missing);
@@ -686,7 +795,7 @@ static int show_status(const struct status_args *a) {
                 print_human(&s);
         if (a->packages && print_packages(&s, a->json) < 0)
                 return EXIT_FAIL;
-        return EXIT_OK;
+        return s.action ? EXIT_FAIL : EXIT_OK;
 }
 
 int cmd_status(int argc, char **argv) {

@@ -154,10 +154,19 @@ static const char *level_skip(const struct resolve *r, int level, char *buf, siz
         return NULL;
 }
 
+const char *resolve_getenv(char *const *envp, const char *name) {
+        size_t n = strlen(name);
+
+        for (char *const *e = envp; e && *e; e++)
+                if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+                        return *e + n + 1;
+        return NULL;
+}
+
 /* The stub's decision, as the stub makes it: CPUID, then GLIBC_TUNABLES
- * masks; the boot's options from the same files; the environment unless
- * secure (AT_SECURE). Warnings only the first time. */
-static void decide(struct resolve *r, const char *root, bool secure, bool warn) {
+ * masks of envp; the boot's options from the same files; the environment
+ * envp unless secure (AT_SECURE). Warnings only the first time. */
+static void decide(struct resolve *r, const char *root, char *const *envp, bool secure, bool warn) {
         struct hwcaps_probe p, g;
         struct hwcaps_tunables t;
         struct hwcaps_env env;
@@ -165,11 +174,13 @@ static void decide(struct resolve *r, const char *root, bool secure, bool warn) 
         struct hwcaps_cmdline_warn cw = { warn ? log_warning_cb : NULL, NULL, 0 };
 
         hwcaps_probe_cpuid(&p);
-        hwcaps_tunables_from_env(environ, secure, &t);
+        hwcaps_tunables_from_env(envp, secure, &t);
         hwcaps_tunables_apply(&t, &p.view);
         hwcaps_probe_glibc(&g);
-        r->glibc_level = g.level;
-        hwcaps_env_scan(environ, secure, &env);
+        /* glibc's view is this process's, under our GLIBC_TUNABLES: a
+         * cross-check only where the environment is ours. */
+        r->glibc_level = envp == environ ? g.level : hwcaps_level_from_usable(p.view.usable);
+        hwcaps_env_scan(envp, secure, &env);
         /* A --root tree is the whole system, for a setuid stub in it too. */
         (void) hwcaps_trust_root_open(r->tree[0] ? r->tree : !secure && root && root[0] ? root : NULL, &tr);
         hwcaps_decision_init(&r->d);
@@ -210,7 +221,7 @@ static int stub_identity(struct resolve *r, const char *path, char *program, siz
                 size_t skip = strlen(r->tree);
 
                 r->secure = true;
-                decide(r, NULL, true, false);
+                decide(r, NULL, r->envp, true, false);
                 /* Inside the tree the real path starts with the tree's own. */
                 if (real && skip) {
                         _cleanup_free_ char *top = realpath(r->tree, NULL);
@@ -329,8 +340,8 @@ static int resolve_stub(struct resolve *r, const char *path) {
 /* The PATH given, searched as execvp() and a shell search it: each entry
  * in order (an empty one is the working directory), the first executable
  * file wins. A stub found so is followed as the stub would be. */
-static int resolve_path(struct resolve *r, const char *name) {
-        const char *path = getenv("PATH"), *s;
+static int resolve_path(struct resolve *r, const char *name, const struct resolve_env *env) {
+        const char *path = resolve_getenv(env->envp, "PATH"), *s;
         int k;
 
         /* execvp()'s default when PATH is unset (glibc posix/execvpe.c). */
@@ -341,7 +352,12 @@ static int resolve_path(struct resolve *r, const char *name) {
                 char *p = NULL;
                 const char *skip;
 
-                if (asprintf(&p, "%.*s%s%s", (int) (e - s), s, e > s ? "/" : "", name) < 0)
+                /* Another process's relative entries are relative to its
+                 * working directory. */
+                bool rel = env->cwd && *s != '/';
+
+                if (asprintf(&p, "%s%s%.*s%s%s", rel ? env->cwd : "", rel && e > s ? "/" : "",
+                             (int) (e - s), s, e > s || rel ? "/" : "", name) < 0)
                         return -ENOMEM;
                 /* Inside a tree nothing is the working directory. */
                 skip = r->tree[0] && p[0] != '/' ? "a relative PATH entry: not searched inside --root" :
@@ -361,10 +377,17 @@ static int resolve_path(struct resolve *r, const char *name) {
 }
 
 int resolve_name(const char *name, const char *root, const char *tree, struct resolve *ret) {
-        struct resolve r = { .tree = tree };
+        const struct resolve_env own = { environ, getauxval(AT_SECURE) != 0, NULL, false };
+
+        return resolve_name_env(name, root, tree, &own, ret);
+}
+
+int resolve_name_env(const char *name, const char *root, const char *tree, const struct resolve_env *env,
+                     struct resolve *ret) {
+        struct resolve r = { .tree = tree, .envp = env->envp };
         int k;
 
-        decide(&r, root, getauxval(AT_SECURE) != 0, true);
+        decide(&r, root, env->envp, env->secure, !env->quiet);
 
         if (strchr(name, '/')) {
                 r.stub_mode = is_stub(tree, name);
@@ -378,7 +401,7 @@ int resolve_name(const char *name, const char *root, const char *tree, struct re
                         k = !q ? -ENOMEM : skip ? add(&r, 0, false, q, "%s", skip) : add(&r, 0, true, q, NULL);
                 }
         } else
-                k = resolve_path(&r, name);
+                k = resolve_path(&r, name, env);
         if (k < 0) {
                 resolve_done(&r);
                 return k;
@@ -388,16 +411,16 @@ int resolve_name(const char *name, const char *root, const char *tree, struct re
 }
 
 void resolve_decision(const char *root, const char *tree, struct resolve *ret) {
-        *ret = (struct resolve) { .tree = tree };
-        decide(ret, root, getauxval(AT_SECURE) != 0, true);
+        *ret = (struct resolve) { .tree = tree, .envp = environ };
+        decide(ret, root, environ, getauxval(AT_SECURE) != 0, true);
 }
 
 int resolve_program(const char *program, const char *root, const char *tree, int max_level, bool warn,
                     struct resolve *ret) {
-        struct resolve r = { .tree = tree };
+        struct resolve r = { .tree = tree, .envp = environ };
         int k;
 
-        decide(&r, root, getauxval(AT_SECURE) != 0, warn);
+        decide(&r, root, environ, getauxval(AT_SECURE) != 0, warn);
         if (max_level > 0) {
                 const char *name = hwcaps_level_name(max_level);
 
@@ -423,6 +446,28 @@ int resolve_program(const char *program, const char *root, const char *tree, int
         }
         *ret = r;
         return 0;
+}
+
+int resolve_variants(const char *program, const char *root, const struct resolve_env *env, struct resolve *ret) {
+        struct resolve r = { .tree = "", .envp = env->envp };
+        int k;
+
+        decide(&r, root, env->envp, env->secure, !env->quiet);
+        r.program = strdup(program);
+        k = r.program ? add_candidates(&r, program, NULL) : -ENOMEM;
+        if (k < 0) {
+                resolve_done(&r);
+                return k;
+        }
+        *ret = r;
+        return 0;
+}
+
+const char *resolve_winner(const struct resolve *r) {
+        for (size_t i = 0; i < r->n; i++)
+                if (r->c[i].runnable)
+                        return r->c[i].path;
+        return NULL;
 }
 
 void resolve_done(struct resolve *r) {

@@ -30,17 +30,38 @@ struct resolve {
         char *program;                 /* the program it stands for, DIR/NAME */
         bool secure;                   /* the stub would run with AT_SECURE (setuid or setgid) */
         const char *tree;              /* "" or the --root DIR every path is inside */
+        char *const *envp;             /* the environment decided in (resolve_env's) */
         struct resolve_candidate *c;
         size_t n;
 };
 
+/* The process a name is resolved for: its environment (PATH, HWCAPS,
+ * HWCAPS_MAX_LEVEL, GLIBC_TUNABLES are read from it, with getenv()'s rule
+ * that the first entry wins), whether it runs with AT_SECURE, and its
+ * working directory for relative PATH entries (NULL: ours). */
+struct resolve_env {
+        char *const *envp;
+        bool secure;
+        const char *cwd;
+        bool quiet;         /* no warnings about its values */
+};
+
 /* root: prefix for proc/cmdline and run/hwcaps/policy ("" for /), as the
  * stub's HWCAPS_ROOT. tree: "" for /, or a directory that is the whole
- * system (hwcaps which --root): PATH entries, the stub, its links and
- * candidates are looked up inside it (as by chroot, symbolic links
- * included), and paths are given as inside it; name must then be a bare
- * name or an absolute path. Returns 0 or -errno. */
+ * system (hwcaps which --root, hwcaps list --root): PATH entries, the
+ * stub, its links and candidates are looked up inside it (as by chroot,
+ * symbolic links included), and paths are given as inside it; name must
+ * then be a bare name or an absolute path. Resolves name in this
+ * process's own environment. Returns 0 or -errno. */
 int resolve_name(const char *name, const char *root, const char *tree, struct resolve *ret);
+/* The same, in the environment env of another process (hwcaps which
+ * --pid, --unit): the decision the stub would make there. */
+int resolve_name_env(const char *name, const char *root, const char *tree, const struct resolve_env *env,
+                     struct resolve *ret);
+/* The variants the stub would consider for program (DIR/NAME, absolute),
+ * judged in env: as resolve_name_env() on a stub standing for program. */
+int resolve_variants(const char *program, const char *root, const struct resolve_env *env, struct resolve *ret);
+
 /* The stub's decision alone (d, boot_from, glibc_level; no candidates),
  * warning as resolve_name() does; root and tree as for resolve_name(). */
 void resolve_decision(const char *root, const char *tree, struct resolve *ret);
@@ -55,6 +76,12 @@ void resolve_decision(const char *root, const char *tree, struct resolve *ret);
  * -errno. */
 int resolve_program(const char *program, const char *root, const char *tree, int max_level, bool warn,
                     struct resolve *ret);
+
+/* The value of name in envp, as getenv() finds it: the first entry wins. */
+const char *resolve_getenv(char *const *envp, const char *name);
+
+/* The first runnable candidate's path, or NULL. */
+const char *resolve_winner(const struct resolve *r);
 void resolve_done(struct resolve *r);
 
 /* Is the file at path the installed stub, or does it carry the stub's ELF

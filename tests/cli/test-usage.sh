@@ -51,6 +51,8 @@ expect_message "which: no NAME" "hwcaps: which: expected a program NAME" which
 expect_message "which: two NAMEs" "hwcaps: which: expected one NAME, got 'b' too" which a b
 expect_message "which: empty NAME" "hwcaps: which: NAME must not be empty" which ""
 expect_message "which: unknown option" "hwcaps: which: unknown option '--frob'" which --frob true
+expect_message "which: --root with --pid" "hwcaps: which: --root and --pid exclude each other: a process or unit is this system's" which --root / --pid 1
+expect_message "which: --root with --unit" "hwcaps: which: --root and --unit exclude each other: a process or unit is this system's" which --root / --unit x.service
 expect_message "exec: unknown option" \
         "hwcaps: exec: unknown option '-x' (use -- before a NAME starting with '-')" exec -x
 expect_message "exec: no NAME" "hwcaps: exec: expected a program NAME" exec --

@@ -136,6 +136,40 @@ Test(resolve, an_empty_path_entry_is_the_working_directory) {
         expect(0, 0, "foo", NULL);
 }
 
+/* Another process's environment (hwcaps which --pid, --unit): its PATH and
+ * its HWCAPS_MAX_LEVEL decide, not ours; its relative PATH entries are
+ * relative to its working directory. */
+Test(resolve, another_environment_decides_and_ours_does_not) {
+        char path[600];
+        char *env[] = { path, "HWCAPS_MAX_LEVEL=x86-64-v1", NULL };
+        const struct resolve_env e = { env, false, NULL, true };
+
+        snprintf(path, sizeof path, "PATH=%s", fixture_path("/bin"));
+        set_path("/nonexistent");
+        cr_assert_eq(setenv("HWCAPS_MAX_LEVEL", "x86-64-v4", 1), 0);
+        resolve_done(&r);
+        cr_assert_eq(resolve_name_env("foo", root, "", &e, &r), 0);
+        cr_assert_eq(r.d.cap, HWCAPS_LEVEL_V1);
+        cr_assert_str_eq(r.d.why, "HWCAPS_MAX_LEVEL=x86-64-v1 (environment)");
+        cr_assert_str_eq(r.stub, fixture_path("/bin/foo"));
+        expect(3, 2, "/bin/glibc-hwcaps/x86-64-v2/foo", r.d.cpu < 2 ? "level not supported" : "capped at x86-64-v1 by ");
+        cr_assert_str_eq(resolve_winner(&r) ? resolve_winner(&r) : "(none)", "(none)");
+}
+
+Test(resolve, another_processs_relative_path_entries_are_relative_to_its_cwd) {
+        char *env[] = { "PATH=:plain", NULL };
+        char cwd[600];
+        const struct resolve_env e = { env, false, cwd, true };
+
+        snprintf(cwd, sizeof cwd, "%s", fixture_path("/cwd"));
+        fixture_write("/cwd/plain/foo", 0755, VARIANT);
+        resolve_done(&r);
+        cr_assert_eq(resolve_name_env("foo", root, "", &e, &r), 0);
+        cr_assert_eq(r.n, 2);
+        expect(0, 0, "/cwd/foo", "missing");
+        expect(1, 0, "/cwd/plain/foo", NULL);
+}
+
 /* glibc's execvp() searches "/bin:/usr/bin" then (posix/execvpe.c). */
 Test(resolve, without_path_bin_and_usr_bin_are_searched) {
         unsetenv("PATH");

@@ -191,7 +191,7 @@ fi
 install -m 0755 "$g/check.sh" "$mnt/opt/hwcaps-vm/check.sh"
 printf '%s\n' "$name" >"$mnt/opt/hwcaps-vm/case"
 install -m 0644 "$g/hwcaps-vm-check.service" "$g/hwcaps-vm-syspath.service" "$g/hwcaps-vm-disp.service" \
-	"$g/hwcaps-vm-disp-procsubset.service" "$mnt/etc/systemd/system/"
+	"$g/hwcaps-vm-disp-procsubset.service" "$g/hwcaps-vm-nap.service" "$mnt/etc/systemd/system/"
 install -d "$mnt/etc/systemd/system/multi-user.target.wants" "$mnt/etc/systemd/user/default.target.wants"
 ln -sf ../hwcaps-vm-check.service "$mnt/etc/systemd/system/multi-user.target.wants/"
 install -m 0644 "$g/hwcaps-vm-userpath.service" "$mnt/etc/systemd/user/"
@@ -237,6 +237,14 @@ if [ -n "$debtrigger" ]; then
 	p=$work/hello-v3-deb
 	install -d -m 0755 "$p/DEBIAN" "$p/usr/bin/glibc-hwcaps/x86-64-v3"
 	install -m 0755 "$mnt/opt/hwcaps-vm/hello-x86-64-v3" "$p/usr/bin/glibc-hwcaps/x86-64-v3/hwcaps-vm-hello"
+	# ... and of hwcaps-vm-nap, an ELF program that waits forever (a
+	# script's /proc/PID/exe would be its interpreter), for the service
+	# hwcaps-vm-nap.service and "hwcaps which --unit"; its baseline is in
+	# the image.
+	printf '#include <unistd.h>\nint main(void) { for (;;) pause(); }\n' >"$work/nap.c"
+	cc -O2 -o "$work/nap" "$work/nap.c" 2>>"$logdir/build.log"
+	install -m 0755 -o root -g root "$work/nap" "$mnt/usr/bin/hwcaps-vm-nap"
+	install -m 0755 "$work/nap" "$p/usr/bin/glibc-hwcaps/x86-64-v3/hwcaps-vm-nap"
 	printf '%s\n' 'Package: hwcaps-vm-hello-v3' 'Version: 1.0' 'Architecture: all' \
 		'Maintainer: hwcaps tests <root@localhost>' 'Description: hwcaps VM test: x86-64-v3 variant of hwcaps-vm-hello' \
 		>"$p/DEBIAN/control"
@@ -505,7 +513,14 @@ if [ "$dirs" = yes ]; then
 	is cli "hwcaps which -q /usr/bin/hwcaps-vm-disp (check service) names $wpath" "$wpath" "$(get which_check)"
 	is cli "hwcaps which -q in a login shell (su - tester) names $wpath" "$wpath" "$(get which_login)"
 	is cli "hwcaps which -q under ProcSubset=pid names $wpath" "$wpath" "$(get which_procsubset)"
-	is cli "hwcaps status exits 0" 0 "$(get status_rc)"
+	# 1 exactly when it advises action (Debian's zsh without the
+	# zprofile line, a service that could run another variant); the
+	# manager is reachable here, so every "Advice:" asks for action.
+	case $(get status) in
+	*"Advice:"*) want_rc=1 ;;
+	*) want_rc=0 ;;
+	esac
+	is cli "hwcaps status exits $want_rc (1 exactly when it advises action)" "$want_rc" "$(get status_rc)"
 	scap=$(get status_cap)
 	case $policy_cap in
 	none) pat=none ;;
@@ -580,6 +595,31 @@ if [ -n "$debtrigger" ]; then
 	is plain "hwcaps list on Debian (librpm, no rpm) says nothing on stderr" "" "$(get debtrig_in_list_stderr)"
 	r0=$(get gen_run) r1=$(get debtrig_in_gen_run)
 	tap "$([ -n "$r0" ] && [ -n "$r1" ] && [ "$r0" != "$r1" ] && echo 0 || echo 1)" generator "the trigger re-ran the system manager's environment generators" "tokens: boot \"$r0\", after dpkg -i \"$r1\""
+	# hwcaps which --unit and status on a service started before dpkg -i
+	# (its PATH lacks x86-64-v3: it could run the variant and does not),
+	# then restarted (it runs the variant, what would run now).
+	v3nap=/usr/bin/glibc-hwcaps/x86-64-v3/hwcaps-vm-nap
+	case $(get debtrig_nap_before_which) in
+	*"runs /usr/bin/hwcaps-vm-nap (no level directory). | It could run $v3nap (x86-64-v3) and does not: its PATH lacks /usr/bin/glibc-hwcaps/x86-64-v3"*)
+		tap 0 cli "hwcaps which --unit on a service started before dpkg -i: it could run the x86-64-v3 variant, its PATH lacks it" ;;
+	*) tap 1 cli "hwcaps which --unit on a service started before dpkg -i: it could run the x86-64-v3 variant, its PATH lacks it" "$(get debtrig_nap_before_which)" ;;
+	esac
+	is cli "hwcaps status exits 1 while that service could run the variant" 1 "$(get debtrig_nap_before_status_rc)"
+	case $(get debtrig_nap_before_status) in
+	*"hwcaps-vm-nap.service (pid "*") runs /usr/bin/hwcaps-vm-nap (no level directory);"*"$v3nap (x86-64-v3) would run: its PATH lacks"*)
+		tap 0 cli "hwcaps status lists that service, the variant it could run and why not" ;;
+	*) tap 1 cli "hwcaps status lists that service, the variant it could run and why not" "$(get debtrig_nap_before_status)" ;;
+	esac
+	is cli "after a restart, hwcaps which -q --unit hwcaps-vm-nap hwcaps-vm-nap names the x86-64-v3 variant" "$v3nap" "$(get debtrig_nap_which_q)"
+	case $(get debtrig_nap_after_which) in
+	*"Unit hwcaps-vm-nap.service (system manager)"*"Process "*" runs $v3nap (x86-64-v3). | That is what would run now."*)
+		tap 0 cli "after a restart, hwcaps which --unit hwcaps-vm-nap says its main process runs the x86-64-v3 variant" ;;
+	*) tap 1 cli "after a restart, hwcaps which --unit hwcaps-vm-nap says its main process runs the x86-64-v3 variant" "$(get debtrig_nap_after_which)" ;;
+	esac
+	case $(get debtrig_nap_after_status) in
+	*"hwcaps-vm-nap.service (pid "*") runs $v3nap (x86-64-v3)"*) tap 0 cli "hwcaps status lists the service as running the x86-64-v3 variant" ;;
+	*) tap 1 cli "hwcaps status lists the service as running the x86-64-v3 variant" "$(get debtrig_nap_after_status)" ;;
+	esac
 	path_is generator "after dpkg -i, show-environment has x86-64-v3 before /usr/bin" "$(get debtrig_in_manager_path)" "$base" x86-64-v3
 	path_is generator "after dpkg -i, a newly started service has x86-64-v3" "$(get debtrig_in_service_path)" "$base" x86-64-v3
 	is generator "after dpkg -i, a service runs the x86-64-v3 variant" x86-64-v3 "$(get debtrig_in_service_hello)"

@@ -273,6 +273,19 @@ if [ -f "$dir/deb-trigger-test" ]; then
 		login_report "$1_dash" -s /bin/dash
 		login_report "$1_zsh" -s /bin/zsh
 	}
+	# A service running before the variant arrives (its PATH lacks
+	# x86-64-v3, which does not exist yet).
+	nap_wait() { # until the service's main process runs hwcaps-vm-nap (not yet sh)
+		for _ in $(seq 100); do
+			m=$(systemctl show -P MainPID hwcaps-vm-nap.service)
+			case $(readlink "/proc/$m/exe") in
+			*/hwcaps-vm-nap) [ -n "$(tr -d '\0' <"/proc/$m/cmdline")" ] && return ;;
+			esac
+			sleep 0.1
+		done
+	}
+	systemctl start hwcaps-vm-nap.service
+	nap_wait
 	o=$(timeout 300 dpkg -i "$dir/hwcaps-vm-hello-v3.deb" 2>&1)
 	report debtrig_in_rc "$?"
 	report debtrig_in_out "$o"
@@ -280,6 +293,17 @@ if [ -f "$dir/deb-trigger-test" ]; then
 	report debtrig_in_list "$(hwcaps list 2>/dev/null)"
 	report debtrig_in_list_stderr "$(hwcaps list 2>&1 >/dev/null)"
 	debtrig_report debtrig_in
+	# "What runs for my service, and why": before and after a restart.
+	report debtrig_nap_before_which "$(hwcaps which --unit hwcaps-vm-nap 2>&1)"
+	s=$(hwcaps status 2>&1)
+	report debtrig_nap_before_status_rc "$?"
+	report debtrig_nap_before_status "$s"
+	systemctl restart hwcaps-vm-nap.service
+	nap_wait
+	report debtrig_nap_which_q "$(hwcaps which -q --unit hwcaps-vm-nap hwcaps-vm-nap 2>&1)"
+	report debtrig_nap_after_which "$(hwcaps which --unit hwcaps-vm-nap 2>&1)"
+	report debtrig_nap_after_status "$(hwcaps status 2>&1)"
+	systemctl stop hwcaps-vm-nap.service
 	# Debian's zsh reads /etc/zsh/zprofile, never /etc/profile.d: the
 	# admin's one line (README.md, Install) is the hook.
 	printf '%s\n' "emulate sh -c '. /etc/profile.d/hwcaps.sh'" >>/etc/zsh/zprofile
