@@ -394,6 +394,7 @@ output: $(get "walk_${i}_out")"
 		"/usr/local/bin/hello x86-64-v3 x86-64-v3 -" \
 		"$(get "walk_$(step 'hwcaps list')_out" | sed 's/ | /\n/g' | awk '$1 == "/usr/local/bin/hello" { print $1, $2, $3, $4 }')"
 	is plain "a login shell of another user (su -l tester) runs the x86-64-v3 build" "built for x86-64-v3" "$(get readme_login_hello)"
+	is plain "a zsh login shell of tester (the README's zprofile line) runs the x86-64-v3 build" "built for x86-64-v3" "$(get readme_zsh_hello)"
 	is plain "the lingering user's manager (systemd-run --user) runs the x86-64-v3 build" "built for x86-64-v3" "$(get readme_user_hello)"
 	is plain "dpkg has hwcaps and hwcaps-dispatch installed" "hwcaps install ok installed | hwcaps-dispatch install ok installed" "$(get readme_dpkg)"
 }

@@ -52,6 +52,7 @@ EOF
 	report walk_steps "${i%% *}"
 	report walk_tail "$text"
 	report readme_login_hello "$(su -l tester -c hello 2>&1)"
+	report readme_zsh_hello "$(su -l -s /bin/zsh tester -c hello 2>&1)"
 	report readme_user_hello "$(timeout 60 systemd-run --user -M tester@ --wait --pipe --quiet sh -c hello 2>&1)"
 	report readme_dpkg "$(dpkg-query -W -f='${Package} ${Status}\n' hwcaps hwcaps-dispatch 2>&1)"
 	report failed_units "$(systemctl --failed --plain --no-legend 2>&1 | cut -d' ' -f1 | tr '\n' ' ')"
