@@ -304,9 +304,12 @@ static int which_process(const struct which_args *a, int pid, const char *name, 
 
         if (k == -ESRCH)
                 log_error("which: no process %d", pid);
-        else if (k == -EACCES)
+        else if (k == -EACCES && geteuid() != 0)
                 log_error("which: process %d: permission denied: only root reads the environment of another "
                           "user's process", pid);
+        else if (k == -EACCES)
+                log_error("which: process %d: permission denied, also to root: its /proc files are closed to this "
+                          "process (another user or PID namespace, a container, or ptrace restrictions)", pid);
         else if (k < 0)
                 log_error("which: process %d: %s", pid, strerror(-k));
         if (k < 0)
