@@ -54,7 +54,7 @@ rpmb() {
                 --load "$MACROS" \
                 --define "_hwcaps_luadir $LUADIR" \
                 --define "__hwcaps $HWCAPS" \
-                --define "__brp_hwcaps_check sh $BRP $HWCAPS %{buildroot}" \
+                --define "_hwcaps_brp sh $BRP" \
                 "$@" "$rspec"
 }
 
