@@ -51,12 +51,7 @@ command -v debootstrap >/dev/null 2>&1 || skip "debootstrap not installed (.ci/d
 command -v mke2fs >/dev/null 2>&1 || skip "mke2fs not installed (e2fsprogs)"
 
 # The same Debian mirror the host's apt uses: this machine reaches no other.
-mirror=${HWCAPS_VM_MIRROR:-}
-if [ -z "$mirror" ]; then
-	mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null |
-		sed -n -e 's/^URIs:[[:space:]]*//p' -e 's/^deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]*\)\{0,1\}\([^[:space:]]*\).*/\2/p' |
-		tr ' ' '\n' | grep -v -e security -e '^$' | grep '/debian/\{0,1\}$' | head -n 1 || true)
-fi
+mirror=$("$(dirname "$0")/debian-mirror.sh")
 [ -n "$mirror" ] || skip "no Debian mirror found in /etc/apt/sources.list(.d); set HWCAPS_VM_MIRROR"
 
 mkdir -p "$cache"
