@@ -18,6 +18,7 @@
 
 #include "commands.h"
 #include "escape.h"
+#include "fileio.h"
 #include "json.h"
 #include "macro.h"
 #include "options.h"
@@ -38,6 +39,8 @@ static const char profile_help[] =
         "                                       perf.data + binary -> sample profile (default OUT: BIN.afdo)\n"
         "  merge -o OUT [--text] PROFILE...     several sample profiles -> one (llvm-profdata merge --sample)\n"
         "  show [-n N] [--json] PROFILE         the N functions with the most samples (default 10)\n"
+        "  coverage [--min N] [-n N] [--json] LOG\n"
+        "                                       the share of the profile clang applied, from a build log\n"
         "\n"
         "Tools are looked up in PATH; override with HWCAPS_PERF, HWCAPS_LLVM_PROFDATA,\n"
         "HWCAPS_LLVM_PROFGEN, HWCAPS_CREATE_LLVM_PROF.\n"
@@ -838,6 +841,204 @@ static int profile_show(int argc, char **argv) {
         return r > 0 ? show(&args) : options_exit_status(r);
 }
 
+static const char coverage_help[] =
+        "Usage: hwcaps profile coverage [--min N] [-n N] [--json] LOG\n"
+        "Read a build log of clang with -fprofile-sample-use=PROFILE and\n"
+        "-mllvm -sample-profile-check-sample-coverage=101 (as %hwcaps_sample_use_flags\n"
+        "gives it) and print the share of the profile's samples that applied, and\n"
+        "the N functions (default 5) that lost the most. Function names are read\n"
+        "from the source files the log names, relative to the current directory.\n"
+        "  --min N    fail (exit status 1) when under N percent applied\n";
+
+struct coverage_args {
+        unsigned min;       /* 0: no gate */
+        size_t top;
+        bool json;
+        char *path;
+};
+
+static int parse_argv_coverage(int argc, char **argv, struct coverage_args *ret) {
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'h' },
+                { "min", required_argument, NULL, 'm' },
+                { "top", required_argument, NULL, 'n' },
+                { "json", no_argument, NULL, 'j' },
+                {}
+        };
+        struct options o = {
+                .name = "profile coverage", .help = coverage_help, .shortopts = ":hn:", .longopts = options,
+                .argc = argc, .argv = argv,
+        };
+        int c;
+
+        *ret = (struct coverage_args) { .top = 5 };
+        while ((c = options_next(&o)) > 0)
+                switch (c) {
+                case 'm':
+                case 'n': {
+                        char *e;
+                        errno = 0;
+                        unsigned long v = strtoul(optarg, &e, 10);
+                        if (errno || e == optarg || *e || optarg[0] == '-' || (c == 'm' && v > 100)) {
+                                usage_error(c == 'm' ? "profile coverage: invalid --min '%s' (expected a percentage, 0 to 100)"
+                                                     : "profile coverage: invalid count '%s'", optarg);
+                                return -EINVAL;
+                        }
+                        if (c == 'm')
+                                ret->min = (unsigned) v;
+                        else
+                                ret->top = v;
+                        break;
+                }
+                case 'j':
+                        ret->json = true;
+                        break;
+                }
+        if (c != OPTIONS_END)
+                return c;
+        if (optind + 1 != argc) {
+                usage_error("profile coverage: expected one LOG");
+                return -EINVAL;
+        }
+        ret->path = argv[optind];
+        return 1;
+}
+
+/* The function starting at FILE:LINE, from the source; NULL if unknown. */
+static char *function_at(const char *file, unsigned line) {
+        _cleanup_fclose_ FILE *f = fopen(file, "re");
+        _cleanup_free_ char *buf = NULL;
+        size_t sz = 0;
+
+        if (!f)
+                return NULL;
+        for (unsigned i = 1; getline(&buf, &sz, f) >= 0; i++)
+                if (i == line)
+                        return sampleprof_function_on_line(buf);
+        return NULL;
+}
+
+/* The profile named by the first -fprofile-sample-use= in the log. */
+static char *profile_in_log(const char *log) {
+        static const char opt[] = "-fprofile-sample-use=";
+        const char *p = strstr(log, opt);
+
+        if (!p)
+                return NULL;
+        p += sizeof opt - 1;
+        return strndup(p, strcspn(p, " \t\r\n\"'"));
+}
+
+static int coverage(const struct coverage_args *a) {
+        _cleanup_free_ char *log = NULL, *profile = NULL, *b_profile = NULL;
+        struct sample_coverage *c = NULL;
+        uint64_t applied = 0, available = 0;
+        size_t n = 0, shown;
+        double share;
+        int r;
+
+        size_t log_size;
+
+        r = hwcaps_read_file(NULL, a->path, (size_t) 1 << 30, &log, &log_size);
+        if (r < 0) {
+                _cleanup_free_ char *b = NULL;
+                log_error("cannot read %s: %s", escape_name(a->path, &b), strerror(-r));
+                return EXIT_FAIL;
+        }
+        if (sampleprof_parse_coverage(log, &c, &n) < 0) {
+                log_error("out of memory");
+                return EXIT_FAIL;
+        }
+        if (n == 0) {
+                _cleanup_free_ char *b = NULL;
+                log_error("%s has no \"available profile samples\" report of clang "
+                          "(was it built with -mllvm -sample-profile-check-sample-coverage=101?)",
+                          escape_name(a->path, &b));
+                return EXIT_FAIL;
+        }
+        for (size_t i = 0; i < n; i++) {
+                applied += c[i].applied;
+                available += c[i].available;
+        }
+        share = available ? 100.0 * (double) applied / (double) available : 100.0;
+        profile = profile_in_log(log);
+        const char *pname = profile ? escape_name(profile, &b_profile) : "(unknown)";
+        shown = a->top > n ? n : a->top;
+        char **names = calloc(shown + 1, sizeof(char *));
+        if (!names) {
+                sampleprof_coverage_free(c, n);
+                log_error("out of memory");
+                return EXIT_FAIL;
+        }
+        for (size_t i = 0; i < shown; i++)
+                names[i] = function_at(c[i].file, c[i].line);
+
+        if (a->json) {
+                json_begin(stdout, "profile coverage", false);
+                json_name(stdout, "path", a->path, false);
+                printf(",");
+                if (profile)
+                        json_name(stdout, "profile", profile, false);
+                else
+                        printf("\"profile\":null");
+                printf(",\"functions\":%zu,\"applied_samples\":%" PRIu64 ",\"available_samples\":%" PRIu64
+                       ",\"share\":%.6f,\"min_share\":%.6f,\"pass\":%s,\"lost_most\":[",
+                       n, applied, available, share / 100.0, a->min / 100.0, json_bool(share >= a->min));
+                for (size_t i = 0; i < shown; i++) {
+                        printf("%s{", i ? "," : "");
+                        if (names[i])
+                                json_name(stdout, "name", names[i], false);
+                        else
+                                printf("\"name\":null");
+                        printf(",");
+                        json_name(stdout, "file", c[i].file, false);
+                        printf(",\"line\":%u,\"applied_samples\":%" PRIu64 ",\"available_samples\":%" PRIu64 "}",
+                               c[i].line, c[i].applied, c[i].available);
+                }
+                printf("]}\n");
+        } else {
+                printf("profile %s: %.1f%% of its samples applied (%" PRIu64 " of %" PRIu64 ", %zu functions)\n",
+                       pname, share, applied, available, n);
+                for (size_t i = 0; i < shown; i++) {
+                        _cleanup_free_ char *b_name = NULL, *b_file = NULL;
+                        printf("  lost %" PRIu64 " of %" PRIu64 " samples: %s (%s:%u)\n",
+                               c[i].available - c[i].applied, c[i].available,
+                               names[i] ? escape_name(names[i], &b_name) : "?", escape_name(c[i].file, &b_file), c[i].line);
+                }
+        }
+        if (share < a->min) {
+                /* One line that names the profile, the share and the
+                 * functions that lost the most, for a build log. */
+                char *msg = NULL;
+                size_t msz = 0;
+                FILE *m = open_memstream(&msg, &msz);
+                if (m) {
+                        for (size_t i = 0; i < shown && c[i].applied < c[i].available; i++) {
+                                _cleanup_free_ char *b_name = NULL, *b_file = NULL;
+                                fprintf(m, "%s%s (%s:%u, %" PRIu64 " of %" PRIu64 " samples lost)", i ? ", " : "",
+                                        names[i] ? escape_name(names[i], &b_name) : "?", escape_name(c[i].file, &b_file),
+                                        c[i].line, c[i].available - c[i].applied, c[i].available);
+                        }
+                        fclose(m);
+                }
+                log_error("profile %s: %.1f%% of its samples applied, below the minimum of %u%%; lost the most: %s",
+                          pname, share, a->min, msg ? msg : "?");
+                free(msg);
+        }
+        for (size_t i = 0; i < shown; i++)
+                free(names[i]);
+        free(names);
+        sampleprof_coverage_free(c, n);
+        return share < a->min ? EXIT_FAIL : EXIT_OK;
+}
+
+static int profile_coverage(int argc, char **argv) {
+        struct coverage_args args;
+        int r = parse_argv_coverage(argc, argv, &args);
+
+        return r > 0 ? coverage(&args) : options_exit_status(r);
+}
+
 int cmd_profile(int argc, char **argv) {
         static const struct {
                 const char *name;
@@ -848,6 +1049,7 @@ int cmd_profile(int argc, char **argv) {
                 { "convert", profile_convert },
                 { "merge", profile_merge },
                 { "show", profile_show },
+                { "coverage", profile_coverage },
         };
 
         if (argc < 2) {
@@ -866,6 +1068,6 @@ int cmd_profile(int argc, char **argv) {
                         usage_command = command;
                         return sub[i].run(argc - 1, argv + 1);
                 }
-        usage_error("profile: unknown command '%s' (expected check, record, convert, merge or show)", argv[1]);
+        usage_error("profile: unknown command '%s' (expected check, record, convert, merge, show or coverage)", argv[1]);
         return EXIT_USAGE;
 }
