@@ -220,22 +220,39 @@ static bool is_ident(char c) {
         return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-char *sampleprof_function_on_line(const char *line) {
-        const char *paren = strchr(line, '(');
-        const char *e, *s;
+/* The identifier (C++: qualified name) that ends at e, or NULL. */
+static char *ident_before(const char *line, const char *e) {
+        const char *s;
 
-        if (!paren)
-                return NULL;
-        e = paren;
         while (e > line && (e[-1] == ' ' || e[-1] == '\t'))
                 e--;
         s = e;
-        /* C++ qualified names: ns::C::f, ~C, operator() is left alone. */
         while (s > line && (is_ident(s[-1]) || s[-1] == ':' || s[-1] == '~'))
                 s--;
         while (s < e && (*s == ':' || (*s >= '0' && *s <= '9')))
                 s++;
-        if (s == e)
-                return NULL;
-        return strndup(s, (size_t) (e - s));
+        return s == e ? NULL : strndup(s, (size_t) (e - s));
+}
+
+char *sampleprof_function_on_line(const char *line) {
+        static const char *const attrs[] = { "__attribute__", "__attribute", "__declspec", "_Alignas", "alignas", NULL };
+        int depth = 0;
+
+        /* The first '(' outside parentheses that does not open an attribute. */
+        for (const char *p = line; *p; p++) {
+                if (*p == ')' && depth > 0)
+                        depth--;
+                if (*p != '(')
+                        continue;
+                if (depth++ > 0)
+                        continue;
+                char *id = ident_before(line, p);
+                bool attr = false;
+                for (size_t i = 0; id && attrs[i]; i++)
+                        attr = attr || strcmp(id, attrs[i]) == 0;
+                if (!attr)
+                        return id;
+                free(id);
+        }
+        return NULL;
 }
