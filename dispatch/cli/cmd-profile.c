@@ -350,10 +350,11 @@ static int pread_full(int fd, void *buf, size_t n, off_t off) {
         return (size_t) k == n ? 0 : -EBADMSG;
 }
 
-/* Does the ELF64 file have a section called name? 1 yes, 0 no, -EBADMSG
- * not an ELF64 file, -errno I/O. AutoFDO maps samples to source lines,
- * so a binary without .debug_line yields an empty profile. */
-static int elf_has_section(const char *path, const char *name) {
+/* Does the ELF64 file have a section called name? 1 yes (its file offset
+ * and size in *ret_off and *ret_size when not NULL), 0 no, -EBADMSG not an
+ * ELF64 file, -errno I/O. AutoFDO maps samples to source lines, so a
+ * binary without .debug_line yields an empty profile. */
+static int elf_section(const char *path, const char *name, uint64_t *ret_off, uint64_t *ret_size) {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
         _cleanup_free_ Elf64_Shdr *sh = NULL;
         _cleanup_free_ char *strtab = NULL;
@@ -386,9 +387,37 @@ static int elf_has_section(const char *path, const char *name) {
                 return r;
         strtab[s->sh_size] = '\0';
         for (unsigned i = 0; i < eh.e_shnum; i++)
-                if (sh[i].sh_name < s->sh_size && strcmp(strtab + sh[i].sh_name, name) == 0)
+                if (sh[i].sh_name < s->sh_size && strcmp(strtab + sh[i].sh_name, name) == 0) {
+                        if (ret_off)
+                                *ret_off = sh[i].sh_offset;
+                        if (ret_size)
+                                *ret_size = sh[i].sh_size;
                         return 1;
+                }
         return 0;
+}
+
+static int elf_has_section(const char *path, const char *name) {
+        return elf_section(path, name, NULL, NULL);
+}
+
+/* The DWARF version of the first unit in .debug_info (its header: a 4-byte
+ * length, or 0xffffffff and 8 bytes, then a 2-byte version); 0 when there
+ * is no .debug_info (line tables only) or it cannot be read. */
+static int dwarf_version(const char *path) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        uint64_t off = 0, size = 0;
+        uint32_t len;
+        uint16_t v;
+
+        if (fd < 0 || elf_section(path, ".debug_info", &off, &size) <= 0 || size < 6 || off > INT64_MAX - 12)
+                return 0;
+        if (pread_full(fd, &len, sizeof len, (off_t) off) < 0)
+                return 0;
+        uint64_t hdr = len == 0xffffffffu ? 12 : 4;
+        if (size < hdr + 2 || pread_full(fd, &v, sizeof v, (off_t) (off + hdr)) < 0)
+                return 0;
+        return v;
 }
 
 /* perf.data files start with "PERFILE2" (tools/perf/util/header.c);
@@ -567,6 +596,13 @@ static int run_converter(const char *tool, const char *want, const struct conver
         if (st != 0 || stat(tmp, &sb) < 0 || sb.st_size == 0) {
                 if (st > 0)
                         log_error("%s failed (exit status %d) on %s and %s", want, st, a->perfdata, a->binary);
+                else if (st == 0 && strcmp(want, "create_llvm_prof") == 0 && dwarf_version(a->binary) >= 5)
+                        /* autofdo 0.19 cannot read DWARF 5 and says nothing. */
+                        log_error("create_llvm_prof wrote an empty profile: %s has DWARF %d debug info "
+                                  "(clang 14's and gcc 12's default), which create_llvm_prof cannot read; "
+                                  "rebuild it with -gdwarf-4, or convert with llvm-profgen "
+                                  "(--tool llvm-profgen; Debian: apt install llvm-14)",
+                                  a->binary, dwarf_version(a->binary));
                 else if (st == 0)
                         log_error("%s wrote no profile: no samples of %s in %s?", want, a->binary, a->perfdata);
                 (void) unlink(tmp);

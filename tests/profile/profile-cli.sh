@@ -121,6 +121,25 @@ for tool in llvm-profgen create_llvm_prof; do
         [ ! -e "$T/o.afdo" ] || fail "convert --tool $tool wrote a profile from a truncated perf.data"
 done
 
+# create_llvm_prof (autofdo 0.19) exits 0 with an empty profile for a
+# binary with DWARF 5 (clang 14's and gcc 12's default): a stand-in that
+# does just that; convert names the cause and the way out.
+printf '#!/bin/sh\nfor a; do case $a in --out=*) : >"${a#--out=}" ;; esac; done\nexit 0\n' >"$T/empty-clp"
+chmod +x "$T/empty-clp"
+for v in 4 5; do
+        $cc -O1 -g -gdwarf-$v -o "$T/prog-d$v" "$T/p.c" || exit 99
+        HWCAPS_CREATE_LLVM_PROF=$T/empty-clp "$HWCAPS_BIN" profile convert --tool create_llvm_prof \
+                --binary "$T/prog-d$v" -o "$T/o.afdo" "$T/fake.data" 2>"$T/e"; rc=$?
+        [ $rc -eq 1 ] && [ ! -e "$T/o.afdo" ] || fail "empty create_llvm_prof output, DWARF $v: exit $rc"
+        if [ $v = 5 ]; then
+                grep -q 'create_llvm_prof wrote an empty profile: .*prog-d5 has DWARF 5 debug info .* rebuild it with -gdwarf-4, or convert with llvm-profgen' "$T/e" ||
+                        fail "DWARF 5: the cause is not named: $(cat "$T/e")"
+        else
+                grep -q 'create_llvm_prof wrote no profile: no samples of' "$T/e" && ! grep -q 'DWARF' "$T/e" ||
+                        fail "DWARF 4: $(cat "$T/e")"
+        fi
+done
+
 # ---- convert end to end, from a synthesized 'perf script' with branch stacks --
 # No perf.data with branch stacks can be recorded here, but llvm-profgen reads
 # the text of 'perf script -F ip,brstack --show-mmap-events' too. Build a hot
