@@ -35,7 +35,7 @@ static const char profile_help[] =
         "  check [--json]                       can this machine record branch-stack samples?\n"
         "  record [-o FILE] [-c N] -- CMD...    run CMD under 'perf record -b' (default perf.data)\n"
         "  convert --binary BIN [-o OUT] [--tool llvm-profgen|create_llvm_prof] [--text]\n"
-        "          [--perfscript] PERFDATA\n"
+        "          [--perfscript] [--debug-binary FILE] PERFDATA\n"
         "                                       perf.data + binary -> sample profile (default OUT: BIN.afdo)\n"
         "  merge -o OUT [--text] PROFILE...     several sample profiles -> one (llvm-profdata merge --sample)\n"
         "  show [-n N] [--json] PROFILE         the N functions with the most samples (default 10)\n"
@@ -449,7 +449,8 @@ static int reencode(const char *profdata, const char *in, const char *out, bool 
 }
 
 static const char convert_help[] =
-        "Usage: hwcaps profile convert --binary BINARY [-o OUT] [--tool TOOL] [--text] PERFDATA\n"
+        "Usage: hwcaps profile convert --binary BINARY [-o OUT] [--tool TOOL] [--text]\n"
+        "       [--perfscript] [--debug-binary FILE] PERFDATA\n"
         "Turn perf.data recorded with branch stacks and the exact binary that ran\n"
         "(built with -g or -gline-tables-only) into a sample profile for clang's\n"
         "-fprofile-sample-use=: extbinary format, or LLVM's text format with --text.\n"
@@ -457,12 +458,15 @@ static const char convert_help[] =
         "--perfscript: PERFDATA is the text of 'perf script -F ip,brstack\n"
         "--show-mmap-events' instead (llvm-profgen only), e.g. from a machine\n"
         "whose perf.data this perf cannot read.\n"
+        "--debug-binary FILE: the line tables of a stripped BINARY, from its separate\n"
+        "debug info (e.g. /usr/lib/debug/.build-id/xx/yyy.debug; llvm-profgen only).\n"
         "Default OUT: BINARY.afdo in the current directory.\n";
 
 struct convert_args {
         const char *binary, *perfdata;
         const char *output;     /* NULL: BINARY.afdo */
         const char *tool;       /* NULL: whichever is installed */
+        const char *debug_binary; /* NULL: BINARY has its own line tables */
         bool text, perfscript;
 };
 
@@ -474,6 +478,7 @@ static int parse_argv_convert(int argc, char **argv, struct convert_args *ret) {
                 { "tool", required_argument, NULL, 't' },
                 { "text", no_argument, NULL, 'T' },
                 { "perfscript", no_argument, NULL, 'S' },
+                { "debug-binary", required_argument, NULL, 'd' },
                 {}
         };
         struct options o = {
@@ -504,6 +509,9 @@ static int parse_argv_convert(int argc, char **argv, struct convert_args *ret) {
                 case 'S':
                         ret->perfscript = true;
                         break;
+                case 'd':
+                        ret->debug_binary = optarg;
+                        break;
                 }
         if (c != OPTIONS_END)
                 return c;
@@ -511,7 +519,11 @@ static int parse_argv_convert(int argc, char **argv, struct convert_args *ret) {
                 usage_error("profile convert: --perfscript needs --tool llvm-profgen (create_llvm_prof reads only perf.data)");
                 return -EINVAL;
         }
-        if (ret->perfscript)
+        if (ret->debug_binary && ret->tool && strcmp(ret->tool, "llvm-profgen") != 0) {
+                usage_error("profile convert: --debug-binary needs --tool llvm-profgen (create_llvm_prof reads line tables only from the binary)");
+                return -EINVAL;
+        }
+        if (ret->perfscript || ret->debug_binary)
                 ret->tool = "llvm-profgen";
         if (!ret->binary) {
                 usage_error("profile convert: missing --binary BINARY (the program perf recorded)");
@@ -526,18 +538,32 @@ static int parse_argv_convert(int argc, char **argv, struct convert_args *ret) {
         return 1;
 }
 
-/* The binary has line tables; PERFDATA can be read (and is perf data). */
+/* The binary (or --debug-binary) has line tables; PERFDATA can be read
+ * (and is perf data). */
 static int check_convert_inputs(const struct convert_args *a) {
-        int r = elf_has_section(a->binary, ".debug_line");
+        int r = 0;
 
-        if (r < 0) {
-                log_error(r == -EBADMSG ? "%s: not an x86-64 ELF binary" : "cannot read binary %s: %s",
-                          a->binary, strerror(-r));
+        for (int k = 0; k < 2 && r >= 0; k++) {
+                const char *f = k == 0 ? a->binary : a->debug_binary;
+                if (!f)
+                        continue;
+                /* The binary itself is only checked to be ELF when its line
+                 * tables come from --debug-binary. */
+                r = elf_has_section(f, k == 0 && a->debug_binary ? ".text" : ".debug_line");
+                if (r < 0)
+                        log_error(r == -EBADMSG ? "%s: not an x86-64 ELF binary" : "cannot read binary %s: %s",
+                                  f, strerror(-r));
+        }
+        if (r < 0)
                 return r;
+        if (r == 0 && a->debug_binary) {
+                log_error("%s has no line tables (.debug_line): not the debug info of %s?", a->debug_binary, a->binary);
+                return -ENODATA;
         }
         if (r == 0) {
                 log_error("%s has no line tables (.debug_line), so samples cannot be mapped to source "
-                          "lines; build it with -gline-tables-only -fdebug-info-for-profiling", a->binary);
+                          "lines; build it with -gline-tables-only -fdebug-info-for-profiling, or, for a "
+                          "stripped binary, name its separate debug info with --debug-binary FILE", a->binary);
                 return -ENODATA;
         }
         if (!a->perfscript)
@@ -583,7 +609,8 @@ static int run_converter(const char *tool, const char *want, const struct conver
                 r = argv_add(&argv, tool) ?: argv_addf(&argv, "--binary=%s", a->binary) ?:
                     argv_addf(&argv, a->perfscript ? "--perfscript=%s" : "--perfdata=%s", a->perfdata) ?:
                     argv_add(&argv, "--format=text") ?:
-                    argv_addf(&argv, "--output=%s", tmp);
+                    argv_addf(&argv, "--output=%s", tmp) ?:
+                    (a->debug_binary ? argv_addf(&argv, "--debug-binary=%s", a->debug_binary) : 0);
         else
                 r = argv_add(&argv, tool) ?: argv_addf(&argv, "--binary=%s", a->binary) ?:
                     argv_addf(&argv, "--profile=%s", a->perfdata) ?: argv_add(&argv, "--format=text") ?:
