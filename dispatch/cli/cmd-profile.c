@@ -18,6 +18,7 @@
 
 #include "commands.h"
 #include "escape.h"
+#include "fileio.h"
 #include "json.h"
 #include "macro.h"
 #include "options.h"
@@ -34,10 +35,12 @@ static const char profile_help[] =
         "  check [--json]                       can this machine record branch-stack samples?\n"
         "  record [-o FILE] [-c N] -- CMD...    run CMD under 'perf record -b' (default perf.data)\n"
         "  convert --binary BIN [-o OUT] [--tool llvm-profgen|create_llvm_prof] [--text]\n"
-        "          [--perfscript] PERFDATA\n"
+        "          [--perfscript] [--debug-binary FILE] PERFDATA\n"
         "                                       perf.data + binary -> sample profile (default OUT: BIN.afdo)\n"
         "  merge -o OUT [--text] PROFILE...     several sample profiles -> one (llvm-profdata merge --sample)\n"
         "  show [-n N] [--json] PROFILE         the N functions with the most samples (default 10)\n"
+        "  coverage [--min N] [-n N] [--json] LOG\n"
+        "                                       the share of the profile clang applied, from a build log\n"
         "\n"
         "Tools are looked up in PATH; override with HWCAPS_PERF, HWCAPS_LLVM_PROFDATA,\n"
         "HWCAPS_LLVM_PROFGEN, HWCAPS_CREATE_LLVM_PROF.\n"
@@ -347,10 +350,11 @@ static int pread_full(int fd, void *buf, size_t n, off_t off) {
         return (size_t) k == n ? 0 : -EBADMSG;
 }
 
-/* Does the ELF64 file have a section called name? 1 yes, 0 no, -EBADMSG
- * not an ELF64 file, -errno I/O. AutoFDO maps samples to source lines,
- * so a binary without .debug_line yields an empty profile. */
-static int elf_has_section(const char *path, const char *name) {
+/* Does the ELF64 file have a section called name? 1 yes (its file offset
+ * and size in *ret_off and *ret_size when not NULL), 0 no, -EBADMSG not an
+ * ELF64 file, -errno I/O. AutoFDO maps samples to source lines, so a
+ * binary without .debug_line yields an empty profile. */
+static int elf_section(const char *path, const char *name, uint64_t *ret_off, uint64_t *ret_size) {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
         _cleanup_free_ Elf64_Shdr *sh = NULL;
         _cleanup_free_ char *strtab = NULL;
@@ -383,9 +387,37 @@ static int elf_has_section(const char *path, const char *name) {
                 return r;
         strtab[s->sh_size] = '\0';
         for (unsigned i = 0; i < eh.e_shnum; i++)
-                if (sh[i].sh_name < s->sh_size && strcmp(strtab + sh[i].sh_name, name) == 0)
+                if (sh[i].sh_name < s->sh_size && strcmp(strtab + sh[i].sh_name, name) == 0) {
+                        if (ret_off)
+                                *ret_off = sh[i].sh_offset;
+                        if (ret_size)
+                                *ret_size = sh[i].sh_size;
                         return 1;
+                }
         return 0;
+}
+
+static int elf_has_section(const char *path, const char *name) {
+        return elf_section(path, name, NULL, NULL);
+}
+
+/* The DWARF version of the first unit in .debug_info (its header: a 4-byte
+ * length, or 0xffffffff and 8 bytes, then a 2-byte version); 0 when there
+ * is no .debug_info (line tables only) or it cannot be read. */
+static int dwarf_version(const char *path) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        uint64_t off = 0, size = 0;
+        uint32_t len;
+        uint16_t v;
+
+        if (fd < 0 || elf_section(path, ".debug_info", &off, &size) <= 0 || size < 6 || off > INT64_MAX - 12)
+                return 0;
+        if (pread_full(fd, &len, sizeof len, (off_t) off) < 0)
+                return 0;
+        uint64_t hdr = len == 0xffffffffu ? 12 : 4;
+        if (size < hdr + 2 || pread_full(fd, &v, sizeof v, (off_t) (off + hdr)) < 0)
+                return 0;
+        return v;
 }
 
 /* perf.data files start with "PERFILE2" (tools/perf/util/header.c);
@@ -417,7 +449,8 @@ static int reencode(const char *profdata, const char *in, const char *out, bool 
 }
 
 static const char convert_help[] =
-        "Usage: hwcaps profile convert --binary BINARY [-o OUT] [--tool TOOL] [--text] PERFDATA\n"
+        "Usage: hwcaps profile convert --binary BINARY [-o OUT] [--tool TOOL] [--text]\n"
+        "       [--perfscript] [--debug-binary FILE] PERFDATA\n"
         "Turn perf.data recorded with branch stacks and the exact binary that ran\n"
         "(built with -g or -gline-tables-only) into a sample profile for clang's\n"
         "-fprofile-sample-use=: extbinary format, or LLVM's text format with --text.\n"
@@ -425,12 +458,15 @@ static const char convert_help[] =
         "--perfscript: PERFDATA is the text of 'perf script -F ip,brstack\n"
         "--show-mmap-events' instead (llvm-profgen only), e.g. from a machine\n"
         "whose perf.data this perf cannot read.\n"
+        "--debug-binary FILE: the line tables of a stripped BINARY, from its separate\n"
+        "debug info (e.g. /usr/lib/debug/.build-id/xx/yyy.debug; llvm-profgen only).\n"
         "Default OUT: BINARY.afdo in the current directory.\n";
 
 struct convert_args {
         const char *binary, *perfdata;
         const char *output;     /* NULL: BINARY.afdo */
         const char *tool;       /* NULL: whichever is installed */
+        const char *debug_binary; /* NULL: BINARY has its own line tables */
         bool text, perfscript;
 };
 
@@ -442,6 +478,7 @@ static int parse_argv_convert(int argc, char **argv, struct convert_args *ret) {
                 { "tool", required_argument, NULL, 't' },
                 { "text", no_argument, NULL, 'T' },
                 { "perfscript", no_argument, NULL, 'S' },
+                { "debug-binary", required_argument, NULL, 'd' },
                 {}
         };
         struct options o = {
@@ -472,6 +509,9 @@ static int parse_argv_convert(int argc, char **argv, struct convert_args *ret) {
                 case 'S':
                         ret->perfscript = true;
                         break;
+                case 'd':
+                        ret->debug_binary = optarg;
+                        break;
                 }
         if (c != OPTIONS_END)
                 return c;
@@ -479,7 +519,11 @@ static int parse_argv_convert(int argc, char **argv, struct convert_args *ret) {
                 usage_error("profile convert: --perfscript needs --tool llvm-profgen (create_llvm_prof reads only perf.data)");
                 return -EINVAL;
         }
-        if (ret->perfscript)
+        if (ret->debug_binary && ret->tool && strcmp(ret->tool, "llvm-profgen") != 0) {
+                usage_error("profile convert: --debug-binary needs --tool llvm-profgen (create_llvm_prof reads line tables only from the binary)");
+                return -EINVAL;
+        }
+        if (ret->perfscript || ret->debug_binary)
                 ret->tool = "llvm-profgen";
         if (!ret->binary) {
                 usage_error("profile convert: missing --binary BINARY (the program perf recorded)");
@@ -494,18 +538,32 @@ static int parse_argv_convert(int argc, char **argv, struct convert_args *ret) {
         return 1;
 }
 
-/* The binary has line tables; PERFDATA can be read (and is perf data). */
+/* The binary (or --debug-binary) has line tables; PERFDATA can be read
+ * (and is perf data). */
 static int check_convert_inputs(const struct convert_args *a) {
-        int r = elf_has_section(a->binary, ".debug_line");
+        int r = 0;
 
-        if (r < 0) {
-                log_error(r == -EBADMSG ? "%s: not an x86-64 ELF binary" : "cannot read binary %s: %s",
-                          a->binary, strerror(-r));
+        for (int k = 0; k < 2 && r >= 0; k++) {
+                const char *f = k == 0 ? a->binary : a->debug_binary;
+                if (!f)
+                        continue;
+                /* The binary itself is only checked to be ELF when its line
+                 * tables come from --debug-binary. */
+                r = elf_has_section(f, k == 0 && a->debug_binary ? ".text" : ".debug_line");
+                if (r < 0)
+                        log_error(r == -EBADMSG ? "%s: not an x86-64 ELF binary" : "cannot read binary %s: %s",
+                                  f, strerror(-r));
+        }
+        if (r < 0)
                 return r;
+        if (r == 0 && a->debug_binary) {
+                log_error("%s has no line tables (.debug_line): not the debug info of %s?", a->debug_binary, a->binary);
+                return -ENODATA;
         }
         if (r == 0) {
                 log_error("%s has no line tables (.debug_line), so samples cannot be mapped to source "
-                          "lines; build it with -gline-tables-only -fdebug-info-for-profiling", a->binary);
+                          "lines; build it with -gline-tables-only -fdebug-info-for-profiling, or, for a "
+                          "stripped binary, name its separate debug info with --debug-binary FILE", a->binary);
                 return -ENODATA;
         }
         if (!a->perfscript)
@@ -551,7 +609,8 @@ static int run_converter(const char *tool, const char *want, const struct conver
                 r = argv_add(&argv, tool) ?: argv_addf(&argv, "--binary=%s", a->binary) ?:
                     argv_addf(&argv, a->perfscript ? "--perfscript=%s" : "--perfdata=%s", a->perfdata) ?:
                     argv_add(&argv, "--format=text") ?:
-                    argv_addf(&argv, "--output=%s", tmp);
+                    argv_addf(&argv, "--output=%s", tmp) ?:
+                    (a->debug_binary ? argv_addf(&argv, "--debug-binary=%s", a->debug_binary) : 0);
         else
                 r = argv_add(&argv, tool) ?: argv_addf(&argv, "--binary=%s", a->binary) ?:
                     argv_addf(&argv, "--profile=%s", a->perfdata) ?: argv_add(&argv, "--format=text") ?:
@@ -564,6 +623,13 @@ static int run_converter(const char *tool, const char *want, const struct conver
         if (st != 0 || stat(tmp, &sb) < 0 || sb.st_size == 0) {
                 if (st > 0)
                         log_error("%s failed (exit status %d) on %s and %s", want, st, a->perfdata, a->binary);
+                else if (st == 0 && strcmp(want, "create_llvm_prof") == 0 && dwarf_version(a->binary) >= 5)
+                        /* autofdo 0.19 cannot read DWARF 5 and says nothing. */
+                        log_error("create_llvm_prof wrote an empty profile: %s has DWARF %d debug info "
+                                  "(clang 14's and gcc 12's default), which create_llvm_prof cannot read; "
+                                  "rebuild it with -gdwarf-4, or convert with llvm-profgen "
+                                  "(--tool llvm-profgen; Debian: apt install llvm-14)",
+                                  a->binary, dwarf_version(a->binary));
                 else if (st == 0)
                         log_error("%s wrote no profile: no samples of %s in %s?", want, a->binary, a->perfdata);
                 (void) unlink(tmp);
@@ -838,6 +904,204 @@ static int profile_show(int argc, char **argv) {
         return r > 0 ? show(&args) : options_exit_status(r);
 }
 
+static const char coverage_help[] =
+        "Usage: hwcaps profile coverage [--min N] [-n N] [--json] LOG\n"
+        "Read a build log of clang with -fprofile-sample-use=PROFILE and\n"
+        "-mllvm -sample-profile-check-sample-coverage=101 (as %hwcaps_sample_use_flags\n"
+        "gives it) and print the share of the profile's samples that applied, and\n"
+        "the N functions (default 5) that lost the most. Function names are read\n"
+        "from the source files the log names, relative to the current directory.\n"
+        "  --min N    fail (exit status 1) when under N percent applied\n";
+
+struct coverage_args {
+        unsigned min;       /* 0: no gate */
+        size_t top;
+        bool json;
+        char *path;
+};
+
+static int parse_argv_coverage(int argc, char **argv, struct coverage_args *ret) {
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'h' },
+                { "min", required_argument, NULL, 'm' },
+                { "top", required_argument, NULL, 'n' },
+                { "json", no_argument, NULL, 'j' },
+                {}
+        };
+        struct options o = {
+                .name = "profile coverage", .help = coverage_help, .shortopts = ":hn:", .longopts = options,
+                .argc = argc, .argv = argv,
+        };
+        int c;
+
+        *ret = (struct coverage_args) { .top = 5 };
+        while ((c = options_next(&o)) > 0)
+                switch (c) {
+                case 'm':
+                case 'n': {
+                        char *e;
+                        errno = 0;
+                        unsigned long v = strtoul(optarg, &e, 10);
+                        if (errno || e == optarg || *e || optarg[0] == '-' || (c == 'm' && v > 100)) {
+                                usage_error(c == 'm' ? "profile coverage: invalid --min '%s' (expected a percentage, 0 to 100)"
+                                                     : "profile coverage: invalid count '%s'", optarg);
+                                return -EINVAL;
+                        }
+                        if (c == 'm')
+                                ret->min = (unsigned) v;
+                        else
+                                ret->top = v;
+                        break;
+                }
+                case 'j':
+                        ret->json = true;
+                        break;
+                }
+        if (c != OPTIONS_END)
+                return c;
+        if (optind + 1 != argc) {
+                usage_error("profile coverage: expected one LOG");
+                return -EINVAL;
+        }
+        ret->path = argv[optind];
+        return 1;
+}
+
+/* The function starting at FILE:LINE, from the source; NULL if unknown. */
+static char *function_at(const char *file, unsigned line) {
+        _cleanup_fclose_ FILE *f = fopen(file, "re");
+        _cleanup_free_ char *buf = NULL;
+        size_t sz = 0;
+
+        if (!f)
+                return NULL;
+        for (unsigned i = 1; getline(&buf, &sz, f) >= 0; i++)
+                if (i == line)
+                        return sampleprof_function_on_line(buf);
+        return NULL;
+}
+
+/* The profile named by the first -fprofile-sample-use= in the log. */
+static char *profile_in_log(const char *log) {
+        static const char opt[] = "-fprofile-sample-use=";
+        const char *p = strstr(log, opt);
+
+        if (!p)
+                return NULL;
+        p += sizeof opt - 1;
+        return strndup(p, strcspn(p, " \t\r\n\"'"));
+}
+
+static int coverage(const struct coverage_args *a) {
+        _cleanup_free_ char *log = NULL, *profile = NULL, *b_profile = NULL;
+        struct sample_coverage *c = NULL;
+        uint64_t applied = 0, available = 0;
+        size_t n = 0, shown;
+        double share;
+        int r;
+
+        size_t log_size;
+
+        r = hwcaps_read_file(NULL, a->path, (size_t) 1 << 30, &log, &log_size);
+        if (r < 0) {
+                _cleanup_free_ char *b = NULL;
+                log_error("cannot read %s: %s", escape_name(a->path, &b), strerror(-r));
+                return EXIT_FAIL;
+        }
+        if (sampleprof_parse_coverage(log, &c, &n) < 0) {
+                log_error("out of memory");
+                return EXIT_FAIL;
+        }
+        if (n == 0) {
+                _cleanup_free_ char *b = NULL;
+                log_error("%s has no \"available profile samples\" report of clang "
+                          "(was it built with -mllvm -sample-profile-check-sample-coverage=101?)",
+                          escape_name(a->path, &b));
+                return EXIT_FAIL;
+        }
+        for (size_t i = 0; i < n; i++) {
+                applied += c[i].applied;
+                available += c[i].available;
+        }
+        share = available ? 100.0 * (double) applied / (double) available : 100.0;
+        profile = profile_in_log(log);
+        const char *pname = profile ? escape_name(profile, &b_profile) : "(unknown)";
+        shown = a->top > n ? n : a->top;
+        char **names = calloc(shown + 1, sizeof(char *));
+        if (!names) {
+                sampleprof_coverage_free(c, n);
+                log_error("out of memory");
+                return EXIT_FAIL;
+        }
+        for (size_t i = 0; i < shown; i++)
+                names[i] = function_at(c[i].file, c[i].line);
+
+        if (a->json) {
+                json_begin(stdout, "profile coverage", false);
+                json_name(stdout, "path", a->path, false);
+                printf(",");
+                if (profile)
+                        json_name(stdout, "profile", profile, false);
+                else
+                        printf("\"profile\":null");
+                printf(",\"functions\":%zu,\"applied_samples\":%" PRIu64 ",\"available_samples\":%" PRIu64
+                       ",\"share\":%.6f,\"min_share\":%.6f,\"pass\":%s,\"lost_most\":[",
+                       n, applied, available, share / 100.0, a->min / 100.0, json_bool(share >= a->min));
+                for (size_t i = 0; i < shown; i++) {
+                        printf("%s{", i ? "," : "");
+                        if (names[i])
+                                json_name(stdout, "name", names[i], false);
+                        else
+                                printf("\"name\":null");
+                        printf(",");
+                        json_name(stdout, "file", c[i].file, false);
+                        printf(",\"line\":%u,\"applied_samples\":%" PRIu64 ",\"available_samples\":%" PRIu64 "}",
+                               c[i].line, c[i].applied, c[i].available);
+                }
+                printf("]}\n");
+        } else {
+                printf("profile %s: %.1f%% of its samples applied (%" PRIu64 " of %" PRIu64 ", %zu functions)\n",
+                       pname, share, applied, available, n);
+                for (size_t i = 0; i < shown; i++) {
+                        _cleanup_free_ char *b_name = NULL, *b_file = NULL;
+                        printf("  lost %" PRIu64 " of %" PRIu64 " samples: %s (%s:%u)\n",
+                               c[i].available - c[i].applied, c[i].available,
+                               names[i] ? escape_name(names[i], &b_name) : "?", escape_name(c[i].file, &b_file), c[i].line);
+                }
+        }
+        if (share < a->min) {
+                /* One line that names the profile, the share and the
+                 * functions that lost the most, for a build log. */
+                char *msg = NULL;
+                size_t msz = 0;
+                FILE *m = open_memstream(&msg, &msz);
+                if (m) {
+                        for (size_t i = 0; i < shown && c[i].applied < c[i].available; i++) {
+                                _cleanup_free_ char *b_name = NULL, *b_file = NULL;
+                                fprintf(m, "%s%s (%s:%u, %" PRIu64 " of %" PRIu64 " samples lost)", i ? ", " : "",
+                                        names[i] ? escape_name(names[i], &b_name) : "?", escape_name(c[i].file, &b_file),
+                                        c[i].line, c[i].available - c[i].applied, c[i].available);
+                        }
+                        fclose(m);
+                }
+                log_error("profile %s: %.1f%% of its samples applied, below the minimum of %u%%; lost the most: %s",
+                          pname, share, a->min, msg ? msg : "?");
+                free(msg);
+        }
+        for (size_t i = 0; i < shown; i++)
+                free(names[i]);
+        free(names);
+        sampleprof_coverage_free(c, n);
+        return share < a->min ? EXIT_FAIL : EXIT_OK;
+}
+
+static int profile_coverage(int argc, char **argv) {
+        struct coverage_args args;
+        int r = parse_argv_coverage(argc, argv, &args);
+
+        return r > 0 ? coverage(&args) : options_exit_status(r);
+}
+
 int cmd_profile(int argc, char **argv) {
         static const struct {
                 const char *name;
@@ -848,6 +1112,7 @@ int cmd_profile(int argc, char **argv) {
                 { "convert", profile_convert },
                 { "merge", profile_merge },
                 { "show", profile_show },
+                { "coverage", profile_coverage },
         };
 
         if (argc < 2) {
@@ -866,6 +1131,6 @@ int cmd_profile(int argc, char **argv) {
                         usage_command = command;
                         return sub[i].run(argc - 1, argv + 1);
                 }
-        usage_error("profile: unknown command '%s' (expected check, record, convert, merge or show)", argv[1]);
+        usage_error("profile: unknown command '%s' (expected check, record, convert, merge, show or coverage)", argv[1]);
         return EXIT_USAGE;
 }

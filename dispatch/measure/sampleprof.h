@@ -21,3 +21,27 @@ struct sample_func {
 int sampleprof_parse_text(const char *text, struct sample_func **ret, size_t *n,
                           uint64_t *sum, size_t *bad_line);
 void sampleprof_free(struct sample_func *f, size_t n);
+
+/* What clang said it applied of one function's samples: the warning
+ * "FILE:LINE: A of B available profile samples (P%) were applied" that
+ * -mllvm -sample-profile-check-sample-coverage=101 prints for every
+ * function of the profile it compiled (LLVM's SampleCoverageTracker; FILE
+ * and LINE are where the function starts). */
+struct sample_coverage {
+        char *file;
+        unsigned line;
+        uint64_t applied;
+        uint64_t available;
+};
+
+/* Every such warning in log (a build log), those of one FILE:LINE added up
+ * (a function compiled in several objects), sorted by samples lost
+ * (available - applied), most first. Other lines are skipped. Returns 0 or
+ * -ENOMEM; *n may be 0. */
+int sampleprof_parse_coverage(const char *log, struct sample_coverage **ret, size_t *n);
+void sampleprof_coverage_free(struct sample_coverage *c, size_t n);
+
+/* The name of the C or C++ function whose definition starts on this source
+ * line: the identifier before its first '(' ("static int work(int n) {"
+ * -> "work"), or NULL when there is none (or no memory). */
+char *sampleprof_function_on_line(const char *line);

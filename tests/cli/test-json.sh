@@ -105,6 +105,9 @@ for fmt in "${names[@]}"; do
                 "$profdata" merge --sample --extbinary -o "$T/$n.afdo" "$T/p.txt" &&
                         run "profile show" "profile show --json, $fmt" -- profile show --json "$T/$n.afdo"
         fi
+        printf '+ clang -fprofile-sample-use=%s.afdo -c a.c\nwarning: a.c:1: 5 of 10 available profile samples (50%%) were applied\n' \
+                "$T/$n" >"$T/$n.log"
+        run "profile coverage" "profile coverage --json, $fmt" -- profile coverage --json "$T/$n.log"
         NEEDLE=
         rm -rf "$R/opt/$n" "$R/usr/bin/glibc-hwcaps"
 done

@@ -7,7 +7,11 @@
  *    at most one record per line; the sum is the sum of the totals and no
  *    total exceeds it (no silent wrap-around);
  *  - deterministic; a comment line or an indented body line appended after a
- *    final newline changes nothing. */
+ *    final newline changes nothing.
+ * The same input as a build log for 'hwcaps profile coverage'
+ * (sampleprof_parse_coverage): 0 or -ENOMEM; every record has a file,
+ * applied <= available, one record per FILE:LINE, sorted by samples lost;
+ * sampleprof_function_on_line gives NULL or a non-empty name. */
 #include <errno.h>
 #include <string.h>
 
@@ -104,6 +108,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         if (r == 0)
                 sampleprof_free(f, n);
+
+        struct sample_coverage *c;
+        size_t nc;
+        r = sampleprof_parse_coverage(s, &c, &nc);
+        FUZZ_CHECK(r == 0 || r == -ENOMEM, "coverage: returned %d", r);
+        if (r == 0) {
+                FUZZ_CHECK(nc <= lines, "coverage: %zu records from %zu lines", nc, lines);
+                for (size_t i = 0; i < nc; i++) {
+                        FUZZ_CHECK(c[i].file && c[i].file[0], "coverage: record %zu without a file", i);
+                        FUZZ_CHECK(c[i].applied <= c[i].available, "coverage: record %zu applied above available", i);
+                        for (size_t j = 0; j < i; j++)
+                                FUZZ_CHECK(c[j].line != c[i].line || strcmp(c[j].file, c[i].file) != 0,
+                                           "coverage: records %zu and %zu are one FILE:LINE", j, i);
+                        if (i > 0)
+                                FUZZ_CHECK(c[i - 1].available - c[i - 1].applied >= c[i].available - c[i].applied,
+                                           "coverage: not sorted by loss at %zu", i);
+                }
+                sampleprof_coverage_free(c, nc);
+        }
+        char *name = sampleprof_function_on_line(s);
+        FUZZ_CHECK(!name || name[0], "function_on_line: empty name");
+        free(name);
         free(s);
         return 0;
 }

@@ -121,6 +121,47 @@ for tool in llvm-profgen create_llvm_prof; do
         [ ! -e "$T/o.afdo" ] || fail "convert --tool $tool wrote a profile from a truncated perf.data"
 done
 
+# create_llvm_prof (autofdo 0.19) exits 0 with an empty profile for a
+# binary with DWARF 5 (clang 14's and gcc 12's default): a stand-in that
+# does just that; convert names the cause and the way out.
+printf '#!/bin/sh\nfor a; do case $a in --out=*) : >"${a#--out=}" ;; esac; done\nexit 0\n' >"$T/empty-clp"
+chmod +x "$T/empty-clp"
+for v in 4 5; do
+        $cc -O1 -g -gdwarf-$v -o "$T/prog-d$v" "$T/p.c" || exit 99
+        HWCAPS_CREATE_LLVM_PROF=$T/empty-clp "$HWCAPS_BIN" profile convert --tool create_llvm_prof \
+                --binary "$T/prog-d$v" -o "$T/o.afdo" "$T/fake.data" 2>"$T/e"; rc=$?
+        [ $rc -eq 1 ] && [ ! -e "$T/o.afdo" ] || fail "empty create_llvm_prof output, DWARF $v: exit $rc"
+        if [ $v = 5 ]; then
+                grep -q 'create_llvm_prof wrote an empty profile: .*prog-d5 has DWARF 5 debug info .* rebuild it with -gdwarf-4, or convert with llvm-profgen' "$T/e" ||
+                        fail "DWARF 5: the cause is not named: $(cat "$T/e")"
+        else
+                grep -q 'create_llvm_prof wrote no profile: no samples of' "$T/e" && ! grep -q 'DWARF' "$T/e" ||
+                        fail "DWARF 4: $(cat "$T/e")"
+        fi
+done
+
+# A stripped binary: its line tables come from --debug-binary (llvm-profgen
+# only), here a stand-in that writes a profile and keeps its arguments.
+printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s"\nfor a; do case $a in --output=*) printf "main:1:1\\n 1: 1\\n" >"${a#--output=}" ;; esac; done\n' \
+        "$T/profgen-args" >"$T/fake-profgen"
+chmod +x "$T/fake-profgen"
+strip -o "$T/prog-stripped" "$T/prog-g" || exit 99
+HWCAPS_LLVM_PROFGEN=$T/fake-profgen "$HWCAPS_BIN" profile convert --binary "$T/prog-stripped" -o "$T/o.afdo" "$T/fake.data" 2>"$T/e"
+[ $? -eq 1 ] && grep -q 'has no line tables .*name its separate debug info with --debug-binary FILE' "$T/e" ||
+        fail "stripped binary: --debug-binary not suggested: $(cat "$T/e")"
+rm -f "$T/o.afdo"
+HWCAPS_LLVM_PROFGEN=$T/fake-profgen "$HWCAPS_BIN" profile convert --binary "$T/prog-stripped" \
+        --debug-binary "$T/prog-g" -o "$T/o.afdo" "$T/fake.data" 2>"$T/e" || fail "convert --debug-binary: $(cat "$T/e")"
+grep -qxF -- "--debug-binary=$T/prog-g" "$T/profgen-args" && grep -qxF -- "--binary=$T/prog-stripped" "$T/profgen-args" ||
+        fail "convert --debug-binary: llvm-profgen got: $(cat "$T/profgen-args" 2>/dev/null)"
+[ -s "$T/o.afdo" ] || fail "convert --debug-binary wrote no profile"
+HWCAPS_LLVM_PROFGEN=$T/fake-profgen "$HWCAPS_BIN" profile convert --binary "$T/prog-stripped" \
+        --debug-binary "$T/prog-stripped" -o "$T/o2.afdo" "$T/fake.data" 2>"$T/e"
+[ $? -eq 1 ] && grep -q 'prog-stripped has no line tables (.debug_line): not the debug info of' "$T/e" ||
+        fail "--debug-binary without line tables: $(cat "$T/e")"
+"$HWCAPS_BIN" profile convert --tool create_llvm_prof --binary "$T/prog-stripped" --debug-binary "$T/prog-g" "$T/fake.data" 2>/dev/null
+[ $? -eq 2 ] || fail "--debug-binary with create_llvm_prof is not a usage error"
+
 # ---- convert end to end, from a synthesized 'perf script' with branch stacks --
 # No perf.data with branch stacks can be recorded here, but llvm-profgen reads
 # the text of 'perf script -F ip,brstack --show-mmap-events' too. Build a hot

@@ -33,8 +33,19 @@ assert_eq "gcc pgo use, stale-tolerant" \
         "$(e --define 'toolchain gcc' --eval '%{hwcaps_pgo_use_flags}')"
 assert_eq "gcc pgo use, strict" "-fprofile-use=$D/gcda -fprofile-prefix-path=\$PWD" \
         "$(e --define 'toolchain gcc' --define 'hwcaps_profile_stale_ok 0' --eval '%{hwcaps_pgo_use_flags}')"
-assert_eq "gcc sample profile" "-fauto-profile=/s/p.afdo" \
-        "$(e --define 'toolchain gcc' --eval '%{hwcaps_sample_use_flags /s/p.afdo}')"
+assert_eq "gcc sample profile (gcc 13)" "-fauto-profile=/s/p.afdo" \
+        "$(e --define 'toolchain gcc' --define '_hwcaps_gcc_major 13' --eval '%{hwcaps_sample_use_flags /s/p.afdo}')"
+# gcc 12 (Debian 12) with autofdo 0.19 cannot use AutoFDO profiles: refused.
+if e --define 'toolchain gcc' --define '_hwcaps_gcc_major 12' --eval '%{hwcaps_sample_use_flags /s/p.afdo}' >/dev/null 2>"$WORK/err"; then
+        fail "gcc 12 sample profile accepted"
+else
+        grep -q 'error: hwcaps: %hwcaps_sample_use_flags: gcc 12 cannot use AutoFDO sample profiles .*build with clang (%global toolchain clang)' "$WORK/err" &&
+                echo "ok: gcc 12 sample profile refused, saying why" || fail "gcc 12 sample profile: $(cat "$WORK/err")"
+fi
+case $(e --eval '%{_hwcaps_gcc_major}') in
+[0-9]*) echo "ok: gcc's major version probed" ;;
+*) command -v gcc >/dev/null && fail "no gcc major version: $(e --eval '%{_hwcaps_gcc_major}')" ;;
+esac
 salvage=$(e --eval '%{_hwcaps_clang_salvage}')
 expected="-fprofile-sample-use=/s/p.afdo -fdebug-info-for-profiling -funique-internal-linkage-names"
 [ "$salvage" = 1 ] && expected="$expected -mllvm -salvage-stale-profile"
@@ -142,13 +153,23 @@ if command -v clang >/dev/null; then
         done
 fi
 if command -v gcc >/dev/null; then
-        if build bad-gcc-missing --define "toolchain gcc" --define "sample_profile $WORK/missing.afdo"; then
+        # gcc 12 (this Debian): refused before anything is compiled.
+        if [ "$(e --eval '%{_hwcaps_gcc_major}')" -le 12 ] 2>/dev/null; then
+                if build gcc12-sample --define "toolchain gcc" --define "sample_profile $WORK/corrupt.afdo"; then
+                        fail "gcc 12: a sample profile build passed"
+                else
+                        grep -q "error: hwcaps: %hwcaps_sample_use_flags: gcc [0-9]* cannot use AutoFDO sample profiles" "$WORK/gcc12-sample.log" &&
+                                echo "ok: gcc 12: rpmbuild with a sample profile refused, saying why" || fail "gcc 12: no refusal in the log"
+                fi
+        fi
+        # gcc's own errors, past the refusal (as with a newer gcc).
+        if build bad-gcc-missing --define "toolchain gcc" --define "_hwcaps_gcc_major 13" --define "sample_profile $WORK/missing.afdo"; then
                 fail "gcc: a missing sample profile did not stop the build"
         else
                 grep -q "cannot open profile file $WORK/missing.afdo" "$WORK/bad-gcc-missing.log" &&
                         echo "ok: gcc: missing sample profile stops the build, named" || fail "gcc: missing profile not named"
         fi
-        if build bad-gcc-corrupt --define "toolchain gcc" --define "sample_profile $WORK/corrupt.afdo"; then
+        if build bad-gcc-corrupt --define "toolchain gcc" --define "_hwcaps_gcc_major 13" --define "sample_profile $WORK/corrupt.afdo"; then
                 fail "gcc: a corrupt sample profile did not stop the build"
         else
                 grep -q "AutoFDO profile magic number does not match" "$WORK/bad-gcc-corrupt.log" &&

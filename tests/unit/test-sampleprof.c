@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdlib.h>
 
 #include "sampleprof.h"
 
@@ -87,4 +88,33 @@ Test(sampleprof, empty_text_has_no_functions) {
         cr_expect_eq(n, 0);
         cr_expect_eq(sum, 0);
         sampleprof_free(f, n);
+}
+
+Test(sampleprof, coverage_warnings_summed_per_function_sorted_by_loss) {
+        const char *log =
+                "+ clang -c a.c\n"
+                "warning: a.c:3: 10 of 100 available profile samples (10%) were applied [-Wbackend-plugin]\n"
+                "error: src/b.c:12: 5 of 5 available profile samples (100%) were applied [-Werror,-Wbackend-plugin]\n"
+                "a.c:3: 40 of 100 available profile samples (40%) were applied\n"
+                "warning: a.c:9: 11 of 10 available profile samples (110%) were applied\n"
+                "warning: x of 5 available profile samples\n";
+        struct sample_coverage *c;
+        size_t n;
+        cr_assert_eq(sampleprof_parse_coverage(log, &c, &n), 0);
+        cr_assert_eq(n, 2);
+        cr_expect_str_eq(c[0].file, "a.c");
+        cr_expect_eq(c[0].line, 3);
+        cr_expect_eq(c[0].applied, 50);
+        cr_expect_eq(c[0].available, 200);
+        cr_expect_str_eq(c[1].file, "src/b.c");
+        cr_expect_eq(c[1].line, 12);
+        sampleprof_coverage_free(c, n);
+}
+
+Test(sampleprof, function_name_on_its_first_line) {
+        char *s;
+        cr_expect_str_eq(s = sampleprof_function_on_line("static int work(int n) {\n"), "work"); free(s);
+        cr_expect_str_eq(s = sampleprof_function_on_line("__attribute__((noinline)) unsigned long work (int n)"), "work"); free(s);
+        cr_expect_str_eq(s = sampleprof_function_on_line("int ns::C::f(int)"), "ns::C::f"); free(s);
+        cr_expect_null(sampleprof_function_on_line("int x = 1;"));
 }
