@@ -289,8 +289,9 @@ static void check_variant_modes(struct check *c, const char *path, const char *n
 
 /* The baseline: D/name, or D/glibc-hwcaps/x86-64-v1/name when the program
  * is dispatched by the stub (%hwcaps_dispatch). base_dir is a copy of dir,
- * ".../D/glibc-hwcaps/LEVEL", to cut. */
-static void check_baseline(struct check *c, const char *path, const char *dir, char *base_dir, const char *name) {
+ * ".../D/glibc-hwcaps/LEVEL", to cut. For a file in x86-64-v1/ itself
+ * (level V1): D/name must exist, since nothing else runs or loads it. */
+static void check_baseline(struct check *c, const char *path, const char *dir, char *base_dir, const char *name, int level) {
         /* D is dir minus "glibc-hwcaps/LEVEL" when the path spells them out,
          * else dir/../.. (dir was named as "." or the like). */
         char last[NAME_MAX + 1], parent[NAME_MAX + 1];
@@ -318,7 +319,13 @@ static void check_baseline(struct check *c, const char *path, const char *dir, c
         _cleanup_free_ char *b2 = v1dir ? join(v1dir, name) : NULL;
         if (!b1 || !b2)
                 problem(c, path, "out of memory");
-        else if (!exists(c, b1) && !exists(c, b2))
+        else if (level == HWCAPS_LEVEL_V1) {
+                /* The stub at D/name runs x86-64-v1/name; with nothing
+                 * there, no CPU runs this baseline. */
+                if (!exists(c, b1))
+                        problem(c, path, "baseline in " HWCAPS_DIR "/x86-64-v1/ but nothing at %s: nothing runs it "
+                                "(%%hwcaps_dispatch puts the dispatch stub there)", b1);
+        } else if (!exists(c, b1) && !exists(c, b2))
                 problem(c, path, "variant without baseline: neither %s nor %s exists", b1, b2);
         else if (exists(c, b1))
                 check_baseline_code(c, b1);
@@ -338,8 +345,7 @@ static void check_variant(struct check *c, const char *dir, int level, const cha
         if (stat_variant(c, path, &rp, &st) < 0 || check_isa_marker(c, path, rp, level) < 0)
                 return;
         check_variant_modes(c, path, name, &st);
-        if (level > HWCAPS_LEVEL_V1)
-                check_baseline(c, path, dir, base_dir, name);
+        check_baseline(c, path, dir, base_dir, name, level);
 }
 
 /* The modes the trust rule refuses (hwcaps-dispatch(8)); in a buildroot the
@@ -496,7 +502,8 @@ static const char check_help[] =
         "       hwcaps check --owners [--root DIR] [--json]\n"
         "Check the glibc-hwcaps level directories under each PATH (a directory tree,\n"
         "a level directory or a single variant; default: all of DIR). Fails, naming\n"
-        "file and reason, for: a variant without baseline program, an ELF ISA marker\n"
+        "file and reason, for: a variant without baseline program, a baseline in\n"
+        "x86-64-v1/ with nothing (no stub) at DIR/NAME, an ELF ISA marker\n"
         "above its directory's level, a directory in glibc-hwcaps/ that is not a\n"
         "level, a program that is not executable, a file that is not an x86-64 ELF,\n"
         "an instruction that needs a feature above the level of its directory (in a\n"

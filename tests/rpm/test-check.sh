@@ -54,6 +54,12 @@ hwcaps: /usr/bin/glibc-hwcaps/x86-64-v4/prog: variant without baseline: neither 
 hwcaps: check: 3 problems in glibc-hwcaps directories" "$WORK/bad"
 
 broken
+rm "$WORK/bad/usr/bin/disp"
+check_root "baseline only in x86-64-v1/, no stub at DIR/NAME" 1 \
+"hwcaps: /usr/bin/glibc-hwcaps/x86-64-v1/disp: baseline in glibc-hwcaps/x86-64-v1/ but nothing at /usr/bin/disp: nothing runs it (%hwcaps_dispatch puts the dispatch stub there)
+hwcaps: check: 1 problem in glibc-hwcaps directories" "$WORK/bad"
+
+broken
 cp "$WORK/t-v4" "$WORK/bad/usr/bin/glibc-hwcaps/x86-64-v3/prog"
 check_root "ISA marker above the directory's level" 1 \
 "hwcaps: /usr/bin/glibc-hwcaps/x86-64-v3/prog: ELF ISA marker x86-64-v4 is above its directory's level x86-64-v3

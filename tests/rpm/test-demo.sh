@@ -40,6 +40,8 @@ assert_eq "main package files: baselines, the stub link, the moved baseline" \
 /usr/bin/glibc-hwcaps/x86-64-v1
 /usr/bin/glibc-hwcaps/x86-64-v1/demo-abs
 /usr/lib64/libdemo.so.1" "$(rpm -qp --list "$R/hwcaps-demo-1.0-1.x86_64.rpm")"
+assert_eq "main package provides the baseline's soname" "libdemo.so.1()(64bit)" \
+        "$(rpm -qp --provides "$R/hwcaps-demo-1.0-1.x86_64.rpm" | grep '^libdemo')"
 assert_eq "main package requires the dispatch stub" "hwcaps-dispatch" "$(requires "$R/hwcaps-demo-1.0-1.x86_64.rpm")"
 assert_eq "PATH of %hwcaps_dispatch is a symlink to the stub" \
 "/usr/bin/demo-abs -> /usr/libexec/hwcaps/hwcaps-dispatch" \
@@ -56,6 +58,11 @@ for l in x86-64-v2 x86-64-v3 x86-64-v4; do
 /usr/lib64/glibc-hwcaps/$l
 /usr/lib64/glibc-hwcaps/$l/libdemo.so.1" "$(rpm -qp --list "$p")"
         assert_eq "$l package is pinned to its base package" "hwcaps-demo(x86-64) = 1.0-1" "$(requires "$p")"
+        # No soname from a level directory: a solver must never pick a
+        # variant package for libdemo.so.1 (%__provides_exclude_from).
+        assert_eq "$l package provides only itself" \
+"hwcaps-demo-$l = 1.0-1
+hwcaps-demo-$l(x86-64) = 1.0-1" "$(rpm -qp --provides "$p" | sort)"
         assert_eq "$l variants keep their mode" \
 "-rwxr-xr-x /usr/bin/glibc-hwcaps/$l/demo
 -rwxr-xr-x /usr/bin/glibc-hwcaps/$l/demo-abs

@@ -27,6 +27,7 @@ macros=$(ls "$R"/noarch/hwcaps-rpm-macros-$version-*.rpm)
 rpm -qp --list "$main" | grep -qx /usr/bin/hwcaps && echo "ok: hwcaps package has the tool" || fail "no /usr/bin/hwcaps in $main"
 assert_eq "rpm-macros package files" \
 "$(rpm --eval '%{_rpmconfigdir}')/brp-hwcaps-check
+$(rpm --eval '%{_fileattrsdir}')/hwcaps_dispatch.attr
 $(rpm --eval '%{_rpmluadir}')/hwcaps.lua
 $(rpm --eval '%{_rpmmacrodir}')/macros.hwcaps
 $(rpm --eval '%{_rpmmacrodir}')/macros.hwcaps-profile

@@ -28,7 +28,7 @@ must_fail "level spelt with an underscore" \
         'error: hwcaps: unknown level "x86_64-v3" in %hwcaps_levels (expected x86-64-v2, x86-64-v3 or x86-64-v4)' \
         --define 'hwcaps_levels x86_64-v3'
 must_fail "the baseline is not a level to build" \
-        'error: hwcaps: unknown level "x86-64-v1" in %hwcaps_levels (expected x86-64-v2, x86-64-v3 or x86-64-v4)' \
+        'error: hwcaps: "x86-64-v1" in %hwcaps_levels: that is the baseline, which the spec builds itself (expected x86-64-v2, x86-64-v3 or x86-64-v4)' \
         --define 'hwcaps_levels x86-64-v1'
 must_fail "level listed twice" \
         'error: hwcaps: level "x86-64-v3" is listed twice in %hwcaps_levels' \
@@ -53,12 +53,39 @@ must_fail "variant named by a relative path" \
         'error: hwcaps: %hwcaps_install_variants: "bin/demo" is not an installed file path (expected e.g. %{_bindir}/foo)' \
         --define 'demo_extra_variant bin/demo'
 
+must_fail "a glob in %hwcaps_install_variants that matches nothing" \
+        "error: hwcaps: %hwcaps_install_variants: /usr/lib64/libnope.so.* matches nothing installed for x86-64-v2 (in $top/BUILD/hwcaps-demo-1.0-1.hwcaps/x86-64-v2-root/usr/lib64)" \
+        --define 'demo_extra_variant %{_libdir}/libnope.so.*'
+
 must_fail "the buildroot check stops a broken build" \
         'hwcaps: /usr/bin/glibc-hwcaps/x86-64-v5: "x86-64-v5" is not a level directory (expected x86-64-v1 ... x86-64-v4)' \
         --define 'demo_break 1'
+must_fail "a baseline only in x86-64-v1/ with no stub" \
+        'hwcaps: /usr/bin/glibc-hwcaps/x86-64-v1/demo-abs: baseline in glibc-hwcaps/x86-64-v1/ but nothing at /usr/bin/demo-abs: nothing runs it (%hwcaps_dispatch puts the dispatch stub there)' \
+        --define 'demo_nostub 1'
 must_fail "the buildroot check needs hwcaps" \
         "error: hwcaps: $WORK/no/hwcaps not found: the spec uses macros.hwcaps, add 'BuildRequires: hwcaps'" \
         --define "__brp_hwcaps_check sh $BRP $WORK/no/hwcaps %{buildroot}"
+
+# Level trees left by an earlier build of the same N-V-R (the one above)
+# are not reused by a spec without %hwcaps_setup (nor %hwcaps_subpackages,
+# which copies the trees at the end of %prep).
+[ -d "$top/BUILD/hwcaps-demo-1.0-1.hwcaps/x86-64-v3" ] || fail "no level trees left to be stale"
+must_fail "stale level trees without %hwcaps_setup" \
+        "error: hwcaps: the level trees in $top/BUILD/hwcaps-demo-1.0-1.hwcaps were not made by this build's %prep: add %hwcaps_setup to %prep after %setup (or, after rpmbuild --short-circuit, set HWCAPS_REUSE_TREES=1 to reuse them)" \
+        --define 'demo_no_setup 1' --define 'hwcaps_split 0'
+
+# A SONAME link (libdemo.so.1 -> libdemo.so.1.0) is copied with its
+# target, by name and by a glob.
+for v in '' '%{_libdir}/libdemo.so.*'; do
+        rm -rf "$top/RPMS"
+        rpmb "$top" "$spec" --define 'demo_solink 1' --define 'hwcaps_levels x86-64-v3' ${v:+--define "demo_extra_variant $v"} > "$WORK/log" 2>&1 ||
+                { tail -n 30 "$WORK/log" >&2; fail "SONAME link build ($v)"; }
+        assert_eq "SONAME link and its target in the variant package ($v)" \
+"/usr/lib64/glibc-hwcaps/x86-64-v3/libdemo.so.1 -> libdemo.so.1.0
+/usr/lib64/glibc-hwcaps/x86-64-v3/libdemo.so.1.0 -> " \
+        "$(rpm -qp --qf '[%{FILENAMES} -> %{FILELINKTOS}\n]' "$top/RPMS/x86_64/hwcaps-demo-x86-64-v3-1.0-1.x86_64.rpm" | grep '/libdemo')"
+done
 
 # %hwcaps_check skips what the host cannot run: glibc.cpu.hwcaps masks make
 # `hwcaps levels` (and the dynamic linker) drop x86-64-v4 here.
