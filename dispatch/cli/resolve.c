@@ -58,7 +58,9 @@ static bool is_stub(const char *tree, const char *path) {
                 return false;
         if (stub && stat(stub, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
                 return true;
-        fd = open(host, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        /* O_NONBLOCK: a file swapped for a FIFO since stat() must not
+         * hold "hwcaps which --pid" (root's) forever; fstat() decides. */
+        fd = open(host, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         return fd >= 0 && hwcaps_elf_isa_needed_fd(fd, &info, NULL) == 0 && info.dispatch_stub;
 }
 
@@ -114,7 +116,7 @@ static const char *file_problem(const char *tree, const char *path, const struct
         /* What binfmt_elf and binfmt_script accept: an x86-64 ELF header
          * (64 bytes for ELFCLASS64), or "#!" and an interpreter that can be
          * executed. binfmt_misc handlers are not asked. */
-        fd = open(host, O_RDONLY | O_CLOEXEC);
+        fd = open(host, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK); /* as in is_stub() */
         n = fd >= 0 ? read(fd, head, sizeof head - 1) : -1;
         if (n >= 2 && memcmp(head, "#!", 2) == 0) {
                 _cleanup_free_ char *interp = NULL;
