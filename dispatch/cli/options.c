@@ -42,5 +42,5 @@ int options_no_operands(const struct options *o) {
 }
 
 int options_exit_status(int r) {
-        return r < 0 ? EXIT_USAGE : EXIT_OK;
+        return r == -ENOMEM ? EXIT_FAIL : r < 0 ? EXIT_USAGE : EXIT_OK;
 }

@@ -31,6 +31,7 @@ int options_next(struct options *o);
  * argument 'X'". */
 int options_no_operands(const struct options *o);
 
-/* parse_argv()'s 0 (after --help) or negative (a usage error) as the
+/* parse_argv()'s 0 (after --help) or negative (a usage error; -ENOMEM,
+ * said by parse_argv(), is a failure, not the user's error) as the
  * command's exit status. */
 int options_exit_status(int r);

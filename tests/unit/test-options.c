@@ -92,6 +92,7 @@ Test(options, unknown_option_names_the_command) {
         expect_usage_error((char *[]) { "demo", "--frob", NULL }, "unknown option '--frob'");
         cr_assert_eq(options_exit_status(-EINVAL), 2);
         cr_assert_eq(options_exit_status(0), 0);
+        cr_assert_eq(options_exit_status(-ENOMEM), 1, "out of memory is a failure, not a usage error");
 }
 
 Test(options, missing_argument_is_said_so) {
