@@ -30,6 +30,68 @@ extern char **environ;
  * kernel finds with tree as the root (openat2() RESOLVE_IN_ROOT: ".." and
  * absolute symbolic links stay inside, as under chroot). NULL with errno
  * when there is no such file. */
+/* openat2()'s RESOLVE_IN_ROOT where the kernel lacks it (Linux < 5.6, a
+ * seccomp filter, valgrind 3.19): path walked component by component from
+ * root, each symbolic link read and followed the same way (absolute ones
+ * from root), ".." never above root, at most 40 links as the kernel. */
+static int open_in_root_walk(int root, const char *path) {
+        char rest[2 * PATH_MAX], link[PATH_MAX];
+        int fd = fcntl(root, F_DUPFD_CLOEXEC, 3), depth = 0, links = 0;
+
+        if (fd < 0 || strlen(path) >= sizeof rest)
+                return fd < 0 ? -1 : (close(fd), errno = ENAMETOOLONG, -1);
+        strcpy(rest, path);
+        for (char *p = rest; fd >= 0;) {
+                while (*p == '/')
+                        p++;
+                if (!*p)
+                        return fd;
+                char *e = strchrnul(p, '/'), saved = *e;
+                struct stat st;
+                bool dotdot;
+                int next;
+
+                *e = '\0';
+                dotdot = strcmp(p, "..") == 0;
+                if (strcmp(p, ".") == 0 || (dotdot && depth == 0))
+                        next = -2;
+                else
+                        next = openat(fd, p, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (next == -1) {
+                        close(fd);
+                        return -1;
+                }
+                if (next >= 0 && fstat(next, &st) == 0 && S_ISLNK(st.st_mode)) {
+                        ssize_t n = readlinkat(fd, p, link, sizeof link - 1);
+
+                        close(next);
+                        *e = saved;
+                        if (n <= 0 || ++links > 40 || (size_t) n + strlen(e) + 1 >= sizeof rest) {
+                                close(fd);
+                                errno = n <= 0 ? EIO : links > 40 ? ELOOP : ENAMETOOLONG;
+                                return -1;
+                        }
+                        memmove(rest + n, e, strlen(e) + 1);
+                        memcpy(rest, link, n);
+                        p = rest;
+                        if (link[0] == '/') {
+                                close(fd);
+                                fd = fcntl(root, F_DUPFD_CLOEXEC, 3);
+                                depth = 0;
+                        }
+                        continue;
+                }
+                *e = saved;
+                p = e;
+                if (next == -2)
+                        continue;
+                close(fd);
+                fd = next;
+                depth += dotdot ? -1 : 1;
+        }
+        return -1;
+}
+
 static char *in_tree(const char *tree, const char *path) {
         struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
         _cleanup_close_ int dfd = -1, fd = -1;
@@ -41,6 +103,8 @@ static char *in_tree(const char *tree, const char *path) {
         if (dfd < 0)
                 return NULL;
         fd = (int) syscall(SYS_openat2, dfd, path, &how, sizeof how);
+        if (fd < 0 && errno == ENOSYS)
+                fd = open_in_root_walk(dfd, path);
         if (fd < 0)
                 return NULL;
         snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
