@@ -142,10 +142,9 @@ static int parse_levels(const char *s, bool want[static HWCAPS_LEVEL_MAX + 1]) {
 }
 
 static int parse_count(const char *s, unsigned min, unsigned *ret) {
-        char *e;
-        errno = 0;
-        unsigned long v = strtoul(s, &e, 10);
-        if (errno || e == s || *e || s[0] == '-' || v < min || v > 1000000)
+        unsigned long v;
+
+        if (options_unsigned(s, min, 1000000, &v) < 0)
                 return -EINVAL;
         *ret = (unsigned) v;
         return 0;

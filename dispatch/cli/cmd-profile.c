@@ -8,6 +8,7 @@
  * so its format is the one the installed LLVM reads. */
 #include <elf.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -233,11 +234,10 @@ static int profile_check(int argc, char **argv) {
 }
 
 static int parse_period(const char *s, unsigned *ret) {
-        char *e;
-        errno = 0;
-        unsigned long v = strtoul(s, &e, 10);
+        unsigned long v;
+
         /* BRS needs a fixed period above its 16-entry depth (Linux brs.c). */
-        if (errno || e == s || *e || v <= 16 || v > 0xffffffffUL)
+        if (options_unsigned(s, 17, 0xffffffffUL, &v) < 0)
                 return -EINVAL;
         *ret = (unsigned) v;
         return 0;
@@ -799,10 +799,9 @@ static int parse_argv_show(int argc, char **argv, struct show_args *ret) {
         while ((c = options_next(&o)) > 0)
                 switch (c) {
                 case 'n': {
-                        char *e;
-                        errno = 0;
-                        unsigned long v = strtoul(optarg, &e, 10);
-                        if (errno || e == optarg || *e || optarg[0] == '-') {
+                        unsigned long v;
+
+                        if (options_unsigned(optarg, 0, ULONG_MAX, &v) < 0) {
                                 usage_error("profile show: invalid count '%s'", optarg);
                                 return -EINVAL;
                         }
@@ -939,10 +938,9 @@ static int parse_argv_coverage(int argc, char **argv, struct coverage_args *ret)
                 switch (c) {
                 case 'm':
                 case 'n': {
-                        char *e;
-                        errno = 0;
-                        unsigned long v = strtoul(optarg, &e, 10);
-                        if (errno || e == optarg || *e || optarg[0] == '-' || (c == 'm' && v > 100)) {
+                        unsigned long v;
+
+                        if (options_unsigned(optarg, 0, c == 'm' ? 100 : ULONG_MAX, &v) < 0) {
                                 usage_error(c == 'm' ? "profile coverage: invalid --min '%s' (expected a percentage, 0 to 100)"
                                                      : "profile coverage: invalid count '%s'", optarg);
                                 return -EINVAL;

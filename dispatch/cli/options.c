@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "commands.h"
 #include "options.h"
@@ -43,4 +44,16 @@ int options_no_operands(const struct options *o) {
 
 int options_exit_status(int r) {
         return r == -ENOMEM ? EXIT_FAIL : r < 0 ? EXIT_USAGE : EXIT_OK;
+}
+
+int options_unsigned(const char *s, unsigned long min, unsigned long max, unsigned long *ret) {
+        unsigned long v;
+        char *e;
+
+        errno = 0;
+        v = strtoul(s, &e, 10);
+        if (errno || e == s || *e || s[0] == '-' || v < min || v > max)
+                return -EINVAL;
+        *ret = v;
+        return 0;
 }

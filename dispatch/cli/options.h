@@ -31,6 +31,10 @@ int options_next(struct options *o);
  * argument 'X'". */
 int options_no_operands(const struct options *o);
 
+/* An option's decimal number, read whole by strtoul() and not negative,
+ * from min to max. 0 and *ret, or -EINVAL (the caller names the option). */
+int options_unsigned(const char *s, unsigned long min, unsigned long max, unsigned long *ret);
+
 /* parse_argv()'s 0 (after --help) or negative (a usage error; -ENOMEM,
  * said by parse_argv(), is a failure, not the user's error) as the
  * command's exit status. */

@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "cli-log.h"
@@ -101,4 +102,19 @@ Test(options, missing_argument_is_said_so) {
 
 Test(options, an_operand_where_none_is_taken) {
         expect_usage_error((char *[]) { "demo", "-j", "extra", NULL }, "unexpected argument 'extra'");
+}
+
+/* The one number rule of bench -n/-w, profile -n/-c/--min. */
+Test(options, unsigned_numbers_digits_only_within_bounds) {
+        unsigned long v = 7;
+
+        cr_assert_eq(options_unsigned("42", 0, 100, &v), 0);
+        cr_assert_eq(v, 42);
+        cr_assert_eq(options_unsigned("100", 0, 100, &v), 0);
+        cr_assert_eq(options_unsigned("101", 0, 100, &v), -EINVAL);
+        cr_assert_eq(options_unsigned("16", 17, 200, &v), -EINVAL);
+        for (const char *const *bad = (const char *const[]) { "", "-1", "1 ", "1x", "0x10",
+                                                              "99999999999999999999999", NULL }; *bad; bad++)
+                cr_assert_eq(options_unsigned(*bad, 0, ULONG_MAX, &v), -EINVAL, "'%s'", *bad);
+        cr_assert_eq(v, 100, "unchanged on error");
 }
