@@ -176,14 +176,6 @@ static int cmp_program(const void *a, const void *b) {
         return strcmp(((const struct program *) a)->name, ((const struct program *) b)->name);
 }
 
-/* The first runnable candidate: what runs. */
-static const struct resolve_candidate *winner(const struct resolve *r) {
-        for (size_t i = 0; i < r->n; i++)
-                if (r->c[i].runnable)
-                        return &r->c[i];
-        return NULL;
-}
-
 /* p's variants that exist (x86-64-v1 too: a dispatched program's
  * baseline), each judged by the candidate of the same path. */
 static int find_variants(struct list *l, struct program *p) {
@@ -193,7 +185,7 @@ static int find_variants(struct list *l, struct program *p) {
          * its links and its candidates are looked up inside it. */
         r = resolve_program(p->name, l->prefix, l->prefix, 0, false, &p->now);
         if (r >= 0)
-                p->runs = winner(&p->now);
+                p->runs = resolve_runs(&p->now);
         p->v = calloc(HWCAPS_LEVEL_MAX, sizeof *p->v);
         if (r < 0 || !p->v)
                 return r < 0 ? r : -ENOMEM;
@@ -262,7 +254,7 @@ static int gather(struct list *l, int max_level) {
                 if (r >= 0 && max_level) {
                         r = resolve_program(p->name, l->prefix, l->prefix, max_level, false, &p->capped);
                         if (r >= 0)
-                                p->would_run = winner(&p->capped);
+                                p->would_run = resolve_runs(&p->capped);
                 }
                 if (r < 0)
                         return r;

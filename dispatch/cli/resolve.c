@@ -529,11 +529,17 @@ int resolve_variants(const char *program, const char *root, const struct resolve
         return 0;
 }
 
-const char *resolve_winner(const struct resolve *r) {
+const struct resolve_candidate *resolve_runs(const struct resolve *r) {
         for (size_t i = 0; i < r->n; i++)
                 if (r->c[i].runnable)
-                        return r->c[i].path;
+                        return &r->c[i];
         return NULL;
+}
+
+const char *resolve_winner(const struct resolve *r) {
+        const struct resolve_candidate *c = resolve_runs(r);
+
+        return c ? c->path : NULL;
 }
 
 void resolve_done(struct resolve *r) {

@@ -80,7 +80,9 @@ int resolve_program(const char *program, const char *root, const char *tree, int
 /* The value of name in envp, as getenv() finds it: the first entry wins. */
 const char *resolve_getenv(char *const *envp, const char *name);
 
-/* The first runnable candidate's path, or NULL. */
+/* The candidate that runs, the first runnable one, or NULL. */
+const struct resolve_candidate *resolve_runs(const struct resolve *r);
+/* Its path, or NULL. */
 const char *resolve_winner(const struct resolve *r);
 void resolve_done(struct resolve *r);
 
